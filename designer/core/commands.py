@@ -1,0 +1,290 @@
+"""Undoable edits of a `LayerGraph`, one small command object per kind of edit.
+
+Each command checks its edit when it is first done (raising `GraphError` or `ParameterError` with a plain
+message and leaving the graph untouched), changes only the document, and can be undone and redone any number
+of times. `History` is a plain undo stack for scripts and tests; the window wraps the same commands for its
+QUndoStack. A command never pushes another command: a paste or a multi-node delete is one command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.core import catalogue
+from designer.core.catalogue import ParameterError
+from designer.core.graph import Edge, GraphError, LayerGraph, LayerNode
+
+
+class Command:
+    """Base class: `text` names the edit for the Undo menu ("Add Dense")."""
+
+    text = ""
+
+    def do(self, graph: LayerGraph) -> None:
+        raise NotImplementedError
+
+    def undo(self, graph: LayerGraph) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class AddNode(Command):
+    """Add a layer of `kind` (parameters default from the catalogue) at `position`."""
+
+    kind: str
+    position: tuple[float, float] = (0.0, 0.0)
+    params: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None
+    node_id: str | None = None
+
+    def __post_init__(self) -> None:
+        self.text = f"Add {self.kind}"
+        self._node: LayerNode | None = None
+
+    def do(self, graph: LayerGraph) -> None:
+        if self._node is None:
+            kind = catalogue.get(self.kind)
+            params = kind.check_params(self.params)
+            name = self.name or graph.unique_name(kind.name_prefix or self.kind.lower())
+            graph.check_name(name)
+            self.node_id = self.node_id or graph.new_node_id()
+            self._node = LayerNode(self.node_id, self.kind, name, params, tuple(self.position))
+        graph.insert_node(self._node.copy())
+
+    def undo(self, graph: LayerGraph) -> None:
+        graph.delete_node(self.node_id)
+
+
+@dataclass
+class RemoveNodes(Command):
+    """Remove layers together with every edge touching them."""
+
+    node_ids: list[str]
+
+    def __post_init__(self) -> None:
+        self.text = "Delete layer" if len(self.node_ids) == 1 else f"Delete {len(self.node_ids)} layers"
+        self._removed: list[tuple[LayerNode, int]] = []
+        self._edges: list[Edge] = []
+
+    def do(self, graph: LayerGraph) -> None:
+        for node_id in self.node_ids:
+            graph.node(node_id)  # GraphError before anything changes
+        doomed = set(self.node_ids)
+        # ports as they are before any removal, so undo restores the original order of inputs
+        self._edges = sorted(
+            (e for e in graph.edges() if e.source in doomed or e.target in doomed),
+            key=lambda e: (e.target, e.port),
+        )
+        self._removed = [(graph.node(n).copy(), graph.node_order(n)) for n in self.node_ids]
+        for node_id in self.node_ids:
+            graph.delete_node(node_id)
+
+    def undo(self, graph: LayerGraph) -> None:
+        for node, order in self._removed:
+            graph.insert_node(node.copy(), order)
+        for edge in self._edges:
+            graph.insert_edge(edge.source, edge.target, edge.port)
+
+
+@dataclass
+class Connect(Command):
+    """Connect the output of `source` to the next free input port of `target` (or to `port`)."""
+
+    source: str
+    target: str
+    port: int | None = None
+
+    def __post_init__(self) -> None:
+        self.text = "Connect"
+
+    def do(self, graph: LayerGraph) -> None:
+        reason = graph.can_connect(self.source, self.target)
+        if reason:
+            raise GraphError(reason)
+        self.port = graph.insert_edge(self.source, self.target, self.port).port
+
+    def undo(self, graph: LayerGraph) -> None:
+        graph.remove_edge(self.source, self.target)
+
+
+@dataclass
+class Disconnect(Command):
+    source: str
+    target: str
+
+    def __post_init__(self) -> None:
+        self.text = "Disconnect"
+        self._port = 0
+
+    def do(self, graph: LayerGraph) -> None:
+        if not graph.has_edge(self.source, self.target):
+            raise GraphError("these layers are not connected")
+        self._port = graph.remove_edge(self.source, self.target).port
+
+    def undo(self, graph: LayerGraph) -> None:
+        graph.insert_edge(self.source, self.target, self._port)
+
+
+@dataclass
+class MoveNodes(Command):
+    """Move layers on the canvas; a whole drag of several layers is one command."""
+
+    moves: dict[str, tuple[tuple[float, float], tuple[float, float]]]  # id -> (old, new)
+
+    def __post_init__(self) -> None:
+        self.text = "Move layer" if len(self.moves) == 1 else f"Move {len(self.moves)} layers"
+
+    def do(self, graph: LayerGraph) -> None:
+        for node_id, (_, new) in self.moves.items():
+            graph.set_position(node_id, new)
+
+    def undo(self, graph: LayerGraph) -> None:
+        for node_id, (old, _) in self.moves.items():
+            graph.set_position(node_id, old)
+
+
+@dataclass
+class SetParameter(Command):
+    """Change one parameter of one layer (checked against the catalogue's spec)."""
+
+    node_id: str
+    name: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        self.text = f"Set {self.name}"
+        self._old: dict[str, Any] | None = None
+        self._new: dict[str, Any] | None = None
+
+    def do(self, graph: LayerGraph) -> None:
+        node = graph.node(self.node_id)
+        if self._new is None:
+            params = dict(node.params)
+            params[self.name] = self.value
+            try:
+                self._new = node.layer_kind.check_params(params)
+            except ParameterError as error:
+                raise ParameterError(f"{node.name}: {error}") from None
+            self._old = dict(node.params)
+        graph.set_params(self.node_id, self._new)
+
+    def undo(self, graph: LayerGraph) -> None:
+        graph.set_params(self.node_id, self._old)
+
+
+@dataclass
+class RenameNode(Command):
+    node_id: str
+    name: str
+
+    def __post_init__(self) -> None:
+        self.text = "Rename layer"
+        self._old = ""
+
+    def do(self, graph: LayerGraph) -> None:
+        graph.check_name(self.name, self.node_id)
+        self._old = graph.node(self.node_id).name
+        graph.set_name(self.node_id, self.name)
+
+    def undo(self, graph: LayerGraph) -> None:
+        graph.set_name(self.node_id, self._old)
+
+
+@dataclass
+class AddSubgraph(Command):
+    """Add several layers and the edges between them at once (a paste, or a template fragment).
+
+    `nodes` are given with provisional ids; fresh ids and names are chosen when first done so that a paste
+    never clashes with what is already on the canvas. `offset` shifts every position.
+    """
+
+    nodes: list[LayerNode]
+    edges: list[Edge]
+    offset: tuple[float, float] = (0.0, 0.0)
+
+    def __post_init__(self) -> None:
+        self.text = "Paste" if self.nodes else "Paste nothing"
+        self._placed: list[LayerNode] | None = None
+        self._edges: list[Edge] = []
+        self.id_map: dict[str, str] = {}
+
+    def do(self, graph: LayerGraph) -> None:
+        if self._placed is None:
+            placed, taken = [], set()
+            for node in self.nodes:
+                kind = catalogue.get(node.kind)
+                new_id = graph.new_node_id()
+                while new_id in self.id_map.values():
+                    new_id = graph.new_node_id()
+                self.id_map[node.id] = new_id
+                name = node.name if node.name not in graph.names() | taken else graph.unique_name(
+                    kind.name_prefix or node.kind.lower(), taken
+                )
+                taken.add(name)
+                position = (node.position[0] + self.offset[0], node.position[1] + self.offset[1])
+                placed.append(LayerNode(new_id, node.kind, name, kind.check_params(node.params), position))
+            self._edges = [
+                Edge(self.id_map[e.source], self.id_map[e.target], e.port)
+                for e in sorted(self.edges, key=lambda e: (e.target, e.port))
+                if e.source in self.id_map and e.target in self.id_map
+            ]
+            self._placed = placed
+        for node in self._placed:
+            graph.insert_node(node.copy())
+        for edge in self._edges:
+            graph.insert_edge(edge.source, edge.target, edge.port)
+
+    def undo(self, graph: LayerGraph) -> None:
+        for node in reversed(self._placed or []):
+            graph.delete_node(node.id)
+
+
+class History:
+    """A plain undo/redo stack over one graph (the window uses QUndoStack with the same commands)."""
+
+    def __init__(self, graph: LayerGraph) -> None:
+        self.graph = graph
+        self._done: list[Command] = []
+        self._undone: list[Command] = []
+        self._clean_index: int | None = 0
+
+    def push(self, command: Command) -> Command:
+        """Do `command` and record it; if it raises, nothing is recorded and the graph is unchanged."""
+        command.do(self.graph)
+        self._done.append(command)
+        if self._clean_index is not None and self._clean_index > len(self._done) - 1:
+            self._clean_index = None
+        self._undone.clear()
+        return command
+
+    def undo(self) -> bool:
+        if not self._done:
+            return False
+        command = self._done.pop()
+        command.undo(self.graph)
+        self._undone.append(command)
+        return True
+
+    def redo(self) -> bool:
+        if not self._undone:
+            return False
+        command = self._undone.pop()
+        command.do(self.graph)
+        self._done.append(command)
+        return True
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    def set_clean(self) -> None:
+        self._clean_index = len(self._done)
+
+    @property
+    def is_clean(self) -> bool:
+        return self._clean_index == len(self._done)

@@ -1,0 +1,62 @@
+"""Regularization layers: Dropout, BatchNormalization, GaussianNoise."""
+
+from designer.core.catalogue import LayerKind, ParamSpec, register
+
+register(
+    LayerKind(
+        key="Dropout",
+        category="Regularization",
+        title="Dropout",
+        summary="Randomly silences a fraction of values while training, to prevent overfitting.",
+        explanation=(
+            "During training it sets a random fraction of its inputs to zero at each step (and scales up "
+            "the rest), so the network cannot rely on any single neuron. At prediction time it does nothing."
+        ),
+        keras="keras.layers.Dropout",
+        params=(ParamSpec("rate", "float", 0.5, "Fraction of values dropped at each training step.", minimum=0.0, maximum=0.99),),
+        key_params=("rate",),
+        icon="⋯",
+        name_prefix="dropout",
+    )
+)
+
+register(
+    LayerKind(
+        key="BatchNormalization",
+        category="Regularization",
+        title="BatchNormalization",
+        summary="Re-centres and re-scales values batch by batch, which speeds up training.",
+        explanation=(
+            "Normalises each channel to mean 0 and variance 1 over the batch, then applies a learned scale γ "
+            "and shift β. It keeps running averages of the mean and variance (not trainable) for prediction. "
+            "Parameters: 4 per channel, 2 of them trainable."
+        ),
+        formula="y = γ · (x − μ_batch) / √(σ²_batch + ε) + β",
+        keras="keras.layers.BatchNormalization",
+        params=(
+            ParamSpec("momentum", "float", 0.99, "How slowly the running averages follow the batches.", minimum=0.0, maximum=1.0),
+            ParamSpec("epsilon", "float", 0.001, "Small number added to the variance to avoid dividing by zero.", minimum=1e-12, maximum=1.0),
+        ),
+        icon="≈",
+        name_prefix="batch_normalization",
+    )
+)
+
+register(
+    LayerKind(
+        key="GaussianNoise",
+        category="Regularization",
+        title="GaussianNoise",
+        summary="Adds random noise while training (used by denoising autoencoders).",
+        explanation=(
+            "During training it adds noise drawn from a normal distribution with mean 0 to every value; at "
+            "prediction time it does nothing. Placed right after the input, it makes a denoising autoencoder."
+        ),
+        formula="y = x + ε,  ε ~ N(0, stddev²)  (training only)",
+        keras="keras.layers.GaussianNoise",
+        params=(ParamSpec("stddev", "float", 0.1, "Standard deviation of the noise.", minimum=0.0, maximum=100.0),),
+        key_params=("stddev",),
+        icon="∿",
+        name_prefix="gaussian_noise",
+    )
+)
