@@ -29,7 +29,7 @@ CATEGORIES = (
     "Pretrained",
 )
 
-PARAM_TYPES = ("int", "float", "bool", "choice", "shape", "pair", "str")
+PARAM_TYPES = ("int", "float", "bool", "choice", "multi", "shape", "pair", "str")
 
 
 class ParameterError(ValueError):
@@ -80,6 +80,14 @@ class ParamSpec:
                 return value
             options = ", ".join(str(c) for c in self.choices)
             raise ParameterError(f"{self.name} must be one of: {options} (got {value!r})")
+        if kind == "multi":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ParameterError(f"{self.name} must be a list of names, not {value!r}")
+            unknown = [v for v in value if v not in self.choices]
+            if unknown:
+                options = ", ".join(str(c) for c in self.choices)
+                raise ParameterError(f"{self.name}: {unknown[0]!r} is not one of {options}")
+            return list(dict.fromkeys(value))
         if kind == "str":
             if not isinstance(value, str) or len(value) > 200:
                 raise ParameterError(f"{self.name} must be a short text, not {value!r}")

@@ -60,3 +60,26 @@ register(
         name_prefix="gaussian_noise",
     )
 )
+
+register(
+    LayerKind(
+        key="ActivityRegularization",
+        category="Regularization",
+        title="ActivityRegularization",
+        summary="Adds a penalty on the size of the values passing through (makes a sparse autoencoder).",
+        explanation=(
+            "Passes its input through unchanged but adds l1 × Σ|x| + l2 × Σx² to the loss, so the network "
+            "learns to keep most of these values near zero. Placed after the code layer of an autoencoder, "
+            "it makes a sparse autoencoder. It has no weights."
+        ),
+        formula="loss += l1 · Σ|x| + l2 · Σx²",
+        keras="keras.layers.ActivityRegularization",
+        params=(
+            ParamSpec("l1", "float", 1e-5, "Weight of the L1 penalty (drives values to exactly zero).", minimum=0.0, maximum=10.0),
+            ParamSpec("l2", "float", 0.0, "Weight of the L2 penalty (keeps values small).", minimum=0.0, maximum=10.0),
+        ),
+        key_params=("l1",),
+        icon="⌀",
+        name_prefix="activity_regularization",
+    )
+)

@@ -1,0 +1,408 @@
+"""Project files: one JSON document holding the graph(s), the dataset choice and the training settings.
+
+The format is documented by ``resources/project.schema.json`` (JSON Schema) so people can write and diff
+projects by hand. Loading never executes anything and trusts no type: every value is checked, and the first
+problem is reported as a `ProjectError` naming where it is ("graphs[0].nodes[3].params.units") in plain words.
+Saving is atomic: the new text goes to a temporary file in the same folder, which then replaces the old one,
+so a crash mid-save leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from designer.core import catalogue
+from designer.core.catalogue import ParameterError, ParamSpec
+from designer.core.graph import GraphError, LayerGraph, LayerNode
+
+FORMAT = "network-designer-project"
+VERSION = 1
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_GRAPHS = 4
+MAX_NODES = 10_000
+MAX_TEXT = 10_000
+ROLES = ("model", "generator", "discriminator")
+
+MODES = ("supervised", "autoencoder", "vae", "gan")
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+LOSSES = (
+    "auto",
+    "mse",
+    "mae",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+)
+METRICS = ("accuracy", "auc", "mae", "mse")
+
+#: the training settings, typed and ranged like layer parameters (the settings panel is generated from these)
+TRAINING_SPECS: tuple[ParamSpec, ...] = (
+    ParamSpec("mode", "choice", "supervised", "What the network learns: labels (supervised), to copy its input "
+              "(autoencoder), a VAE, or a generator against a discriminator (GAN).", choices=MODES),
+    ParamSpec("optimizer", "choice", "adam", "How the weights are updated from the gradients.", choices=OPTIMIZERS),
+    ParamSpec("learning_rate", "float", 0.001, "Step size of each update.", minimum=1e-7, maximum=10.0),
+    ParamSpec("momentum", "float", 0.0, "SGD only: how much of the previous step carries over.", minimum=0.0, maximum=0.999),
+    ParamSpec("beta_1", "float", 0.9, "Adam only: decay of the running mean of gradients (0.5 for GANs).", minimum=0.0, maximum=0.999),
+    ParamSpec("loss", "choice", "auto", "What is minimised; \"auto\" picks one from the output layer and the labels.", choices=LOSSES),
+    ParamSpec("metrics", "multi", ["accuracy"], "What is reported besides the loss.", choices=METRICS),
+    ParamSpec("epochs", "int", 10, "How many passes over the training data.", minimum=1, maximum=100_000),
+    ParamSpec("batch_size", "int", 32, "How many samples per weight update.", minimum=1, maximum=65_536),
+    ParamSpec("validation_split", "float", 0.2, "Fraction of the data held out to measure generalisation.", minimum=0.0, maximum=0.9),
+    ParamSpec("early_stopping_patience", "int", 0, "Stop when the validation loss has not improved for this many epochs (0: never).", minimum=0, maximum=10_000),
+    ParamSpec("seed", "int", None, "Random seed for repeatable runs (empty: random).", minimum=0, maximum=2**31 - 1, optional=True),
+)
+
+
+class ProjectError(ValueError):
+    """A project file that cannot be loaded; says where the problem is and what it is."""
+
+    def __init__(self, location: str, problem: str, path: str | os.PathLike | None = None) -> None:
+        self.location = location
+        self.problem = problem
+        self.path = str(path) if path is not None else None
+        where = f"{self.path}: " if self.path else ""
+        at = f"at {location}: " if location else ""
+        super().__init__(f"{where}{at}{problem}")
+
+
+@dataclass
+class DatasetChoice:
+    """Which dataset the project trains on, with loader options (interpreted by designer.data)."""
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "options": dict(self.options)}
+
+
+def default_training() -> dict[str, Any]:
+    return {spec.name: (list(spec.default) if isinstance(spec.default, list) else spec.default) for spec in TRAINING_SPECS}
+
+
+def check_training(settings: dict[str, Any]) -> dict[str, Any]:
+    """Full, canonical training settings (defaults filled in); ParameterError for a bad value."""
+    known = {spec.name: spec for spec in TRAINING_SPECS}
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise ParameterError(f"unknown training setting {unknown[0]!r}; known: {', '.join(known)}")
+    result = default_training()
+    for name, value in settings.items():
+        result[name] = known[name].coerce(value)
+    return result
+
+
+@dataclass
+class Project:
+    graphs: list[LayerGraph]
+    name: str = "Untitled"
+    description: str = ""
+    dataset: DatasetChoice | None = None
+    training: dict[str, Any] = field(default_factory=default_training)
+
+    def graph(self, role: str = "model") -> LayerGraph:
+        for graph in self.graphs:
+            if graph.role == role:
+                return graph
+        raise KeyError(f"this project has no {role} graph")
+
+    @property
+    def is_gan(self) -> bool:
+        roles = {g.role for g in self.graphs}
+        return {"generator", "discriminator"} <= roles
+
+    @classmethod
+    def single(cls, graph: LayerGraph, **kwargs: Any) -> "Project":
+        return cls([graph], **kwargs)
+
+    # ------------------------------------------------------------ to/from dict
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "name": self.name,
+            "description": self.description,
+            "graphs": [graph_to_dict(g) for g in self.graphs],
+            "dataset": self.dataset.to_dict() if self.dataset else None,
+            "training": dict(self.training),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Project":
+        return _Reader().project(data)
+
+
+def graph_to_dict(graph: LayerGraph) -> dict[str, Any]:
+    order = graph.topological_order() if graph.find_cycle() is None else [n.id for n in graph.nodes()]
+    return {
+        "name": graph.name,
+        "role": graph.role,
+        "nodes": [
+            {
+                "id": node.id,
+                "kind": node.kind,
+                "name": node.name,
+                "params": node.params,
+                "position": [round(node.position[0], 2), round(node.position[1], 2)],
+            }
+            for node in (graph.node(n) for n in order)
+        ],
+        "edges": [
+            {"from": e.source, "to": e.target, "port": e.port}
+            for e in sorted(graph.edges(), key=lambda e: (order.index(e.target), e.port))
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------- reading, with locations
+class _Reader:
+    """Checks every value of a decoded JSON document and builds a Project; ProjectError at the first fault."""
+
+    def project(self, data: Any) -> Project:
+        self._object(data, "", required=("format", "version", "graphs"),
+                     allowed=("format", "version", "name", "description", "graphs", "dataset", "training"))
+        if data["format"] != FORMAT:
+            raise ProjectError("format", f"this is not a Network Designer project (format is {_short(data['format'])}, expected {FORMAT!r})")
+        version = data["version"]
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ProjectError("version", f"must be a whole number, not {_short(version)}")
+        if version > VERSION:
+            raise ProjectError("version", f"this file was made by a newer Network Designer (format version {version}); "
+                                          f"this one reads version {VERSION}. Update the app to open it.")
+        if version < 1:
+            raise ProjectError("version", f"unknown format version {version}")
+        name = self._text(data.get("name", "Untitled"), "name")
+        description = self._text(data.get("description", ""), "description")
+        graphs_data = data["graphs"]
+        if not isinstance(graphs_data, list) or not graphs_data:
+            raise ProjectError("graphs", "must be a non-empty list of graphs")
+        if len(graphs_data) > MAX_GRAPHS:
+            raise ProjectError("graphs", f"a project holds at most {MAX_GRAPHS} graphs, this one has {len(graphs_data)}")
+        graphs = [self.graph(g, f"graphs[{i}]") for i, g in enumerate(graphs_data)]
+        roles = [g.role for g in graphs]
+        for i, role in enumerate(roles):
+            if roles.index(role) != i:
+                raise ProjectError(f"graphs[{i}].role", f"two graphs have the role {role!r}; each role appears once")
+        if ("generator" in roles) != ("discriminator" in roles):
+            raise ProjectError("graphs", "a GAN needs both a generator graph and a discriminator graph")
+        dataset = self.dataset(data.get("dataset"), "dataset")
+        training_data = data.get("training", {})
+        if not isinstance(training_data, dict):
+            raise ProjectError("training", f"must be an object of settings, not {_short(training_data)}")
+        training = default_training()
+        known = {spec.name: spec for spec in TRAINING_SPECS}
+        for key, value in training_data.items():
+            if key not in known:
+                raise ProjectError(f"training.{_key(key)}", f"unknown training setting; known: {', '.join(known)}")
+            try:
+                training[key] = known[key].coerce(value)
+            except ParameterError as error:
+                raise ProjectError(f"training.{key}", str(error)) from None
+        return Project(graphs, name=name, description=description, dataset=dataset, training=training)
+
+    def graph(self, data: Any, where: str) -> LayerGraph:
+        self._object(data, where, required=("nodes",), allowed=("name", "role", "nodes", "edges"))
+        role = data.get("role", "model")
+        if role not in ROLES:
+            raise ProjectError(f"{where}.role", f"must be one of {', '.join(ROLES)}, not {_short(role)}")
+        graph = LayerGraph(self._text(data.get("name", role), f"{where}.name", limit=100), role)
+        nodes = data["nodes"]
+        if not isinstance(nodes, list):
+            raise ProjectError(f"{where}.nodes", f"must be a list of layers, not {_short(nodes)}")
+        if len(nodes) > MAX_NODES:
+            raise ProjectError(f"{where}.nodes", f"at most {MAX_NODES:,} layers per graph, this one has {len(nodes):,}")
+        for i, node_data in enumerate(nodes):
+            graph.insert_node(self.node(node_data, f"{where}.nodes[{i}]", graph))
+        edges = data.get("edges", [])
+        if not isinstance(edges, list):
+            raise ProjectError(f"{where}.edges", f"must be a list of connections, not {_short(edges)}")
+        parsed = [self.edge(e, f"{where}.edges[{i}]", graph) for i, e in enumerate(edges)]
+        # insert in port order so that explicit ports land where the file says
+        for source, target, port, at in sorted(parsed, key=lambda p: (p[1], p[2] if p[2] is not None else math.inf)):
+            reason = graph.can_connect(source, target)
+            if reason:
+                raise ProjectError(at, reason)
+            graph.insert_edge(source, target, port)
+        return graph
+
+    def node(self, data: Any, where: str, graph: LayerGraph) -> LayerNode:
+        self._object(data, where, required=("id", "kind"), allowed=("id", "kind", "name", "params", "position"))
+        node_id = data["id"]
+        if not isinstance(node_id, str) or not 0 < len(node_id) <= 64:
+            raise ProjectError(f"{where}.id", f"must be a short text, not {_short(node_id)}")
+        if node_id in graph:
+            raise ProjectError(f"{where}.id", f"the id {node_id!r} is used twice in this graph")
+        kind_key = data["kind"]
+        if not isinstance(kind_key, str) or not catalogue.has(kind_key):
+            known = ", ".join(k.key for k in catalogue.all_kinds())
+            raise ProjectError(f"{where}.kind", f"unknown layer kind {_short(kind_key)}; known kinds: {known}")
+        kind = catalogue.get(kind_key)
+        name = data.get("name")
+        if name is None:
+            name = graph.unique_name(kind.name_prefix or kind_key.lower())
+        try:
+            graph.check_name(name)
+        except GraphError as error:
+            raise ProjectError(f"{where}.name", str(error)) from None
+        params = data.get("params", {})
+        if not isinstance(params, dict):
+            raise ProjectError(f"{where}.params", f"must be an object of parameters, not {_short(params)}")
+        for key, value in params.items():
+            try:
+                if key not in {s.name for s in kind.params}:
+                    kind.check_params({key: value})  # raises the "has no parameter" message
+                kind.param(key).coerce(value)
+            except ParameterError as error:
+                raise ProjectError(f"{where}.params.{_key(key)}", f"{name} ({kind_key}): {error}") from None
+        position = data.get("position", [0, 0])
+        if (
+            not isinstance(position, list)
+            or len(position) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) < 1e7 for v in position)
+        ):
+            raise ProjectError(f"{where}.position", f"must be two numbers [x, y], not {_short(position)}")
+        return LayerNode(node_id, kind_key, name, kind.check_params(params), (float(position[0]), float(position[1])))
+
+    def edge(self, data: Any, where: str, graph: LayerGraph) -> tuple[str, str, int | None, str]:
+        self._object(data, where, required=("from", "to"), allowed=("from", "to", "port"))
+        for end in ("from", "to"):
+            value = data[end]
+            if not isinstance(value, str) or value not in graph:
+                raise ProjectError(f"{where}.{end}", f"there is no layer with id {_short(value)} in this graph")
+        port = data.get("port")
+        if port is not None and (not isinstance(port, int) or isinstance(port, bool) or not 0 <= port < 1000):
+            raise ProjectError(f"{where}.port", f"must be a whole number from 0, not {_short(port)}")
+        return data["from"], data["to"], port, where
+
+    def dataset(self, data: Any, where: str) -> DatasetChoice | None:
+        if data is None:
+            return None
+        self._object(data, where, required=("name",), allowed=("name", "options"))
+        name = data["name"]
+        if not isinstance(name, str) or not 0 < len(name) <= 1000:
+            raise ProjectError(f"{where}.name", f"must be a dataset name or a file path, not {_short(name)}")
+        options = data.get("options", {})
+        if not isinstance(options, dict):
+            raise ProjectError(f"{where}.options", f"must be an object, not {_short(options)}")
+        for key, value in options.items():
+            if not _plain_json(value):
+                raise ProjectError(f"{where}.options.{_key(key)}", "must be a number, text, true/false or a short list of those")
+        return DatasetChoice(name, dict(options))
+
+    # ---------------------------------------------------------------- helpers
+    @staticmethod
+    def _object(data: Any, where: str, required: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+        if not isinstance(data, dict):
+            raise ProjectError(where or "top level", f"expected an object {{...}}, found {_short(data)}")
+        for key in required:
+            if key not in data:
+                raise ProjectError(where or "top level", f"the required field {key!r} is missing")
+        for key in data:
+            if key not in allowed:
+                raise ProjectError(f"{where + '.' if where else ''}{_key(key)}", f"unknown field; allowed here: {', '.join(allowed)}")
+
+    @staticmethod
+    def _text(value: Any, where: str, limit: int = MAX_TEXT) -> str:
+        if not isinstance(value, str) or len(value) > limit:
+            raise ProjectError(where, f"must be a text of at most {limit:,} characters, not {_short(value)}")
+        return value
+
+
+def _plain_json(value: Any, depth: int = 0) -> bool:
+    if value is None or isinstance(value, (bool, str)):
+        return not isinstance(value, str) or len(value) <= 4096
+    if isinstance(value, (int, float)):
+        return isinstance(value, int) or math.isfinite(value)
+    if isinstance(value, list) and depth == 0:
+        return len(value) <= 64 and all(_plain_json(v, 1) for v in value)
+    return False
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value) if _jsonable(value) else repr(value)
+    kind = {dict: "an object", list: "a list", str: "the text", bool: "", type(None): ""}.get(type(value), "")
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return f"{kind} {text}".strip()
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+def _key(key: str) -> str:
+    return key if len(key) <= 40 else key[:37] + "..."
+
+
+# ---------------------------------------------------------------------------- files
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a project file")
+
+
+def loads(text: str, path: str | os.PathLike | None = None) -> Project:
+    """A Project from JSON text; ProjectError (with the location) if anything is wrong."""
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise ProjectError(f"line {error.lineno}, column {error.colno}", f"the file is not valid JSON ({error.msg})", path) from None
+    except (ValueError, RecursionError) as error:
+        raise ProjectError("", f"the file is not a valid project: {error}", path) from None
+    try:
+        return Project.from_dict(data)
+    except ProjectError as error:
+        raise ProjectError(error.location, error.problem, path) from None
+    except RecursionError:
+        raise ProjectError("", "the file is nested too deeply to be a project", path) from None
+
+
+def load_project(path: str | os.PathLike) -> Project:
+    """Read a project file. Never executes anything; ProjectError names the file and the place of a fault."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ProjectError("", f"the file is {size / 1e6:.0f} MB; a project file is at most {MAX_FILE_BYTES / 1e6:.0f} MB", path)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProjectError("", "no such file", path) from None
+    except IsADirectoryError:
+        raise ProjectError("", "this is a folder, not a project file", path) from None
+    except OSError as error:
+        raise ProjectError("", f"cannot read the file ({error.strerror})", path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ProjectError(f"byte {error.start}", "the file is not UTF-8 text (is it really a project file?)", path) from None
+    return loads(text, path)
+
+
+def dumps(project: Project) -> str:
+    return json.dumps(project.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def save_project(project: Project, path: str | os.PathLike) -> None:
+    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over `path`."""
+    path = Path(path)
+    text = dumps(project)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,47 @@
+"""The templates gallery: ready-made project files under ``resources/templates``, one per network of the notes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from designer.core.project import Project, load_project
+
+
+def resources_dir() -> Path:
+    """The repository's ``resources/`` folder (the app runs from its checkout, installed with ``pip -e``)."""
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def templates_dir() -> Path:
+    return resources_dir() / "templates"
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    key: str
+    name: str
+    description: str
+    path: Path
+
+
+def list_templates() -> list[TemplateInfo]:
+    """Every template, sorted by key (file name without .json); reads only the name and description."""
+    found = []
+    for path in sorted(templates_dir().glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found.append(TemplateInfo(path.stem, data.get("name", path.stem), data.get("description", ""), path))
+    return found
+
+
+def template_path(key: str) -> Path:
+    path = templates_dir() / f"{key}.json"
+    if not path.is_file():
+        known = ", ".join(t.key for t in list_templates())
+        raise KeyError(f"there is no template {key!r}; the templates are: {known}")
+    return path
+
+
+def load_template(key: str) -> Project:
+    return load_project(template_path(key))
