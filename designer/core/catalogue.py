@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,29 +69,30 @@ class ParamSpec:
         if kind == "bool":
             if isinstance(value, bool):
                 return value
-            raise ParameterError(f"{self.name} must be on or off (true/false), not {value!r}")
+            raise ParameterError(f"{self.name} must be on or off (true/false), not {short_repr(value)}")
         if kind == "int":
             return self._check_range(_as_int(self.name, value))
         if kind == "float":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ParameterError(f"{self.name} must be a number, not {value!r}")
+            # abs(v) <= max is False for NaN, infinities and ints too big for a float (math.isfinite overflows)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= sys.float_info.max:
+                raise ParameterError(f"{self.name} must be a number, not {short_repr(value)}")
             return self._check_range(float(value))
         if kind == "choice":
             if any(value == choice and type(value) is type(choice) for choice in self.choices):
                 return value
             options = ", ".join(str(c) for c in self.choices)
-            raise ParameterError(f"{self.name} must be one of: {options} (got {value!r})")
+            raise ParameterError(f"{self.name} must be one of: {options} (got {short_repr(value)})")
         if kind == "multi":
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                raise ParameterError(f"{self.name} must be a list of names, not {value!r}")
+                raise ParameterError(f"{self.name} must be a list of names, not {short_repr(value)}")
             unknown = [v for v in value if v not in self.choices]
             if unknown:
                 options = ", ".join(str(c) for c in self.choices)
-                raise ParameterError(f"{self.name}: {unknown[0]!r} is not one of {options}")
+                raise ParameterError(f"{self.name}: {short_repr(unknown[0])} is not one of {options}")
             return list(dict.fromkeys(value))
         if kind == "str":
             if not isinstance(value, str) or len(value) > 200:
-                raise ParameterError(f"{self.name} must be a short text, not {value!r}")
+                raise ParameterError(f"{self.name} must be a short text, not {short_repr(value)}")
             return value
         if kind == "pair":
             if isinstance(value, (list, tuple)):
@@ -101,7 +103,7 @@ class ParamSpec:
             return [number, number]
         # shape
         if not isinstance(value, (list, tuple)):
-            raise ParameterError(f"{self.name} must be a list of sizes, like (28, 28, 1), not {value!r}")
+            raise ParameterError(f"{self.name} must be a list of sizes, like (28, 28, 1), not {short_repr(value)}")
         if not self.min_length <= len(value) <= self.max_length:
             raise ParameterError(
                 f"{self.name} must have {self.min_length} to {self.max_length} sizes, not {len(value)}"
@@ -125,16 +127,30 @@ class ParamSpec:
 
 def _as_int(name: str, value: Any) -> int:
     if isinstance(value, bool):
-        raise ParameterError(f"{name} must be a whole number, not {value!r}")
+        raise ParameterError(f"{name} must be a whole number, not {short_repr(value)}")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
-    raise ParameterError(f"{name} must be a whole number, not {value!r}")
+    raise ParameterError(f"{name} must be a whole number, not {short_repr(value)}")
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}" if isinstance(number, float) else f"{number:,}"
+    if isinstance(number, float):
+        return f"{number:g}"
+    if abs(number) < 10**15:
+        return f"{number:,}"
+    # a file may hold a 4,000-digit number; the message stays one short line
+    return f"{'-' if number < 0 else ''}about 10^{int(abs(number).bit_length() * math.log10(2))}"
+
+
+def short_repr(value: Any) -> str:
+    """A refused value as it appears in a message, cut short (a file may hold a huge list where a number belongs)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # ints beyond Python's digit limit, deeply nested lists
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass(frozen=True)
@@ -185,7 +201,7 @@ class LayerKind:
         unknown = sorted(set(params) - known)
         if unknown:
             raise ParameterError(
-                f"{self.key} has no parameter {unknown[0]!r}"
+                f"{self.key} has no parameter {short_repr(unknown[0])}"
                 + (f"; it takes: {', '.join(sorted(known))}" if known else "; it takes none")
             )
         result = {}

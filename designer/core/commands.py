@@ -41,6 +41,7 @@ class AddNode(Command):
     def __post_init__(self) -> None:
         self.text = f"Add {self.kind}"
         self._node: LayerNode | None = None
+        self._order: int | None = None
 
     def do(self, graph: LayerGraph) -> None:
         if self._node is None:
@@ -50,7 +51,9 @@ class AddNode(Command):
             graph.check_name(name)
             self.node_id = self.node_id or graph.new_node_id()
             self._node = LayerNode(self.node_id, self.kind, name, params, tuple(self.position))
-        graph.insert_node(self._node.copy())
+        # a redo puts the layer back at the same place in the layer order it had the first time
+        graph.insert_node(self._node.copy(), self._order)
+        self._order = graph.node_order(self.node_id)
 
     def undo(self, graph: LayerGraph) -> None:
         graph.delete_node(self.node_id)
@@ -206,6 +209,7 @@ class AddSubgraph(Command):
     def __post_init__(self) -> None:
         self.text = "Paste" if self.nodes else "Paste nothing"
         self._placed: list[LayerNode] | None = None
+        self._orders: list[int] | None = None
         self._edges: list[Edge] = []
         self.id_map: dict[str, str] = {}
 
@@ -230,8 +234,10 @@ class AddSubgraph(Command):
                 if e.source in self.id_map and e.target in self.id_map
             ]
             self._placed = placed
-        for node in self._placed:
-            graph.insert_node(node.copy())
+        orders = self._orders or [None] * len(self._placed)
+        for node, order in zip(self._placed, orders):
+            graph.insert_node(node.copy(), order)
+        self._orders = [graph.node_order(node.id) for node in self._placed]
         for edge in self._edges:
             graph.insert_edge(edge.source, edge.target, edge.port)
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 
 from designer.core import catalogue
-from designer.core.catalogue import ParameterError
+from designer.core.catalogue import ParameterError, short_repr
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")
 
@@ -78,6 +78,11 @@ class LayerGraph:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1), repr=False)
     #: incremented on every change; cheap "has anything changed?" check for caches and views
     revision: int = 0
+    _next_order: int = field(default=0, repr=False)
+    #: layer name -> node id, so name checks stay constant-time in graphs of thousands of layers
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+    #: prefix -> the last suffix handed out, so naming the n-th "dense" does not try n candidates
+    _name_hints: dict[str, int] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- queries
     def __len__(self) -> int:
@@ -96,9 +101,8 @@ class LayerGraph:
             raise GraphError(f"there is no layer with id {node_id!r}") from None
 
     def node_by_name(self, name: str) -> LayerNode:
-        for node in self.nodes():
-            if node.name == name:
-                return node
+        if name in self._names:
+            return self.node(self._names[name])
         raise GraphError(f"there is no layer named {name!r}")
 
     def edges(self) -> list[Edge]:
@@ -146,16 +150,20 @@ class LayerGraph:
         return nx.descendants(self._graph, node_id)
 
     def names(self) -> set[str]:
-        return {node.name for node in self.nodes()}
+        return set(self._names)
 
     def unique_name(self, prefix: str, taken: Iterable[str] = ()) -> str:
-        """`prefix`, or `prefix_1`, `prefix_2`... whichever is not taken, as Keras names its layers."""
-        used = self.names() | set(taken)
-        if prefix not in used:
+        """`prefix`, or `prefix_1`, `prefix_2`... the first not taken, as Keras names its layers."""
+        taken = set(taken)
+        if prefix not in self._names and prefix not in taken:
             return prefix
-        for i in itertools.count(1):
+        start = self._name_hints.get(prefix, 0) + 1
+        if f"{prefix}_{start - 1}" not in self._names:
+            start = 1  # names were freed since the hint was set: look again from the start
+        for i in itertools.count(start):
             candidate = f"{prefix}_{i}"
-            if candidate not in used:
+            if candidate not in self._names and candidate not in taken:
+                self._name_hints[prefix] = i
                 return candidate
         raise AssertionError("unreachable")
 
@@ -165,8 +173,12 @@ class LayerGraph:
             if candidate not in self._graph:
                 return candidate
 
-    def can_connect(self, source: str, target: str) -> str | None:
-        """None if an edge source → target may be added, else the reason in plain words."""
+    def can_connect(self, source: str, target: str, check_loop: bool = True) -> str | None:
+        """None if an edge source → target may be added, else the reason in plain words.
+
+        `check_loop` False skips the search for a loop (linear in the graph's size), for callers that add
+        many edges and look for a loop once at the end (the project loader).
+        """
         if source not in self._graph or target not in self._graph:
             return "both ends of a connection must be layers of this graph"
         if source == target:
@@ -184,7 +196,7 @@ class LayerGraph:
                 f"{dst.name} ({kind.title}) takes {count} and already has {taken}: disconnect one first, "
                 "or join branches with a Concatenate or Add layer"
             )
-        if nx.has_path(self._graph, target, source):
+        if check_loop and nx.has_path(self._graph, target, source):
             return f"connecting {src.name} to {dst.name} would make a loop: data would flow back into {src.name}"
         return None
 
@@ -206,8 +218,11 @@ class LayerGraph:
         if node.id in self._graph:
             raise GraphError(f"a layer with id {node.id!r} already exists")
         if order is None:
-            order = max((d["order"] for _, d in self._graph.nodes(data=True)), default=-1) + 1
+            order = self._next_order
+        # the order breaks ties in topological sorts, so layers keep the order in which they were placed
+        self._next_order = max(self._next_order, order + 1)
         self._graph.add_node(node.id, node=node, order=order)
+        self._names[node.name] = node.id
         self._emit(GraphEvent("node_added", node.id))
 
     def node_order(self, node_id: str) -> int:
@@ -219,6 +234,7 @@ class LayerGraph:
         removed += [Edge(u, v, d["port"]) for u, v, d in self._graph.out_edges(node_id, data=True)]
         for edge in removed:
             self.remove_edge(edge.source, edge.target)
+        self._names.pop(self.node(node_id).name, None)
         self._graph.remove_node(node_id)
         self._emit(GraphEvent("node_removed", node_id))
         return removed
@@ -254,7 +270,10 @@ class LayerGraph:
         self._emit(GraphEvent("param_changed", node_id))
 
     def set_name(self, node_id: str, name: str) -> None:
-        self.node(node_id).name = name
+        node = self.node(node_id)
+        self._names.pop(node.name, None)
+        node.name = name
+        self._names[name] = node_id
         self._emit(GraphEvent("node_renamed", node_id))
 
     # ------------------------------------------------ convenience API for scripts
@@ -293,14 +312,15 @@ class LayerGraph:
         return self.insert_edge(source, target)
 
     def check_name(self, name: str, node_id: str | None = None) -> None:
-        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        # fullmatch: "$" alone would let a trailing newline through
+        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
             raise GraphError(
-                f"{name!r} is not a usable layer name: start with a letter, then letters, digits, _ . or -, "
+                f"{short_repr(name)} is not a usable layer name: start with a letter, then letters, digits, _ . or -, "
                 "at most 64 characters"
             )
-        for node in self.nodes():
-            if node.name == name and node.id != node_id:
-                raise GraphError(f"another layer is already named {name!r}")
+        owner = self._names.get(name)
+        if owner is not None and owner != node_id:
+            raise GraphError(f"another layer is already named {name!r}")
 
     def set_param(self, node_id: str, name: str, value: Any) -> None:
         """Set one parameter after checking it (ParameterError in plain words if it is refused)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +150,8 @@ def graph_to_dict(graph: LayerGraph) -> dict[str, Any]:
                 "kind": node.kind,
                 "name": node.name,
                 "params": node.params,
-                "position": [round(node.position[0], 2), round(node.position[1], 2)],
+                # float(): a position given as whole numbers must not read back as 0.0 and change the text
+                "position": [round(float(node.position[0]), 2), round(float(node.position[1]), 2)],
             }
             for node in (graph.node(n) for n in order)
         ],
@@ -217,6 +219,8 @@ class _Reader:
             raise ProjectError(f"{where}.nodes", f"must be a list of layers, not {_short(nodes)}")
         if len(nodes) > MAX_NODES:
             raise ProjectError(f"{where}.nodes", f"at most {MAX_NODES:,} layers per graph, this one has {len(nodes):,}")
+        # a name chosen for an unnamed layer must not take one that a later layer gives explicitly
+        self._named = {n["name"] for n in nodes if isinstance(n, dict) and isinstance(n.get("name"), str)}
         for i, node_data in enumerate(nodes):
             graph.insert_node(self.node(node_data, f"{where}.nodes[{i}]", graph))
         edges = data.get("edges", [])
@@ -225,10 +229,17 @@ class _Reader:
         parsed = [self.edge(e, f"{where}.edges[{i}]", graph) for i, e in enumerate(edges)]
         # insert in port order so that explicit ports land where the file says
         for source, target, port, at in sorted(parsed, key=lambda p: (p[1], p[2] if p[2] is not None else math.inf)):
-            reason = graph.can_connect(source, target)
+            reason = graph.can_connect(source, target, check_loop=False)
             if reason:
                 raise ProjectError(at, reason)
             graph.insert_edge(source, target, port)
+        # one search for a loop over the whole graph, instead of one per edge (quadratic in big files)
+        cycle = graph.find_cycle()
+        if cycle:
+            pairs = set(zip(cycle, cycle[1:] + cycle[:1]))
+            at = next(at for source, target, _, at in parsed if (source, target) in pairs)
+            names = " → ".join(graph.node(n).name for n in cycle + cycle[:1])
+            raise ProjectError(at, f"these connections make a loop ({names}): data would flow back into itself")
         return graph
 
     def node(self, data: Any, where: str, graph: LayerGraph) -> LayerNode:
@@ -245,7 +256,7 @@ class _Reader:
         kind = catalogue.get(kind_key)
         name = data.get("name")
         if name is None:
-            name = graph.unique_name(kind.name_prefix or kind_key.lower())
+            name = graph.unique_name(kind.name_prefix or kind_key.lower(), getattr(self, "_named", ()))
         try:
             graph.check_name(name)
         except GraphError as error:
@@ -264,7 +275,7 @@ class _Reader:
         if (
             not isinstance(position, list)
             or len(position) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) < 1e7 for v in position)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e7 for v in position)
         ):
             raise ProjectError(f"{where}.position", f"must be two numbers [x, y], not {_short(position)}")
         return LayerNode(node_id, kind_key, name, kind.check_params(params), (float(position[0]), float(position[1])))
@@ -344,8 +355,44 @@ def _key(key: str) -> str:
 
 
 # ---------------------------------------------------------------------------- files
+class _RefusedConstant(ValueError):
+    pass
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in a project file")
+    raise _RefusedConstant(f"{name} is not allowed in a project file")
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate_at(text: str, data: Any) -> str | None:
+    """Where the first text holding half of a UTF-16 surrogate pair ("\\ud800") is, or None.
+
+    JSON can spell such a text but no UTF-8 file can store it, so a project holding one would open and then
+    fail to save. The walk runs only when the raw text hints at one, so ordinary files cost nothing.
+    """
+    try:
+        text.encode("utf-8")
+        if _SURROGATE_ESCAPE.search(text) is None:
+            return None
+    except UnicodeEncodeError:
+        pass
+    stack = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return where or "top level"
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                at = f"{where}.{_key(key)}" if where else _key(key)
+                stack += [(item, at), (key, at)]
+        elif isinstance(value, list):
+            stack += [(item, f"{where}[{i}]") for i, item in reversed(list(enumerate(value)))]
+    return None
 
 
 def loads(text: str, path: str | os.PathLike | None = None) -> Project:
@@ -354,9 +401,16 @@ def loads(text: str, path: str | os.PathLike | None = None) -> Project:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise ProjectError(f"line {error.lineno}, column {error.colno}", f"the file is not valid JSON ({error.msg})", path) from None
-    except (ValueError, RecursionError) as error:
+    except _RefusedConstant as error:
         raise ProjectError("", f"the file is not a valid project: {error}", path) from None
+    except RecursionError:
+        raise ProjectError("", "the file is nested too deeply to be a project", path) from None
+    except ValueError:  # Python refuses to read integers of thousands of digits
+        raise ProjectError("", "the file holds a number with thousands of digits; no setting needs one", path) from None
     try:
+        surrogate = _lone_surrogate_at(text, data)
+        if surrogate is not None:
+            raise ProjectError(surrogate, "this text holds a broken character escape (a lone \\ud800-style surrogate): remove it")
         return Project.from_dict(data)
     except ProjectError as error:
         raise ProjectError(error.location, error.problem, path) from None

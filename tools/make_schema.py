@@ -1,0 +1,375 @@
+"""Generate ``resources/project.schema.json``, the JSON Schema of project files, from the code that reads them.
+
+The schema is derived from ``designer.core.project`` (format name, version, limits, roles, `TRAINING_SPECS`) and
+from the layer catalogue (one ``if``/``then`` per layer kind that lists exactly the parameters that kind takes,
+with their types, ranges, choices and help), so it cannot drift from the loader: a test compares the committed
+file with what this script makes, and fails when a new layer kind or setting was added without regenerating it.
+
+Run ``python tools/make_schema.py`` to rewrite the file, or ``python tools/make_schema.py --check`` to only
+compare (exit status 1 when it is out of date).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from designer.core import catalogue, project
+from designer.core.catalogue import ParamSpec
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "resources" / "project.schema.json"
+
+#: the loader refuses positions at or beyond this distance from the origin
+POSITION_LIMIT = 1e7
+MAX_PORT = 999
+MAX_DATASET_NAME = 1000
+MAX_OPTION_TEXT = 4096
+MAX_OPTION_LIST = 64
+MAX_ID = 64
+MAX_GRAPH_NAME = 100
+MAX_STR_PARAM = 200
+
+
+def _ranged(schema: dict[str, Any], spec: ParamSpec) -> dict[str, Any]:
+    if spec.minimum is not None:
+        schema["minimum"] = spec.minimum
+    if spec.maximum is not None:
+        schema["maximum"] = spec.maximum
+    return schema
+
+
+def _value_schema(spec: ParamSpec) -> dict[str, Any]:
+    """What one value of `spec` may be, mirroring `ParamSpec.coerce`."""
+    if spec.type == "int":
+        return _ranged({"type": "integer"}, spec)
+    if spec.type == "float":
+        return _ranged({"type": "number"}, spec)
+    if spec.type == "bool":
+        return {"type": "boolean"}
+    if spec.type == "choice":
+        return {"enum": list(spec.choices)}
+    if spec.type == "multi":
+        return {"type": "array", "items": {"enum": list(spec.choices)}}
+    if spec.type == "str":
+        return {"type": "string", "maxLength": MAX_STR_PARAM}
+    if spec.type == "pair":
+        whole = _ranged({"type": "integer"}, spec)
+        return {"anyOf": [whole, {"type": "array", "items": dict(whole), "minItems": 2, "maxItems": 2}]}
+    # shape: a list of sizes, optionally with one -1 meaning "whatever is left"
+    size = _ranged({"type": "integer"}, spec)
+    schema: dict[str, Any] = {"type": "array", "minItems": spec.min_length, "maxItems": spec.max_length}
+    if spec.allow_minus_one:
+        schema["items"] = {"anyOf": [{"const": -1}, size]}
+        schema.update({"contains": {"const": -1}, "minContains": 0, "maxContains": 1})
+    else:
+        schema["items"] = size
+    return schema
+
+
+_TYPE_WORDS = {
+    "int": "A whole number",
+    "float": "A number",
+    "bool": "true or false",
+    "choice": "One of the listed texts",
+    "multi": "A list of the listed texts",
+    "str": f"A text of at most {MAX_STR_PARAM} characters",
+    "pair": "One whole number, or a list of two [height, width]",
+}
+
+
+def _range_words(spec: ParamSpec) -> str:
+    low, high = spec.minimum, spec.maximum
+    show = (lambda n: f"{n:g}") if isinstance(low, float) or isinstance(high, float) else str
+    if low is not None and high is not None:
+        return f"from {show(low)} to {show(high)}"
+    if low is not None:
+        return f"at least {show(low)}"
+    if high is not None:
+        return f"at most {show(high)}"
+    return ""
+
+
+def _type_words(spec: ParamSpec) -> str:
+    ranged = _range_words(spec)
+    words = _TYPE_WORDS.get(spec.type, "")
+    if spec.type == "shape":
+        words = f"A list of {spec.min_length} to {spec.max_length} sizes"
+        words += f", each {ranged}" if ranged else ""
+        if spec.allow_minus_one:
+            words += "; -1 may stand once for \"whatever is left\""
+    elif ranged:
+        words += f", {ranged}"
+    if spec.optional:
+        words += "; null for none"
+    return words + "."
+
+
+def param_schema(spec: ParamSpec) -> dict[str, Any]:
+    """The schema of one parameter or training setting, with its help text, type in words and default."""
+    value = _value_schema(spec)
+    if spec.optional:
+        value = {"anyOf": [value, {"type": "null"}]}
+    return {"description": f"{spec.help} {_type_words(spec)}", "default": spec.default, **value}
+
+
+def _kind_params_schema(kind: catalogue.LayerKind) -> dict[str, Any]:
+    taken = ", ".join(spec.name for spec in kind.params) or "none"
+    return {
+        "description": (
+            f"Parameters of a {kind.key} layer ({kind.summary}) Parameters left out take their defaults. "
+            f"It takes: {taken}."
+        ),
+        "type": "object",
+        "properties": {spec.name: param_schema(spec) for spec in kind.params},
+        "additionalProperties": False,
+    }
+
+
+def _role_count(role: str) -> dict[str, Any]:
+    """At most one graph with `role` (a graph without a role is a "model" graph)."""
+    matches: dict[str, Any] = {"properties": {"role": {"const": role}}}
+    if role != "model":
+        matches["required"] = ["role"]
+    return {"contains": matches, "minContains": 0, "maxContains": 1}
+
+
+def _has_role(role: str) -> dict[str, Any]:
+    return {"contains": {"properties": {"role": {"const": role}}, "required": ["role"]}}
+
+
+def build_schema() -> dict[str, Any]:
+    """The whole schema as a dict (deterministic: same code, same text)."""
+    kinds = catalogue.all_kinds()
+    number_in_canvas = {"type": "number", "exclusiveMinimum": -POSITION_LIMIT, "exclusiveMaximum": POSITION_LIMIT}
+    scalar_option = {
+        "anyOf": [
+            {"type": ["null", "boolean", "number"]},
+            {"type": "string", "maxLength": MAX_OPTION_TEXT},
+        ]
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:network-designer:project-file:1",
+        "title": "Network Designer project",
+        "description": (
+            "One project of Network Designer: the layer graph(s) a person drew, the dataset they chose and the "
+            "training settings. The file is UTF-8 JSON without NaN or Infinity, at most "
+            f"{project.MAX_FILE_BYTES // (1024 * 1024)} MiB. Besides what this schema says, the app checks that "
+            "node ids are unique within a graph, that edges join existing nodes, that no layer receives more "
+            "inputs than it takes, that no edge joins a layer to itself or makes a loop, and that layer names "
+            "are unique within a graph. Generated by tools/make_schema.py: do not edit by hand."
+        ),
+        "type": "object",
+        "required": ["format", "version", "graphs"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {
+                "description": "Marks the file as a Network Designer project; always this exact text.",
+                "const": project.FORMAT,
+            },
+            "version": {
+                "description": (
+                    f"Version of the file format; the app writes {project.VERSION}. A file with a higher number was "
+                    "written by a newer app and is refused."
+                ),
+                "type": "integer",
+                "minimum": 1,
+                "maximum": project.VERSION,
+            },
+            "name": {
+                "description": "The project's title, shown in the window title and the templates gallery.",
+                "type": "string",
+                "maxLength": project.MAX_TEXT,
+                "default": "Untitled",
+            },
+            "description": {
+                "description": "Free text about the project (what it learns, from which notes).",
+                "type": "string",
+                "maxLength": project.MAX_TEXT,
+                "default": "",
+            },
+            "graphs": {
+                "description": (
+                    "The layer graphs. Usually one graph with the role \"model\"; a GAN has a \"generator\" and a "
+                    "\"discriminator\" graph. Each role appears at most once, and a generator needs a "
+                    "discriminator (and the other way round)."
+                ),
+                "type": "array",
+                "minItems": 1,
+                "maxItems": project.MAX_GRAPHS,
+                "items": {"$ref": "#/$defs/graph"},
+                "allOf": [
+                    *(_role_count(role) for role in project.ROLES),
+                    {"if": _has_role("generator"), "then": _has_role("discriminator")},
+                    {"if": _has_role("discriminator"), "then": _has_role("generator")},
+                ],
+            },
+            "dataset": {"$ref": "#/$defs/dataset"},
+            "training": {"$ref": "#/$defs/training"},
+        },
+        "$defs": {
+            "graph": {
+                "description": "One network: its layers (nodes) and the connections between them (edges).",
+                "type": "object",
+                "required": ["nodes"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {
+                        "description": "The graph's name (becomes the Keras model's name); defaults to its role.",
+                        "type": "string",
+                        "maxLength": MAX_GRAPH_NAME,
+                    },
+                    "role": {
+                        "description": (
+                            "What the graph is for: \"model\" (a plain network, autoencoder or VAE), or "
+                            "\"generator\"/\"discriminator\" for the two halves of a GAN."
+                        ),
+                        "enum": list(project.ROLES),
+                        "default": "model",
+                    },
+                    "nodes": {
+                        "description": "The layers, in any order (the app writes them from input to output).",
+                        "type": "array",
+                        "maxItems": project.MAX_NODES,
+                        "items": {"$ref": "#/$defs/node"},
+                    },
+                    "edges": {
+                        "description": "The connections, each from one layer's output to an input of another.",
+                        "type": "array",
+                        "items": {"$ref": "#/$defs/edge"},
+                        "default": [],
+                    },
+                },
+            },
+            "node": {
+                "description": "One layer on the canvas.",
+                "type": "object",
+                "required": ["id", "kind"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {
+                        "description": "Identifies the layer within its graph (edges refer to it); any short text, unique in the graph.",
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": MAX_ID,
+                    },
+                    "kind": {
+                        "description": "The kind of layer, one of the app's palette (see docs/project-format.md).",
+                        "enum": [kind.key for kind in kinds],
+                    },
+                    "name": {
+                        "description": (
+                            "The layer's name, unique in the graph (it becomes the Keras layer name): a letter, then "
+                            "letters, digits, _ . or -, at most 64 characters. Left out or null: chosen like Keras does "
+                            "(dense, dense_1, ...)."
+                        ),
+                        "type": ["string", "null"],
+                        "pattern": r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$",
+                    },
+                    "params": {
+                        "description": "The layer's parameters by name; which ones depends on the kind (see below).",
+                        "type": "object",
+                        "default": {},
+                    },
+                    "position": {
+                        "description": "Where the layer sits on the canvas, [x, y] in pixels (y grows downwards).",
+                        "type": "array",
+                        "items": number_in_canvas,
+                        "minItems": 2,
+                        "maxItems": 2,
+                        "default": [0, 0],
+                    },
+                },
+                "allOf": [
+                    {
+                        "if": {"properties": {"kind": {"const": kind.key}}, "required": ["kind"]},
+                        "then": {"properties": {"params": {"$ref": f"#/$defs/params.{kind.key}"}}},
+                    }
+                    for kind in kinds
+                ],
+            },
+            "edge": {
+                "description": "A connection from the output of layer \"from\" to an input of layer \"to\".",
+                "type": "object",
+                "required": ["from", "to"],
+                "additionalProperties": False,
+                "properties": {
+                    "from": {"description": "The id of the layer whose output is sent.", "type": "string"},
+                    "to": {"description": "The id of the layer that receives it.", "type": "string"},
+                    "port": {
+                        "description": (
+                            "Which input of \"to\" this is, counting from 0: it orders the inputs of merge layers "
+                            "(Concatenate joins them in port order; VAESampling takes the mean at port 0 and the "
+                            "log-variance at port 1). Left out or null: after the inputs listed before it."
+                        ),
+                        "type": ["integer", "null"],
+                        "minimum": 0,
+                        "maximum": MAX_PORT,
+                    },
+                },
+            },
+            "dataset": {
+                "description": "The dataset the project trains on, or null for none chosen yet.",
+                "type": ["object", "null"],
+                "required": ["name"],
+                "additionalProperties": False,
+                "default": None,
+                "properties": {
+                    "name": {
+                        "description": "A dataset name from the app's dataset list, or the path of the person's own file.",
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": MAX_DATASET_NAME,
+                    },
+                    "options": {
+                        "description": (
+                            "Options for loading the dataset (sample count, noise, columns...), each a number, a "
+                            f"text, true/false, null or a list of at most {MAX_OPTION_LIST} of those."
+                        ),
+                        "type": "object",
+                        "default": {},
+                        "additionalProperties": {
+                            "anyOf": [
+                                scalar_option,
+                                {"type": "array", "maxItems": MAX_OPTION_LIST, "items": scalar_option},
+                            ]
+                        },
+                    },
+                },
+            },
+            "training": {
+                "description": "Training settings; any left out take their defaults.",
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {spec.name: param_schema(spec) for spec in project.TRAINING_SPECS},
+            },
+            **{f"params.{kind.key}": _kind_params_schema(kind) for kind in kinds},
+        },
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only check that the committed schema is up to date")
+    args = parser.parse_args(argv)
+    text = schema_text()
+    if args.check:
+        current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.is_file() else ""
+        if current != text:
+            print(f"{SCHEMA_PATH} is out of date: run python tools/make_schema.py", file=sys.stderr)
+            return 1
+        return 0
+    SCHEMA_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {SCHEMA_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
