@@ -440,7 +440,32 @@ def load_project(path: str | os.PathLike) -> Project:
 
 
 def dumps(project: Project) -> str:
-    return json.dumps(project.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return _pretty(project.to_dict()) + "\n"
+
+
+_LINE = 100
+
+
+def _pretty(value: Any, indent: int = 0) -> str:
+    """JSON indented for people: small flat objects and lists ({"units": 3}, [28, 28]) stay on one line,
+    so a project reads and diffs layer by layer."""
+    compact = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if not isinstance(value, (dict, list)):
+        return compact
+    children = value.values() if isinstance(value, dict) else value
+    # one line if nothing inside is an object or a list of containers: {"shape": [28, 28]} stays whole
+    flat = not any(
+        isinstance(v, dict) or (isinstance(v, list) and any(isinstance(i, (dict, list)) for i in v))
+        for v in children
+    )
+    if flat and indent + len(compact) <= _LINE:
+        return compact
+    inner = " " * (indent + 2)
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, indent + 2)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    items = [inner + _pretty(v, indent + 2) for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
 
 
 def save_project(project: Project, path: str | os.PathLike) -> None:
