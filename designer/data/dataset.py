@@ -1,0 +1,41 @@
+"""The loaded-dataset record and the error every loader raises in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+TASKS = ("classification", "regression", "forecasting", "generation")
+
+
+class DataError(ValueError):
+    """Data that cannot be loaded or used; the message says what is wrong and what to do."""
+
+
+@dataclass
+class Dataset:
+    name: str
+    title: str
+    description: str
+    task: str
+    x_train: np.ndarray
+    y_train: np.ndarray | None
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    class_names: list[str] | None = None
+    #: the options that were applied, canonical (for the preview and the generated code)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        return tuple(self.x_train.shape[1:])
+
+    @property
+    def label_shape(self) -> tuple[int, ...] | None:
+        return None if self.y_train is None else tuple(self.y_train.shape[1:])
+
+    @property
+    def num_classes(self) -> int | None:
+        return len(self.class_names) if self.class_names else None

@@ -1,0 +1,207 @@
+"""Every dataset the app offers, and loading one from a project's `DatasetChoice` with its options applied.
+
+Options shared by every dataset: ``scale`` ("0..1", "-1..1" for GANs, "standardize", "none"), ``flatten``,
+``labels`` ("integer" or "one-hot"), ``validation`` ("split": the trainer holds out its validation_split;
+"last": keep the last ``validation_rows`` rows, as notes 002 keeps the last 5,000) and ``seed``. Generated
+datasets add their own (samples, noise, target, shape, classes). An unknown option or a bad value is a
+`DataError` naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from designer.core.catalogue import ParameterError, ParamSpec
+from designer.core.project import DatasetChoice
+from designer.core.templates import resources_dir
+from designer.data import downloads, generated
+from designer.data.dataset import DataError, Dataset
+
+COMMON_OPTIONS = (
+    ParamSpec("scale", "choice", "auto", "Rescale inputs: 0..1, -1..1 (GANs with tanh), standardize, none; auto picks 0..1 for images.",
+              choices=("auto", "0..1", "-1..1", "standardize", "none")),
+    ParamSpec("flatten", "bool", False, "Lay each sample out as one flat vector."),
+    ParamSpec("labels", "choice", "integer", "Integer class numbers, or one-hot vectors (for categorical cross-entropy).",
+              choices=("integer", "one-hot")),
+    ParamSpec("validation", "choice", "split", "\"split\": hold out the training settings' validation fraction; \"last\": the last rows.",
+              choices=("split", "last")),
+    ParamSpec("validation_rows", "int", 5000, "With validation \"last\": how many rows to keep for validation.", minimum=1, maximum=10_000_000),
+    ParamSpec("seed", "int", 0, "Seed for generated data and shuffling.", minimum=0, maximum=2**31 - 1),
+)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    title: str
+    description: str
+    task: str
+    source: str  # "generated", "bundled" or "download"
+    sample_shape: tuple
+    label_shape: tuple
+    #: largest raw pixel value for image sets (scaled to 0..1 by default), None for other data
+    image_max: float | None = None
+    options: tuple[ParamSpec, ...] = ()
+    loader: Callable[..., tuple] | None = field(default=None, repr=False, compare=False)
+
+
+def _bundled(name: str) -> Callable[..., tuple]:
+    def load(rng: np.random.Generator) -> tuple:
+        path = Path(resources_dir()) / "datasets" / f"{name}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return data["x"], data["y"].astype(np.int64), [str(c) for c in data["class_names"]]
+        except (OSError, KeyError, ValueError) as error:
+            raise DataError(f"The bundled file {path} is missing or damaged ({error}); reinstall Network Designer.") from error
+
+    return load
+
+
+def _download(name: str) -> Callable[..., tuple]:
+    def load(rng: np.random.Generator) -> tuple:
+        (x_train, y_train), (x_test, y_test) = downloads.fetch(name)
+        # the training split is what the notes train on; the test split stays out of sight
+        return x_train, np.asarray(y_train).reshape(-1).astype(np.int64), CLASS_NAMES.get(name)
+
+    return load
+
+
+CLASS_NAMES = {
+    "mnist": [str(i) for i in range(10)],
+    "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    "cifar10": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
+    "cifar100": [f"class {i}" for i in range(100)],
+}
+
+_SAMPLES = ParamSpec("samples", "int", 500, "How many samples to generate.", minimum=4, maximum=1_000_000)
+_NOISE = ParamSpec("noise", "float", 0.1, "Standard deviation of the noise added.", minimum=0.0, maximum=10.0)
+
+DATASETS: dict[str, DatasetInfo] = {
+    info.name: info
+    for info in (
+        DatasetInfo("sum_threshold", "x0 + x1 > 1", "Two numbers in [0, 1]; is their sum above 1? (notes 004)", "classification",
+                    "generated", (2,), (1,), options=(_SAMPLES,), loader=generated.sum_threshold),
+        DatasetInfo("linear_5x_plus_3", "y = 5x + 3 + noise", "Points on a line with a little noise, for linear regression (notes 004).",
+                    "regression", "generated", (1,), (1,),
+                    options=(ParamSpec("samples", "int", 200, "How many points.", minimum=4, maximum=1_000_000), _NOISE),
+                    loader=generated.linear_5x_plus_3),
+        DatasetInfo("sine_waves", "Sine-wave sequences", "20 steps of a sine wave with a random period; predict what comes next (notes 000, 003).",
+                    "forecasting", "generated", (20, 1), (1,),
+                    options=(ParamSpec("samples", "int", 1000, "How many sequences.", minimum=4, maximum=1_000_000),
+                             ParamSpec("steps", "int", 20, "Time steps per sequence.", minimum=2, maximum=10_000),
+                             ParamSpec("target", "choice", "next", "\"next\": the value after the sequence; \"sequence\": every next value.",
+                                       choices=("next", "sequence"))),
+                    loader=generated.sine_waves),
+        DatasetInfo("moons", "Two moons", "Two interleaving half circles in 2-D.", "classification", "generated", (2,), (1,),
+                    options=(_SAMPLES, _NOISE), loader=generated.moons),
+        DatasetInfo("circles", "Circles", "A circle inside another in 2-D: not separable by a line.", "classification", "generated",
+                    (2,), (1,), options=(_SAMPLES, ParamSpec("noise", "float", 0.05, "Noise.", minimum=0.0, maximum=10.0)),
+                    loader=generated.circles),
+        DatasetInfo("xor", "XOR", "Points in four quadrants; the label is whether the two coordinates differ in sign.",
+                    "classification", "generated", (2,), (1,),
+                    options=(_SAMPLES, ParamSpec("noise", "float", 0.0, "Noise.", minimum=0.0, maximum=10.0)), loader=generated.xor),
+        DatasetInfo("spiral", "Spiral", "Three interleaved spiral arms in 2-D.", "classification", "generated", (2,), (),
+                    options=(ParamSpec("samples", "int", 600, "Samples.", minimum=6, maximum=1_000_000),
+                             ParamSpec("classes", "int", 3, "Arms.", minimum=2, maximum=20),
+                             ParamSpec("noise", "float", 0.2, "Noise.", minimum=0.0, maximum=10.0)),
+                    loader=generated.spiral),
+        DatasetInfo("random_vectors", "Random vectors", "Random inputs of a chosen shape with random labels: to try an architecture.",
+                    "classification", "generated", (10,), (),
+                    options=(ParamSpec("samples", "int", 256, "Samples.", minimum=4, maximum=1_000_000),
+                             ParamSpec("shape", "shape", [10], "Shape of one sample.", minimum=1, maximum=100_000),
+                             ParamSpec("classes", "int", 2, "Number of classes.", minimum=2, maximum=1000)),
+                    loader=generated.random_vectors),
+        DatasetInfo("digits", "Handwritten digits 8×8", "1,797 small images of handwritten digits 0–9 (UCI, bundled).",
+                    "classification", "bundled", (8, 8), (), image_max=16.0, loader=_bundled("digits")),
+        DatasetInfo("iris", "Iris flowers", "150 flowers, 4 measurements, 3 species (bundled).", "classification", "bundled",
+                    (4,), (), loader=_bundled("iris")),
+        DatasetInfo("breast_cancer", "Breast cancer", "569 tumours, 30 measurements, malignant or benign (bundled).",
+                    "classification", "bundled", (30,), (), loader=_bundled("breast_cancer")),
+        DatasetInfo("wine", "Wine", "178 wines, 13 chemical measurements, 3 cultivars (bundled).", "classification", "bundled",
+                    (13,), (), loader=_bundled("wine")),
+        DatasetInfo("mnist", "MNIST digits", "70,000 handwritten digits 28×28 (downloaded once, 11 MB).", "classification", "download",
+                    (28, 28), (), image_max=255.0, loader=_download("mnist")),
+        DatasetInfo("fashion_mnist", "Fashion-MNIST", "70,000 clothing images 28×28 in 10 classes (notes 002; downloaded once).",
+                    "classification", "download", (28, 28), (), image_max=255.0, loader=_download("fashion_mnist")),
+        DatasetInfo("cifar10", "CIFAR-10", "60,000 colour images 32×32 in 10 classes (notes 000, 003; downloaded once, 170 MB).",
+                    "classification", "download", (32, 32, 3), (), image_max=255.0, loader=_download("cifar10")),
+        DatasetInfo("cifar100", "CIFAR-100", "60,000 colour images 32×32 in 100 classes (downloaded once, 170 MB).",
+                    "classification", "download", (32, 32, 3), (), image_max=255.0, loader=_download("cifar100")),
+    )
+}
+
+
+def list_datasets() -> list[DatasetInfo]:
+    return list(DATASETS.values())
+
+
+def _check_options(info: DatasetInfo, options: dict[str, Any]) -> dict[str, Any]:
+    specs = {spec.name: spec for spec in COMMON_OPTIONS + info.options}
+    result = {name: (list(s.default) if isinstance(s.default, list) else s.default) for name, s in specs.items()}
+    for key, value in options.items():
+        if key not in specs:
+            raise DataError(f"The dataset {info.name} has no option {key!r}; its options are: {', '.join(specs)}.")
+        try:
+            result[key] = specs[key].coerce(value)
+        except ParameterError as error:
+            raise DataError(f"Dataset option {error}.") from None
+    return result
+
+
+def load_dataset(choice: DatasetChoice | str) -> Dataset:
+    """Load and prepare a dataset; DataError (plain words) for unknown names, bad options or failed downloads."""
+    if isinstance(choice, str):
+        choice = DatasetChoice(choice)
+    info = DATASETS.get(choice.name)
+    if info is None:
+        raise DataError(f"There is no dataset {choice.name!r}. The datasets are: {', '.join(DATASETS)}.")
+    options = _check_options(info, choice.options)
+    rng = np.random.default_rng(options["seed"])
+    own = {spec.name: options[spec.name] for spec in info.options}
+    x, y, class_names = info.loader(rng, **own)
+    x = _scale(np.asarray(x), options["scale"], info.image_max)
+    if options["flatten"]:
+        x = x.reshape(len(x), -1)
+    if options["labels"] == "one-hot" and class_names:
+        y = np.eye(len(class_names), dtype=np.float32)[np.asarray(y).reshape(-1).astype(np.int64)]
+    x_val = y_val = None
+    if options["validation"] == "last":
+        rows = options["validation_rows"]
+        if rows >= len(x):
+            raise DataError(f"validation_rows is {rows:,} but {info.name} has only {len(x):,} rows: choose fewer.")
+        x, x_val, y, y_val = x[:-rows], x[-rows:], y[:-rows], y[-rows:]
+    return Dataset(info.name, info.title, info.description, info.task, x, y, x_val, y_val, class_names, options)
+
+
+def _scale(x: np.ndarray, scale: str, image_max: float | None) -> np.ndarray:
+    if scale == "auto":
+        scale = "0..1" if image_max else "none"
+    x = x.astype(np.float32)
+    if scale == "none":
+        return x
+    if scale == "standardize":
+        return (x - x.mean(axis=0)) / (x.std(axis=0) + 1e-7)
+    top = image_max if image_max else float(np.max(np.abs(x))) or 1.0
+    if scale == "0..1":
+        return x / top if image_max else (x - x.min()) / ((x.max() - x.min()) or 1.0)
+    return (x / top) * 2.0 - 1.0 if image_max else 2.0 * (x - x.min()) / ((x.max() - x.min()) or 1.0) - 1.0
+
+
+def fit_to_input(x: np.ndarray, input_shape: tuple) -> np.ndarray:
+    """Reshape samples to the model's Input when only a trailing 1-axis or flattening differs; else DataError."""
+    sample = tuple(x.shape[1:])
+    wanted = tuple(input_shape)
+    if sample == wanted:
+        return x
+    if int(np.prod(sample)) == int(np.prod(wanted)) and (
+        sample + (1,) == wanted or sample == wanted + (1,) or len(wanted) == 1 or len(sample) == 1
+    ):
+        return x.reshape((len(x),) + wanted)
+    raise DataError(
+        f"The data's samples have shape {sample} but the model's Input expects {wanted}. "
+        f"Set the Input shape to {list(sample)}, or choose data that fits."
+    )
