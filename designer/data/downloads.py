@@ -18,7 +18,7 @@ DOWNLOAD_TIMEOUT_S = 30
 #: dataset name -> (keras.datasets module, the file Keras caches, approximate size)
 SOURCES = {
     "mnist": ("mnist", "mnist.npz", "11 MB"),
-    "fashion_mnist": ("fashion_mnist", "fashion-mnist/ (4 .gz files)", "30 MB"),
+    "fashion_mnist": ("fashion_mnist", "the four train-/t10k-*-ubyte.gz files (in a fashion-mnist folder)", "30 MB"),
     "cifar10": ("cifar10", "cifar-10-batches-py.tar.gz", "170 MB"),
     "cifar100": ("cifar100", "cifar-100-python.tar.gz", "170 MB"),
 }

@@ -1,0 +1,45 @@
+"""Loading TensorFlow without its C++ start-up chatter, and saying which device training will use.
+
+TensorFlow's native code writes "Could not find cuda drivers..." and absl banners straight to the process's
+stderr while it is imported, before any Python setting can silence it (TF_CPP_MIN_LOG_LEVEL does not reach
+them). `import_tensorflow_quietly` points file descriptor 2 at /dev/null for the import only: a failed import
+still raises its Python exception.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow (once) with its native start-up messages hidden; returns the module."""
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (a GUI launched without a console)
+        import tensorflow
+
+        return tensorflow
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import tensorflow
+            import keras  # noqa: F401  (Keras registers with TensorFlow here; its import is quiet after this)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    return tensorflow
+
+
+def training_device() -> str:
+    """"GPU: <name>" for the first GPU TensorFlow sees, else "CPU only"."""
+    tf = import_tensorflow_quietly()
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU only"
+    details = tf.config.experimental.get_device_details(gpus[0])
+    return f"GPU: {details.get('device_name', gpus[0].name)}"

@@ -1,0 +1,251 @@
+"""The headless command line: templates, datasets, new, summary, train, export.
+
+It drives the same engine the window uses (core document, Keras shape oracle, compiler, training engine).
+Every failure prints one plain line, ``designer: error: ...``, and exits with a non-zero status; a traceback
+is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from designer import __version__
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class CliError(Exception):
+    """A failure to report as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, like every other error of ours
+        raise CliError(f"{message} (see 'designer --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="designer",
+        description="Network Designer: design neural networks, train them, export them.",
+    )
+    parser.add_argument("--version", action="version", version=f"Network Designer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.add_parser("templates", help="list the ready-made networks of the course notes")
+    commands.add_parser("datasets", help="list the datasets with their shapes and tasks")
+    new = commands.add_parser("new", help="start a project file from a template")
+    new.add_argument("template", help="template key, as 'designer templates' lists them")
+    new.add_argument("file", help="the project file to write")
+    new.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    summary = commands.add_parser("summary", help="a Keras-like table of the layers, shapes and parameters")
+    summary.add_argument("file", help="a project file")
+    train = commands.add_parser("train", help="train a project with a progress bar")
+    train.add_argument("file", help="a project file")
+    train.add_argument("--epochs", type=int, help="override the project's number of epochs")
+    train.add_argument("--out", help="folder for model.keras and history.json (default runs/<project name>)")
+    train.add_argument("--data", help="a dataset name to use instead of the project's")
+    export = commands.add_parser("export", help="save a project's model (or a trained .keras file) in a format")
+    export.add_argument("file", help="a project file or a .keras model")
+    export.add_argument("--format", required=True, help="keras")
+    export.add_argument("--out", required=True, help="the file to write")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter is not for users
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        if args.command in NEEDS_TENSORFLOW:
+            from designer.build.runtime import import_tensorflow_quietly
+
+            import_tensorflow_quietly()
+        return COMMANDS[args.command](args)
+    except BrokenPipeError:  # `designer templates | head`: the reader left; nothing to say
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except KeyboardInterrupt:
+        print("designer: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except CliError as error:
+        print(f"designer: error: {error}", file=sys.stderr)
+        return EXIT_USAGE if "see 'designer --help'" in str(error) else EXIT_ERROR
+    except Exception as error:  # the promise: one line, never a traceback
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"designer: error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+# ----------------------------------------------------------------------------- commands
+def cmd_templates(args) -> int:
+    from designer.core.templates import list_templates
+
+    for template in list_templates():
+        print(f"{template.key:<26} {template.name}")
+        print(f"{'':<26} {template.description}")
+    return 0
+
+
+def cmd_datasets(args) -> int:
+    from designer.data.registry import list_datasets
+
+    rows = [("name", "task", "source", "sample", "label", "description")]
+    for info in list_datasets():
+        rows.append((info.name, info.task, info.source, _shape(info.sample_shape), _shape(info.label_shape), info.title))
+    _print_table(rows)
+    return 0
+
+
+def cmd_new(args) -> int:
+    from designer.core.templates import template_path
+
+    try:
+        source = template_path(args.template)
+    except KeyError as error:
+        raise CliError(error.args[0]) from None
+    target = Path(args.file)
+    if target.exists() and not args.force:
+        raise CliError(f"{target} already exists; choose another name or add --force to overwrite it")
+    shutil.copyfile(source, target)
+    print(f"wrote {target} from the template {args.template!r}")
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from designer.build.shape_oracle import make_analyzer
+    from designer.core.analysis import format_shape
+
+    project = _load(args.file)
+    analyzer = make_analyzer()
+    problems = 0
+    for graph in project.graphs:
+        report = analyzer.analyse(graph)
+        title = f"{project.name} — {graph.name}" if len(project.graphs) > 1 else f"{project.name} ({graph.name})"
+        print(title)
+        rows = [("Layer (name)", "Kind", "Output shape", "Param #")]
+        order = graph.topological_order() if graph.find_cycle() is None else [n.id for n in graph.nodes()]
+        for node_id in order:
+            node = graph.node(node_id)
+            info = report.nodes[node_id]
+            rows.append((node.name, node.kind, format_shape(info.output_shape), f"{info.params:,}"))
+        _print_table(rows, rule=True, right=(3,))
+        print(f"Total params: {report.total_params:,}")
+        print(f"Trainable params: {report.trainable_params:,}")
+        print(f"Non-trainable params: {report.non_trainable_params:,}")
+        for message in report.messages:
+            print(f"  {message.severity}: {message.text}")
+            problems += message.is_error
+        for node_id in order:
+            for message in report.nodes[node_id].messages:
+                print(f"  {message.severity} in {graph.node(node_id).name}: {message.text}")
+                problems += message.is_error
+        print()
+    return EXIT_ERROR if problems else 0
+
+
+def cmd_train(args) -> int:
+    from designer.build.models import save_model
+    from designer.core.project import DatasetChoice
+    from designer.data.registry import load_dataset
+    from designer.training.engine import train
+    from designer.training.state import ConsoleState
+
+    project = _load(args.file)
+    if args.epochs is not None and args.epochs < 1:
+        raise CliError("--epochs must be at least 1")
+    choice = DatasetChoice(args.data) if args.data else project.dataset
+    if choice is None:
+        raise CliError(f"{args.file} chooses no dataset; add one to the project or pass --data NAME")
+    out = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
+    dataset = load_dataset(choice)
+    print(f"Training {project.name!r} on {dataset.title} ({len(dataset.x_train):,} samples)", file=sys.stderr)
+    result = train(project, dataset, ConsoleState(), epochs=args.epochs)
+    out.mkdir(parents=True, exist_ok=True)
+    if result.discriminator is not None:
+        save_model(result.model, str(out / "generator.keras"))
+        save_model(result.discriminator, str(out / "discriminator.keras"))
+    else:
+        save_model(result.model, str(out / "model.keras"))
+    (out / "history.json").write_text(json.dumps(result.history, indent=2) + "\n", encoding="utf-8")
+    if result.stopped_reason:
+        print(result.stopped_reason, file=sys.stderr)
+    last = {k: v[-1] for k, v in result.history.items() if v}
+    print("final: " + ", ".join(f"{k} {v:.4f}" for k, v in last.items()), file=sys.stderr)
+    print(f"wrote {out}/")
+    return 0
+
+
+EXPORT_FORMATS = ("keras",)
+
+
+def cmd_export(args) -> int:
+    from designer.build.models import compile_graph, load_model, save_model
+
+    if args.format not in EXPORT_FORMATS:
+        raise CliError(
+            f"the format {args.format!r} cannot be exported yet; available now: {', '.join(EXPORT_FORMATS)}"
+        )
+    out = Path(args.out)
+    if out.suffix != ".keras":
+        raise CliError(f"a Keras model file must end in .keras (got {out.name})")
+    source = Path(args.file)
+    if source.suffix == ".keras":
+        if not source.is_file():
+            raise CliError(f"{source}: no such file")
+        model = load_model(str(source))
+    else:
+        project = _load(args.file)
+        if len(project.graphs) != 1:
+            raise CliError("this project has several graphs (a GAN); train it and export generator.keras instead")
+        model = compile_graph(project.graphs[0])
+    save_model(model, str(out))
+    print(f"wrote {out}")
+    return 0
+
+
+NEEDS_TENSORFLOW = {"summary", "train", "export"}
+
+COMMANDS = {
+    "templates": cmd_templates,
+    "datasets": cmd_datasets,
+    "new": cmd_new,
+    "summary": cmd_summary,
+    "train": cmd_train,
+    "export": cmd_export,
+}
+
+
+# ----------------------------------------------------------------------------- helpers
+def _load(path: str):
+    from designer.core.project import load_project
+
+    return load_project(path)
+
+
+def _shape(shape) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")" if shape else "()"
+
+
+def _print_table(rows: list[tuple], rule: bool = False, right: tuple[int, ...] = ()) -> None:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+
+    def line(row):
+        cells = [str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        return "  ".join(cells).rstrip()
+
+    width = sum(widths) + 2 * (len(widths) - 1)
+    print(line(rows[0]))
+    print(("━" if rule else "-") * width)
+    for row in rows[1:]:
+        print(line(row))
+    if rule:
+        print("━" * width)

@@ -1,0 +1,284 @@
+"""Train a project's network on a dataset, reporting to a `TrainingState`.
+
+`train(project, dataset, state)` compiles the graph with `designer.build.models.compile_graph`, picks the
+optimizer, loss and metrics from the project's training settings ("auto" loss: suggested from the output layer
+and the labels), and runs Keras's own `fit` with one small callback that forwards progress to the state, honours
+stop/pause requests (`model.stop_training`) and stops a run whose loss turns NaN or infinite with a message that
+names the likely causes. Modes: supervised, autoencoder (the target is the input), VAE (the KL term comes from
+the VAESampling layer) and GAN (two graphs, alternating updates in a custom `train_step`: in Keras 3 the classic
+"discriminator.trainable = False, then build the combined model" never trains the discriminator).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from designer.build.models import compile_graph
+from designer.core import catalogue
+from designer.core.graph import LayerGraph
+from designer.core.project import Project
+from designer.data.dataset import DataError, Dataset
+from designer.data.registry import fit_to_input
+from designer.training.state import NullState, TrainingState
+
+NAN_ADVICE = (
+    "The loss became {value} at epoch {epoch}, so training stopped. Likely causes: a learning rate that is too "
+    "high (try ten times smaller), or inputs that are not scaled (scale them to 0..1 or standardize them)."
+)
+
+
+class TrainingError(ValueError):
+    """The run cannot start (settings that do not fit the model or the data); plain words."""
+
+
+@dataclass
+class TrainingResult:
+    #: the trained model (for a GAN: the generator)
+    model: Any
+    #: per-epoch metrics under Keras's names: loss, val_loss, accuracy, ... (GAN: d_loss, g_loss)
+    history: dict[str, list[float]] = field(default_factory=dict)
+    #: None when every epoch ran; otherwise why the run ended early, in plain words
+    stopped_reason: str | None = None
+    loss: str = ""
+    #: the discriminator of a GAN
+    discriminator: Any = None
+
+
+def output_node(graph: LayerGraph):
+    sinks = [graph.node(n) for n in graph.sinks() if not catalogue.get(graph.node(n).kind).is_source]
+    return sinks[0] if len(sinks) == 1 else None
+
+
+def suggest_loss(graph: LayerGraph, mode: str, labels: np.ndarray | None) -> str:
+    """The loss that fits the output layer and the labels, as the notes pair them."""
+    node = output_node(graph)
+    activation = node.params.get("activation") if node else None
+    units = node.params.get("units") if node else None
+    if mode in ("autoencoder", "vae"):
+        return "binary_crossentropy" if activation == "sigmoid" else "mse"
+    if activation == "softmax":
+        one_hot = labels is not None and labels.ndim == 2 and labels.shape[1] == units and units > 1
+        return "categorical_crossentropy" if one_hot else "sparse_categorical_crossentropy"
+    if activation == "sigmoid":
+        return "binary_crossentropy"
+    return "mse"
+
+
+def _optimizer(settings: dict[str, Any]):
+    import keras
+
+    rate = settings["learning_rate"]
+    if settings["optimizer"] == "sgd":
+        return keras.optimizers.SGD(learning_rate=rate, momentum=settings["momentum"])
+    if settings["optimizer"] == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate=rate, momentum=settings["momentum"])
+    return keras.optimizers.Adam(learning_rate=rate, beta_1=settings["beta_1"])
+
+
+def _metrics(names: list[str], loss: str) -> list:
+    import keras
+
+    classifying = "crossentropy" in loss
+    chosen = []
+    for name in names:
+        if name in ("accuracy", "auc") and not classifying:
+            continue  # accuracy of a regression is meaningless; the loss already says how far off it is
+        chosen.append(keras.metrics.AUC(name="auc") if name == "auc" else name)
+    return chosen
+
+
+def _progress_callback(state: TrainingState, total_epochs: int):
+    import keras
+
+    class Progress(keras.callbacks.Callback):
+        """Forwards progress to the state; stops on request or on a NaN/inf loss."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.epoch = 0
+            self.stopped_reason: str | None = None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            state.batch_end(self.epoch, batch, logs or {})
+            state.wait_if_paused()
+            if state.should_stop():
+                self.stopped_reason = "Stopped by request; the model keeps what it learned so far."
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = {k: float(v) for k, v in (logs or {}).items()}
+            for key, value in logs.items():
+                if key.endswith("loss") and not math.isfinite(value):
+                    self.stopped_reason = NAN_ADVICE.format(value=value, epoch=epoch + 1)
+                    self.model.stop_training = True
+                    break
+            state.epoch_end(epoch, logs)
+
+    return Progress()
+
+
+def _steps(samples: int, batch_size: int, validation_split: float) -> int:
+    return max(1, math.ceil(samples * (1 - validation_split) / batch_size))
+
+
+def train(project: Project, dataset: Dataset, state: TrainingState | None = None, epochs: int | None = None) -> TrainingResult:
+    """Train `project` on `dataset`; returns the model and its history even when stopped early."""
+    import keras
+
+    state = state or NullState()
+    settings = dict(project.training)
+    if epochs is not None:
+        settings["epochs"] = epochs
+    if settings["seed"] is not None:
+        keras.utils.set_random_seed(settings["seed"])
+    if settings["mode"] == "gan" or project.is_gan:
+        return _train_gan(project, dataset, state, settings)
+
+    graph = project.graph("model")
+    model = compile_graph(graph)
+    x = _fit(dataset.x_train, model)
+    x_val = _fit(dataset.x_val, model) if dataset.x_val is not None else None
+    mode = settings["mode"]
+    if mode in ("autoencoder", "vae"):
+        y, y_val = x, x_val
+        if tuple(model.output_shape[1:]) != tuple(x.shape[1:]):
+            raise TrainingError(
+                f"An autoencoder's output must have the shape of its input: the model outputs "
+                f"{tuple(model.output_shape[1:])} but the data is {tuple(x.shape[1:])}. Change the last layer."
+            )
+    else:
+        if dataset.y_train is None:
+            raise TrainingError(f"The dataset {dataset.name} has no labels; choose the autoencoder mode or other data.")
+        y, y_val = dataset.y_train, dataset.y_val
+    loss = settings["loss"] if settings["loss"] != "auto" else suggest_loss(graph, mode, np.asarray(y))
+    model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss))
+
+    validation_split = 0.0 if x_val is not None else settings["validation_split"]
+    progress = _progress_callback(state, settings["epochs"])
+    callbacks = [progress]
+    has_validation = x_val is not None or validation_split > 0
+    if settings["early_stopping_patience"] > 0:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss" if has_validation else "loss",
+                patience=settings["early_stopping_patience"],
+                restore_best_weights=True,
+            )
+        )
+    state.begin(settings["epochs"], _steps(len(x), settings["batch_size"], validation_split))
+    try:
+        fitted = model.fit(
+            x,
+            y,
+            batch_size=settings["batch_size"],
+            epochs=settings["epochs"],
+            validation_split=validation_split,
+            validation_data=(x_val, y_val) if x_val is not None else None,
+            callbacks=callbacks,
+            verbose=0,
+        )
+    except ValueError as error:
+        raise TrainingError(f"Keras could not train on this data: {str(error).splitlines()[0]}") from error
+    history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
+    reason = progress.stopped_reason
+    if reason is None and len(history.get("loss", [])) < settings["epochs"] and settings["early_stopping_patience"]:
+        reason = "Early stopping: the validation loss stopped improving; the best weights were kept."
+    result = TrainingResult(model, history, reason, loss)
+    state.end(result)
+    return result
+
+
+def _fit(x: np.ndarray | None, model) -> np.ndarray | None:
+    if x is None:
+        return None
+    shape = tuple(model.inputs[0].shape[1:])
+    try:
+        return fit_to_input(x, shape)
+    except DataError as error:
+        raise TrainingError(str(error)) from None
+
+
+# ----------------------------------------------------------------------------- GAN
+def _gan_class():
+    import keras
+    import tensorflow as tf
+
+    class GAN(keras.Model):
+        """Alternating updates: the discriminator on real and generated samples, then the generator through
+        the discriminator. Each network has its own optimizer, so both sets of weights really train."""
+
+        def __init__(self, generator, discriminator, **kwargs):
+            super().__init__(**kwargs)
+            self.generator = generator
+            self.discriminator = discriminator
+            self.latent_shape = tuple(generator.inputs[0].shape[1:])
+            self.seed_generator = keras.random.SeedGenerator(1337)
+            self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+            self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+
+        def compile(self, d_optimizer, g_optimizer):
+            super().compile()
+            self.d_optimizer = d_optimizer
+            self.g_optimizer = g_optimizer
+            self.loss_fn = keras.losses.BinaryCrossentropy()
+
+        @property
+        def metrics(self):
+            return [self.d_loss_tracker, self.g_loss_tracker]
+
+        def train_step(self, data):
+            real = data[0] if isinstance(data, tuple) else data
+            batch = tf.shape(real)[0]
+            noise = keras.random.normal((batch, *self.latent_shape), seed=self.seed_generator)
+            fake = self.generator(noise, training=False)
+            images = tf.concat([real, fake], axis=0)
+            labels = tf.concat([tf.ones((batch, 1)), tf.zeros((batch, 1))], axis=0)
+            # a little noise on the labels, as notes 000 does, keeps the discriminator from saturating
+            labels += 0.05 * keras.random.uniform(tf.shape(labels), seed=self.seed_generator)
+            with tf.GradientTape() as tape:
+                d_loss = self.loss_fn(labels, self.discriminator(images, training=True))
+            grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+            self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
+
+            noise = keras.random.normal((batch, *self.latent_shape), seed=self.seed_generator)
+            with tf.GradientTape() as tape:
+                verdict = self.discriminator(self.generator(noise, training=True), training=False)
+                g_loss = self.loss_fn(tf.ones((batch, 1)), verdict)
+            grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            self.g_optimizer.apply(grads, self.generator.trainable_weights)
+            self.d_loss_tracker.update_state(d_loss)
+            self.g_loss_tracker.update_state(g_loss)
+            return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+    return GAN
+
+
+def _train_gan(project: Project, dataset: Dataset, state: TrainingState, settings: dict[str, Any]) -> TrainingResult:
+    try:
+        generator_graph, discriminator_graph = project.graph("generator"), project.graph("discriminator")
+    except KeyError:
+        raise TrainingError("GAN training needs a generator graph and a discriminator graph.") from None
+    generator = compile_graph(generator_graph)
+    discriminator = compile_graph(discriminator_graph)
+    produced, judged = tuple(generator.output_shape[1:]), tuple(discriminator.inputs[0].shape[1:])
+    if produced != judged:
+        raise TrainingError(
+            f"The generator makes samples of shape {produced} but the discriminator reads {judged}: they must match."
+        )
+    x = _fit(dataset.x_train, discriminator)
+    gan = _gan_class()(generator, discriminator)
+    gan.compile(d_optimizer=_optimizer(settings), g_optimizer=_optimizer(settings))
+    progress = _progress_callback(state, settings["epochs"])
+    state.begin(settings["epochs"], _steps(len(x), settings["batch_size"], 0.0))
+    fitted = gan.fit(x, batch_size=settings["batch_size"], epochs=settings["epochs"], callbacks=[progress], verbose=0)
+    history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
+    result = TrainingResult(generator, history, progress.stopped_reason, "binary_crossentropy", discriminator)
+    state.end(result)
+    return result
