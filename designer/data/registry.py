@@ -110,7 +110,7 @@ DATASETS: dict[str, DatasetInfo] = {
                              ParamSpec("noise", "float", 0.2, "Noise.", minimum=0.0, maximum=10.0)),
                     loader=generated.spiral),
         DatasetInfo("random_vectors", "Random vectors", "Random inputs of a chosen shape with random labels: to try an architecture.",
-                    "classification", "generated", (10,), (),
+                    "classification", "generated", (10,), (1,),
                     options=(ParamSpec("samples", "int", 256, "Samples.", minimum=4, maximum=1_000_000),
                              ParamSpec("shape", "shape", [10], "Shape of one sample.", minimum=1, maximum=100_000),
                              ParamSpec("classes", "int", 2, "Number of classes.", minimum=2, maximum=1000)),

@@ -1,0 +1,135 @@
+"""The `designer` command line, run as a real process: every command, and errors as one plain line."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.core.graph import LayerGraph
+from designer.core.project import DatasetChoice, Project, check_training, save_project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def designer(*args, cwd=None, offline=False):
+    env = {**os.environ}
+    if offline:
+        # a proxy on a closed local port: any download fails at once, whatever network the machine has
+        env.update(HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9", KERAS_HOME=str(cwd))
+    return subprocess.run([sys.executable, "-m", "designer", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def assert_one_line_error(run, *words):
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("designer: error: "), run.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.fixture
+def tiny_project(tmp_path):
+    g = LayerGraph()
+    x = g.add("Input", shape=[2])
+    x = g.add("Dense", x, units=3, activation="relu", name="hidden")
+    g.add("Dense", x, units=1, activation="sigmoid", name="verdict")
+    path = tmp_path / "tiny.json"
+    save_project(Project.single(g, name="Tiny", dataset=DatasetChoice("sum_threshold"), training=check_training({"epochs": 2})), path)
+    return path
+
+
+def test_no_command_prints_help():
+    run = designer()
+    assert run.returncode == 0 and "summary" in run.stdout and "train" in run.stdout
+
+
+def test_templates_lists_every_template_file():
+    run = designer("templates")
+    assert run.returncode == 0
+    for path in (ROOT / "resources" / "templates").glob("*.json"):
+        assert path.stem in run.stdout
+
+
+def test_datasets_lists_shapes_tasks_and_sources():
+    run = designer("datasets")
+    assert run.returncode == 0
+    assert "digits" in run.stdout and "(8, 8)" in run.stdout and "bundled" in run.stdout
+    assert "fashion_mnist" in run.stdout and "download" in run.stdout
+
+
+def test_new_copies_a_template_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "mine.json"
+    assert designer("new", "digits_mlp", target).returncode == 0
+    assert json.loads(target.read_text())["format"] == "network-designer-project"
+    assert_one_line_error(designer("new", "digits_mlp", target), "already exists", "--force")
+    assert_one_line_error(designer("new", "no_such_template", tmp_path / "x.json"), "no template")
+
+
+def test_summary_is_a_keras_like_table_with_totals():
+    run = designer("summary", ROOT / "resources" / "templates" / "fashion_mnist_mlp.json")
+    assert run.returncode == 0, run.stderr
+    assert "(None, 784)" in run.stdout and "78,500" in run.stdout
+    assert "Total params: 86,835" in run.stdout and "Non-trainable params: 0" in run.stdout
+    assert run.stderr.strip() == ""  # TensorFlow's start-up noise is hidden
+
+
+def test_summary_of_a_broken_graph_explains_and_fails(tmp_path):
+    g = LayerGraph()
+    x = g.add("Input", shape=[28, 28, 1])
+    g.add("LSTM", g.add("Flatten", x))
+    path = tmp_path / "bad.json"
+    save_project(Project.single(g), path)
+    run = designer("summary", path)
+    assert run.returncode == 1
+    assert "error in lstm" in run.stdout and "Reshape" in run.stdout
+
+
+def test_train_writes_model_and_history_under_keras_names(tiny_project, tmp_path):
+    out = tmp_path / "run"
+    run = designer("train", tiny_project, "--epochs", 2, "--out", out)
+    assert run.returncode == 0, run.stderr
+    history = json.loads((out / "history.json").read_text())
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(history["loss"]) == 2
+    assert (out / "model.keras").is_file()
+    assert "Epoch 2/2" in run.stderr + run.stdout
+
+
+def test_train_the_readme_example(tmp_path):
+    out = tmp_path / "readme"
+    run = designer("train", ROOT / "resources" / "templates" / "binary_classifier.json", "--epochs", 3, "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert len(json.loads((out / "history.json").read_text())["loss"]) == 3
+
+
+def test_export_a_project_and_re_export_a_trained_model(tiny_project, tmp_path):
+    first = tmp_path / "a.keras"
+    assert designer("export", tiny_project, "--format", "keras", "--out", first).returncode == 0
+    second = tmp_path / "b.keras"
+    run = designer("export", first, "--format", "keras", "--out", second)
+    assert run.returncode == 0, run.stderr
+    import keras
+
+    assert [layer.name for layer in keras.models.load_model(second).layers] == ["input", "hidden", "verdict"]
+    assert_one_line_error(designer("export", tiny_project, "--format", "onnx", "--out", tmp_path / "m.onnx"), "keras")
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [("{", "not valid JSON"), ('{"format": "network-designer-project", "version": 1, "graphs": []}', "graphs")],
+)
+def test_broken_project_files_give_the_loaders_message(tmp_path, content, words):
+    path = tmp_path / "broken.json"
+    path.write_text(content)
+    assert_one_line_error(designer("summary", path), words, "broken.json")
+
+
+def test_missing_file_unknown_command_and_offline_download(tmp_path, tiny_project):
+    assert_one_line_error(designer("summary", tmp_path / "nope.json"), "no such file")
+    assert_one_line_error(designer("fly"), "invalid choice")
+    run = designer("train", tiny_project, "--data", "mnist", "--out", tmp_path / "r", cwd=tmp_path, offline=True)
+    assert_one_line_error(run, "internet", "mnist.npz")

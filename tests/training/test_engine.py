@@ -1,0 +1,162 @@
+"""The training engine in every mode, on tiny models and data: history, weights, stop, NaN, GAN updates."""
+
+import numpy as np
+import pytest
+
+from designer.core.graph import LayerGraph
+from designer.core.project import DatasetChoice, Project, check_training
+from designer.core.templates import load_template
+from designer.data.dataset import Dataset
+from designer.data.registry import load_dataset
+from designer.training.engine import TrainingError, suggest_loss, train
+from designer.training.state import StopAfter, TrainingState
+
+
+class Recorder(TrainingState):
+    def __init__(self):
+        self.began = None
+        self.batches = 0
+        self.epochs = []
+        self.ended = None
+
+    def begin(self, total_epochs, steps_per_epoch):
+        self.began = (total_epochs, steps_per_epoch)
+
+    def batch_end(self, epoch, step, logs):
+        self.batches += 1
+
+    def epoch_end(self, epoch, logs):
+        self.epochs.append(logs)
+
+    def end(self, result):
+        self.ended = result
+
+
+def mlp(inputs, hidden, outputs, activation):
+    g = LayerGraph()
+    x = g.add("Input", shape=[inputs])
+    x = g.add("Dense", x, units=hidden, activation="relu")
+    g.add("Dense", x, units=outputs, activation=activation)
+    return g
+
+
+def project(graph, **training):
+    return Project.single(graph, training=check_training({"epochs": 2, "batch_size": 32, "seed": 1, **training}))
+
+
+def weights(model):
+    return [w.copy() for w in model.get_weights()]
+
+
+def changed(before, after):
+    return any(not np.allclose(a, b) for a, b in zip(before, after))
+
+
+def test_supervised_classification_reports_keras_history_and_progress():
+    state = Recorder()
+    result = train(project(mlp(2, 4, 1, "sigmoid"), metrics=["accuracy"]), load_dataset("sum_threshold"), state)
+    assert set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(result.history["loss"]) == 2 and result.stopped_reason is None
+    assert result.loss == "binary_crossentropy"
+    assert state.began == (2, 13) and state.batches == 26 and len(state.epochs) == 2
+    assert state.ended is result
+
+
+def test_validation_rows_from_the_dataset_replace_the_split():
+    data = load_dataset(DatasetChoice("digits", {"flatten": True, "validation": "last", "validation_rows": 300}))
+    state = Recorder()
+    result = train(project(mlp(64, 8, 10, "softmax"), validation_split=0.5), data, state)
+    assert result.loss == "sparse_categorical_crossentropy"
+    assert "val_loss" in result.history
+    assert state.began[1] == int(np.ceil(1497 / 32))  # nothing else was held out
+
+
+def test_regression_recovers_w5_b3_on_the_notes_004_data():
+    template = load_template("linear_regression")
+    result = train(template, load_dataset(template.dataset))
+    w, b = result.model.layers[-1].get_weights()
+    assert w.item() == pytest.approx(5, abs=0.1) and b.item() == pytest.approx(3, abs=0.1)
+
+
+def test_autoencoder_targets_its_input_and_its_loss_falls():
+    g = LayerGraph()
+    x = g.add("Input", shape=[64])
+    x = g.add("Dense", x, units=8, activation="relu")
+    g.add("Dense", x, units=64, activation="sigmoid")
+    data = load_dataset(DatasetChoice("digits", {"flatten": True}))
+    result = train(project(g, mode="autoencoder", epochs=4, learning_rate=0.01), data)
+    assert result.loss == "binary_crossentropy"
+    assert result.history["loss"][-1] < result.history["loss"][0]
+
+
+def test_vae_trains_with_the_kl_term_of_the_sampling_layer():
+    g = LayerGraph()
+    x = g.add("Input", shape=[64])
+    h = g.add("Dense", x, units=16, activation="relu")
+    mean = g.add("Dense", h, units=2, name="z_mean")
+    log_var = g.add("Dense", h, units=2, name="z_log_var")
+    z = g.add("VAESampling", mean, log_var)
+    g.add("Dense", g.add("Dense", z, units=16, activation="relu"), units=64, activation="sigmoid")
+    data = load_dataset(DatasetChoice("digits", {"flatten": True}))
+    result = train(project(g, mode="vae", epochs=2), data)
+    assert len(result.model.losses) == 1  # the KL term
+    assert all(np.isfinite(result.history["loss"]))
+
+
+def test_gan_updates_both_networks(monkeypatch):
+    gen = LayerGraph("generator", "generator")
+    x = gen.add("Input", shape=[4])
+    gen.add("Dense", gen.add("Dense", x, units=8, activation="relu"), units=64, activation="tanh")
+    disc = LayerGraph("discriminator", "discriminator")
+    y = disc.add("Input", shape=[64])
+    disc.add("Dense", disc.add("Dense", y, units=8, activation="relu"), units=1, activation="sigmoid")
+    data = load_dataset(DatasetChoice("digits", {"flatten": True, "scale": "-1..1"}))
+    gan = Project([gen, disc], training=check_training({"mode": "gan", "epochs": 1, "batch_size": 64, "seed": 2}))
+
+    import designer.training.engine as engine
+
+    initial = {}
+    real_compile = engine.compile_graph
+
+    def remember_initial_weights(graph, **kwargs):
+        model = real_compile(graph, **kwargs)
+        initial[graph.role] = weights(model)
+        return model
+
+    monkeypatch.setattr(engine, "compile_graph", remember_initial_weights)
+    result = train(gan, data)
+    assert set(result.history) == {"d_loss", "g_loss"}
+    assert changed(initial["generator"], weights(result.model))
+    assert changed(initial["discriminator"], weights(result.discriminator))
+    assert all(np.isfinite(v) for values in result.history.values() for v in values)
+
+
+def test_stop_request_ends_the_run_and_keeps_the_model():
+    state = StopAfter(3)
+    result = train(project(mlp(2, 4, 1, "sigmoid"), epochs=50), load_dataset("sum_threshold"), state)
+    assert len(result.history["loss"]) == 1
+    assert "Stopped" in result.stopped_reason
+    assert result.model.predict(np.zeros((1, 2)), verbose=0).shape == (1, 1)
+
+
+def test_a_loss_that_turns_nan_stops_with_advice():
+    x = np.random.default_rng(0).normal(0, 1e6, (64, 2)).astype(np.float32)
+    x[5, 0] = np.nan
+    data = Dataset("bad", "bad", "", "regression", x, np.ones((64, 1), np.float32))
+    g = mlp(2, 4, 1, "linear")
+    result = train(project(g, epochs=5, validation_split=0.0, loss="mse"), data)
+    assert len(result.history["loss"]) == 1
+    assert "learning rate" in result.stopped_reason and "scaled" in result.stopped_reason
+
+
+def test_data_that_does_not_fit_the_input_is_refused_in_plain_words():
+    with pytest.raises(TrainingError, match=r"Input expects \(3,\)"):
+        train(project(mlp(3, 4, 1, "sigmoid")), load_dataset("sum_threshold"))
+
+
+def test_loss_suggestions_follow_the_output_layer_and_labels():
+    assert suggest_loss(mlp(2, 3, 10, "softmax"), "supervised", np.zeros(5)) == "sparse_categorical_crossentropy"
+    assert suggest_loss(mlp(2, 3, 10, "softmax"), "supervised", np.zeros((5, 10))) == "categorical_crossentropy"
+    assert suggest_loss(mlp(2, 3, 1, "sigmoid"), "supervised", np.zeros((5, 1))) == "binary_crossentropy"
+    assert suggest_loss(mlp(2, 3, 1, "linear"), "supervised", np.zeros((5, 1))) == "mse"
+    assert suggest_loss(mlp(2, 3, 2, "sigmoid"), "autoencoder", None) == "binary_crossentropy"
