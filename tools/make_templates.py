@@ -305,7 +305,9 @@ def vae() -> Project:
     hidden = stack.add("Dense", units=256, activation="relu")
     z_mean = stack.add("Dense", hidden, name="z_mean", units=2)
     z_log_var = stack.add("Dense", hidden, name="z_log_var", units=2, column=1, same_row=True)
-    stack.add("VAESampling", z_mean, z_log_var)
+    # Keras's binary cross-entropy averages over the 784 pixels, where the classic VAE loss sums them:
+    # weighting the KL term by 1/784 keeps the two terms in their classic proportion.
+    stack.add("VAESampling", z_mean, z_log_var, kl_weight=round(1 / 784, 6))
     stack.add("Dense", units=256, activation="relu")
     stack.add("Dense", units=784, activation="sigmoid")
     return project(
