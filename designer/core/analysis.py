@@ -71,6 +71,8 @@ class NodeReport:
 class GraphReport:
     nodes: dict[str, NodeReport]
     messages: list[Message] = field(default_factory=list)
+    #: the node ids of a loop, if the graph has one (then no shapes are computed)
+    cycle: list[str] | None = None
 
     @property
     def trainable_params(self) -> int:
@@ -131,7 +133,7 @@ def structural_report(graph: LayerGraph) -> GraphReport:
         report.messages.append(
             Message("error", "The graph has no Input layer: add one (Core → Input) to say what one sample looks like.")
         )
-    cycle = graph.find_cycle()
+    cycle = report.cycle = graph.find_cycle()
     if cycle:
         names = " → ".join(graph.node(n).name for n in cycle + cycle[:1])
         for node_id in cycle:
@@ -188,7 +190,7 @@ class ShapeAnalyzer:
 
     def analyse(self, graph: LayerGraph) -> GraphReport:
         report = structural_report(graph)
-        if graph.find_cycle():
+        if report.cycle:
             return report
         for node_id in graph.topological_order():
             node = graph.node(node_id)
