@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import sys
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a project with a progress bar")
     train.add_argument("file", help="a project file")
     train.add_argument("--epochs", type=int, help="override the project's number of epochs")
-    train.add_argument("--out", help="folder for model.keras and history.json (default runs/<project name>)")
+    train.add_argument("--out", help="folder for model.keras and history.json (default runs/<project file name>)")
     train.add_argument("--data", help="a dataset name to use instead of the project's")
     export = commands.add_parser("export", help="save a project's model (or a trained .keras file) in a format")
     export.add_argument("file", help="a project file or a .keras model")
@@ -175,7 +176,9 @@ def cmd_train(args) -> int:
         save_model(result.discriminator, str(out / "discriminator.keras"))
     else:
         save_model(result.model, str(out / "model.keras"))
-    (out / "history.json").write_text(json.dumps(result.history, indent=2) + "\n", encoding="utf-8")
+    # NaN is not JSON: a loss that blew up is written as null, which every JSON reader accepts
+    history = {k: [v if math.isfinite(v) else None for v in values] for k, values in result.history.items()}
+    (out / "history.json").write_text(json.dumps(history, indent=2) + "\n", encoding="utf-8")
     if result.stopped_reason:
         print(result.stopped_reason, file=sys.stderr)
     last = {k: v[-1] for k, v in result.history.items() if v}

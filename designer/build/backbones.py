@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import socket
-from contextlib import contextmanager
 from typing import Any
 
-DOWNLOAD_TIMEOUT_S = 30
+from designer.data.downloads import download_timeout, keras_home
 
 #: file names Keras looks for in $KERAS_HOME/models for each backbone (include_top=False)
 WEIGHT_FILES = {
@@ -27,19 +26,7 @@ class PretrainedWeightsError(RuntimeError):
 
 
 def keras_models_dir() -> str:
-    base = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(base, "models")
-
-
-@contextmanager
-def _download_timeout(seconds: float):
-    # keras.utils.get_file sets no timeout of its own: without one, a dead network hangs forever.
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(seconds)
-    try:
-        yield
-    finally:
-        socket.setdefaulttimeout(previous)
+    return os.path.join(keras_home(), "models")
 
 
 def _build(app_name: str, key: str, params: dict[str, Any], name: str | None, input_shapes: tuple, shapes_only: bool):
@@ -55,7 +42,7 @@ def _build(app_name: str, key: str, params: dict[str, Any], name: str | None, in
     if name:
         kwargs["name"] = name
     try:
-        with _download_timeout(DOWNLOAD_TIMEOUT_S):
+        with download_timeout():
             model = application(**kwargs)
     except (OSError, socket.timeout, ConnectionError) as error:
         if not wants_imagenet:

@@ -2,7 +2,7 @@
 
 TensorFlow's native code writes "Could not find cuda drivers..." and absl banners straight to the process's
 stderr while it is imported, before any Python setting can silence it (TF_CPP_MIN_LOG_LEVEL does not reach
-them). `import_tensorflow_quietly` points file descriptor 2 at /dev/null for the import only: a failed import
+them). `import_tensorflow_quietly` points file descriptor 2 at /dev/null for the import and the first look at the devices only: a failed import
 still raises its Python exception.
 """
 
@@ -29,6 +29,9 @@ def import_tensorflow_quietly():
             os.dup2(devnull.fileno(), 2)
             import tensorflow
             import keras  # noqa: F401  (Keras registers with TensorFlow here; its import is quiet after this)
+
+            # the first use of a device logs "failed call to cuInit" on machines without a GPU driver: do it here
+            tensorflow.config.list_physical_devices("GPU")
     finally:
         os.dup2(saved, 2)
         os.close(saved)

@@ -24,13 +24,23 @@ SOURCES = {
 }
 
 
+def keras_home() -> str:
+    """The folder Keras caches downloads in (it reads $KERAS_HOME once, when Keras is imported)."""
+    try:
+        from keras.src.backend.config import keras_home as keras_own_home
+
+        return keras_own_home()
+    except ImportError:  # a Keras without this internal: the documented default
+        return os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+
+
 def keras_datasets_dir() -> str:
-    base = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(base, "datasets")
+    return os.path.join(keras_home(), "datasets")
 
 
 @contextmanager
-def _timeout(seconds: float):
+def download_timeout(seconds: float = DOWNLOAD_TIMEOUT_S):
+    """A socket timeout around a Keras download: keras.utils.get_file sets none, so a dead network hangs."""
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(seconds)
     try:
@@ -46,7 +56,7 @@ def fetch(name: str):
 
     loader = getattr(keras.datasets, module_name).load_data
     try:
-        with _timeout(DOWNLOAD_TIMEOUT_S):
+        with download_timeout():
             return loader()
     except Exception as error:  # URLError, timeouts, HTTP errors, bad hashes, corrupt archives
         raise DataError(

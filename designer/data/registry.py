@@ -9,7 +9,7 @@ datasets add their own (samples, noise, target, shape, classes). An unknown opti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -166,7 +166,12 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
     x = _scale(np.asarray(x), options["scale"], info.image_max)
     if options["flatten"]:
         x = x.reshape(len(x), -1)
-    if options["labels"] == "one-hot" and class_names:
+    if options["labels"] == "one-hot":
+        if not class_names:
+            raise DataError(
+                f"Dataset option labels: {info.name} has numbers to predict, not classes, so its labels cannot be "
+                f"one-hot; use labels \"integer\"."
+            )
         y = np.eye(len(class_names), dtype=np.float32)[np.asarray(y).reshape(-1).astype(np.int64)]
     x_val = y_val = None
     if options["validation"] == "last":
@@ -191,8 +196,14 @@ def _scale(x: np.ndarray, scale: str, image_max: float | None) -> np.ndarray:
     return (x / top) * 2.0 - 1.0 if image_max else 2.0 * (x - x.min()) / ((x.max() - x.min()) or 1.0) - 1.0
 
 
-def fit_to_input(x: np.ndarray, input_shape: tuple) -> np.ndarray:
-    """Reshape samples to the model's Input when only a trailing 1-axis or flattening differs; else DataError."""
+def fit_to_input(data: Dataset | np.ndarray, input_shape: tuple):
+    """Reshape samples to the model's Input when only a trailing 1-axis or flattening differs; else DataError.
+
+    Takes a Dataset (returns a copy whose training and validation inputs fit) or one array of samples."""
+    if isinstance(data, Dataset):
+        x_val = None if data.x_val is None else fit_to_input(data.x_val, input_shape)
+        return replace(data, x_train=fit_to_input(data.x_train, input_shape), x_val=x_val)
+    x = data
     sample = tuple(x.shape[1:])
     wanted = tuple(input_shape)
     if sample == wanted:

@@ -79,34 +79,48 @@ def _optimizer(settings: dict[str, Any]):
     return keras.optimizers.Adam(learning_rate=rate, beta_1=settings["beta_1"])
 
 
-def _metrics(names: list[str], loss: str) -> list:
+def _metrics(names: list[str], loss: str, mode: str) -> list:
     import keras
 
-    classifying = "crossentropy" in loss
+    classifying = "crossentropy" in loss and mode == "supervised"
     chosen = []
     for name in names:
         if name in ("accuracy", "auc") and not classifying:
-            continue  # accuracy of a regression is meaningless; the loss already says how far off it is
+            # accuracy of a regression or of a reconstruction says nothing; the loss already says how far off it is
+            continue
         chosen.append(keras.metrics.AUC(name="auc") if name == "auc" else name)
     return chosen
 
 
-def _progress_callback(state: TrainingState, total_epochs: int):
+def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...]):
     import keras
 
     class Progress(keras.callbacks.Callback):
-        """Forwards progress to the state; stops on request or on a NaN/inf loss."""
+        """Forwards progress to the state; stops on request or on a NaN/inf loss.
+
+        Keras's TensorFlow trainer hands the callbacks plain floats after every batch, with or without us, so
+        checking the loss per batch costs no extra device sync and catches a NaN at once, not an epoch later."""
 
         def __init__(self) -> None:
             super().__init__()
             self.epoch = 0
             self.stopped_reason: str | None = None
 
+        def on_train_begin(self, logs=None):
+            # Keras's own count of batches (after the validation split) is the one the bar must reach
+            state.begin(self.params.get("epochs") or 0, self.params.get("steps") or 0)
+
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
 
         def on_train_batch_end(self, batch, logs=None):
-            state.batch_end(self.epoch, batch, logs or {})
+            logs = logs or {}
+            state.batch_end(self.epoch, batch, logs)
+            for key in loss_keys:
+                value = logs.get(key)
+                if isinstance(value, float) and not math.isfinite(value):
+                    self._stop_for(value)
+                    return
             state.wait_if_paused()
             if state.should_stop():
                 self.stopped_reason = "Stopped by request; the model keeps what it learned so far."
@@ -114,18 +128,31 @@ def _progress_callback(state: TrainingState, total_epochs: int):
 
         def on_epoch_end(self, epoch, logs=None):
             logs = {k: float(v) for k, v in (logs or {}).items()}
-            for key, value in logs.items():
-                if key.endswith("loss") and not math.isfinite(value):
-                    self.stopped_reason = NAN_ADVICE.format(value=value, epoch=epoch + 1)
-                    self.model.stop_training = True
-                    break
+            if self.stopped_reason is None:
+                for key, value in logs.items():
+                    if key.endswith("loss") and not math.isfinite(value):
+                        self._stop_for(value)
+                        break
             state.epoch_end(epoch, logs)
+
+        def _stop_for(self, value: float) -> None:
+            self.stopped_reason = NAN_ADVICE.format(value=value, epoch=self.epoch + 1)
+            self.model.stop_training = True
 
     return Progress()
 
 
-def _steps(samples: int, batch_size: int, validation_split: float) -> int:
-    return max(1, math.ceil(samples * (1 - validation_split) / batch_size))
+def _fit_reporting_memory(model, *args, **kwargs):
+    """`model.fit`, with running out of device memory said in plain words."""
+    import tensorflow as tf
+
+    try:
+        return model.fit(*args, **kwargs)
+    except tf.errors.ResourceExhaustedError as error:
+        raise TrainingError(
+            "The model and a batch of data do not fit in the device's memory. Make the batch size smaller, "
+            "or the model smaller (fewer units or filters), and train again."
+        ) from error
 
 
 def train(project: Project, dataset: Dataset, state: TrainingState | None = None, epochs: int | None = None) -> TrainingResult:
@@ -158,10 +185,10 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
             raise TrainingError(f"The dataset {dataset.name} has no labels; choose the autoencoder mode or other data.")
         y, y_val = dataset.y_train, dataset.y_val
     loss = settings["loss"] if settings["loss"] != "auto" else suggest_loss(graph, mode, np.asarray(y))
-    model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss))
+    model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss, mode))
 
     validation_split = 0.0 if x_val is not None else settings["validation_split"]
-    progress = _progress_callback(state, settings["epochs"])
+    progress = _progress_callback(state, ("loss",))
     callbacks = [progress]
     has_validation = x_val is not None or validation_split > 0
     if settings["early_stopping_patience"] > 0:
@@ -172,9 +199,9 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
                 restore_best_weights=True,
             )
         )
-    state.begin(settings["epochs"], _steps(len(x), settings["batch_size"], validation_split))
     try:
-        fitted = model.fit(
+        fitted = _fit_reporting_memory(
+            model,
             x,
             y,
             batch_size=settings["batch_size"],
@@ -275,9 +302,8 @@ def _train_gan(project: Project, dataset: Dataset, state: TrainingState, setting
     x = _fit(dataset.x_train, discriminator)
     gan = _gan_class()(generator, discriminator)
     gan.compile(d_optimizer=_optimizer(settings), g_optimizer=_optimizer(settings))
-    progress = _progress_callback(state, settings["epochs"])
-    state.begin(settings["epochs"], _steps(len(x), settings["batch_size"], 0.0))
-    fitted = gan.fit(x, batch_size=settings["batch_size"], epochs=settings["epochs"], callbacks=[progress], verbose=0)
+    progress = _progress_callback(state, ("d_loss", "g_loss"))
+    fitted = _fit_reporting_memory(gan, x, batch_size=settings["batch_size"], epochs=settings["epochs"], callbacks=[progress], verbose=0)
     history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
     result = TrainingResult(generator, history, progress.stopped_reason, "binary_crossentropy", discriminator)
     state.end(result)

@@ -1,13 +1,15 @@
 """The protocol the training engine reports to, and the states that need no window.
 
 `TrainingState` is a base class whose methods do nothing: a state overrides what it needs. The engine calls
-`batch_end` after every batch, so it must stay cheap (no copying of tensors to numpy unless shown).
+`batch_end`, `wait_if_paused` and `should_stop` after every batch, so they must stay cheap: the logs arrive as
+plain Python floats (Keras's TensorFlow trainer converts them after each batch anyway), and a window should
+keep them and redraw on a timer rather than per call. Calls come from the thread that trains.
 """
 
 from __future__ import annotations
 
 import sys
-import time
+from contextlib import redirect_stdout
 from typing import Any
 
 
@@ -52,28 +54,33 @@ class StopAfter(TrainingState):
 
 
 class ConsoleState(TrainingState):
-    """A per-epoch progress bar on stderr, drawn by Keras's own Progbar (loss, metrics, time left)."""
+    """A per-epoch progress bar on stderr (or `stream`), drawn by Keras's own Progbar (loss, metrics, time left).
+
+    Progbar writes to sys.stdout and decides from it whether it may redraw the line, so stdout is pointed at
+    the stream while it draws: stdout stays free for the command's results."""
 
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stderr
         self._bar = None
         self._epochs = 0
         self._steps = 0
-        self._started = 0.0
+        self._seen = 0
 
     def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
         self._epochs, self._steps = total_epochs, steps_per_epoch
-        self._started = time.perf_counter()
 
     def batch_end(self, epoch: int, step: int, logs: dict[str, Any]) -> None:
-        if self._bar is None:
-            import keras
+        with redirect_stdout(self.stream):
+            if self._bar is None:
+                import keras
 
-            print(f"Epoch {epoch + 1}/{self._epochs}", file=self.stream, flush=True)
-            self._bar = keras.utils.Progbar(self._steps or None, stateful_metrics=list(logs))
-        self._bar.update(step + 1, [(k, float(v)) for k, v in logs.items()])
+                print(f"Epoch {epoch + 1}/{self._epochs}", flush=True)
+                self._bar = keras.utils.Progbar(self._steps or None, stateful_metrics=list(logs))
+            self._seen = step + 1
+            self._bar.update(self._seen, list(logs.items()))
 
     def epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self._bar is not None:
-            self._bar.update(self._steps or 1, [(k, float(v)) for k, v in logs.items()], finalize=True)
+            with redirect_stdout(self.stream):
+                self._bar.update(self._seen, list(logs.items()), finalize=True)
         self._bar = None

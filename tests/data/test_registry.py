@@ -85,7 +85,9 @@ def test_unknown_dataset_lists_the_known_ones():
 def test_download_failure_says_internet_once_and_where_to_put_the_file(monkeypatch, tmp_path):
     import keras
 
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    from keras.src.backend import config
+
+    monkeypatch.setattr(config, "_KERAS_DIR", str(tmp_path))  # Keras read $KERAS_HOME when it was imported
 
     def offline():
         raise Exception("URL fetch failure on https://example.invalid/mnist.npz: [Errno -2] Name or service not known")
