@@ -96,7 +96,27 @@ def test_train_writes_model_and_history_under_keras_names(tiny_project, tmp_path
     assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(history["loss"]) == 2
     assert (out / "model.keras").is_file()
-    assert "Epoch 2/2" in run.stderr + run.stdout
+    # the progress bar is on stderr; stdout carries only the result, for scripts
+    assert "Epoch 2/2" in run.stderr and "val_loss" in run.stderr
+    assert run.stdout.strip() == f"wrote {out}/"
+    assert not any(line.startswith(("E0000", "W0000", "I0000")) for line in run.stderr.splitlines())
+
+
+def test_train_a_run_that_diverges_says_why_and_writes_valid_json(tmp_path):
+    g = LayerGraph()
+    g.add("Dense", g.add("Input", shape=[1]), units=1)
+    settings = {"optimizer": "sgd", "learning_rate": 10.0, "loss": "mse", "epochs": 300, "validation_split": 0.0}
+    path = tmp_path / "wild.json"
+    save_project(Project.single(g, dataset=DatasetChoice("linear_5x_plus_3", {"samples": 64}), training=check_training(settings)), path)
+    run = designer("train", path, "--out", tmp_path / "wild")
+    assert run.returncode == 0, run.stderr
+    assert "learning rate" in run.stderr and "Traceback" not in run.stderr
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    losses = json.loads((tmp_path / "wild" / "history.json").read_text(), parse_constant=refuse)["loss"]
+    assert len(losses) < 300 and losses[-1] is None and losses[0] > 0
 
 
 def test_train_the_readme_example(tmp_path):
@@ -133,3 +153,24 @@ def test_missing_file_unknown_command_and_offline_download(tmp_path, tiny_projec
     assert_one_line_error(designer("fly"), "invalid choice")
     run = designer("train", tiny_project, "--data", "mnist", "--out", tmp_path / "r", cwd=tmp_path, offline=True)
     assert_one_line_error(run, "internet", "mnist.npz")
+
+
+def test_ctrl_c_during_training_exits_130_without_a_traceback(tmp_path):
+    import signal
+
+    g = LayerGraph()
+    g.add("Dense", g.add("Input", shape=[2]), units=1, activation="sigmoid")
+    path = tmp_path / "long.json"
+    save_project(Project.single(g, dataset=DatasetChoice("sum_threshold"), training=check_training({"epochs": 100_000, "batch_size": 1})), path)
+    process = subprocess.Popen([sys.executable, "-m", "designer", "train", str(path), "--out", str(tmp_path / "r")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in process.stderr:
+            if line.startswith("Epoch 1/"):
+                break
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "Traceback" not in rest

@@ -30,6 +30,9 @@ def import_tensorflow_quietly():
             import tensorflow
             import keras  # noqa: F401  (Keras registers with TensorFlow here; its import is quiet after this)
 
+            # device discovery prints "failed call to cuInit" on machines without a GPU: do it now, muted
+            tensorflow.config.list_physical_devices("GPU")
+
             # the first use of a device logs "failed call to cuInit" on machines without a GPU driver: do it here
             tensorflow.config.list_physical_devices("GPU")
     finally:

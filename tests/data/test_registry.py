@@ -135,3 +135,21 @@ def test_fit_to_input_adds_a_channel_axis_or_flattens_and_explains_a_mismatch():
     assert fit_to_input(x, (784,)).shape == (5, 784)
     with pytest.raises(DataError, match=r"\(28, 28\).*\(32, 32, 3\)"):
         fit_to_input(x, (32, 32, 3))
+
+
+def test_fit_to_input_reshapes_a_whole_dataset_and_removes_a_trailing_1_axis():
+    data = load_dataset(DatasetChoice("digits", {"validation": "last", "validation_rows": 97}))
+    fitted = fit_to_input(data, (8, 8, 1))
+    assert fitted.x_train.shape == (1700, 8, 8, 1) and fitted.x_val.shape == (97, 8, 8, 1)
+    assert data.x_train.shape == (1700, 8, 8)  # the original is left as it was
+    assert np.array_equal(fitted.y_train, data.y_train)
+    assert fit_to_input(fitted.x_train, (8, 8)).shape == (1700, 8, 8)
+    with pytest.raises(DataError, match="Set the Input shape to \\[8, 8\\]"):
+        fit_to_input(data, (28, 28, 1))
+
+
+def test_one_hot_labels_for_numbers_to_predict_are_refused():
+    with pytest.raises(DataError, match="labels"):
+        load_dataset(DatasetChoice("linear_5x_plus_3", {"labels": "one-hot"}))
+    spiral = load_dataset(DatasetChoice("spiral", {"labels": "one-hot", "classes": 4, "samples": 40}))
+    assert spiral.y_train.shape == (40, 4) and np.array_equal(spiral.y_train.sum(axis=1), np.ones(40))

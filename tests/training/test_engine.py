@@ -73,7 +73,8 @@ def test_validation_rows_from_the_dataset_replace_the_split():
 
 def test_regression_recovers_w5_b3_on_the_notes_004_data():
     template = load_template("linear_regression")
-    result = train(template, load_dataset(template.dataset))
+    template.training["seed"] = 0
+    result = train(template, load_dataset(template.dataset), epochs=40)  # the template's 100 are more than needed
     w, b = result.model.layers[-1].get_weights()
     assert w.item() == pytest.approx(5, abs=0.1) and b.item() == pytest.approx(3, abs=0.1)
 
@@ -139,14 +140,74 @@ def test_stop_request_ends_the_run_and_keeps_the_model():
     assert result.model.predict(np.zeros((1, 2)), verbose=0).shape == (1, 1)
 
 
-def test_a_loss_that_turns_nan_stops_with_advice():
+def test_a_loss_that_turns_nan_stops_at_that_batch_with_advice():
     x = np.random.default_rng(0).normal(0, 1e6, (64, 2)).astype(np.float32)
     x[5, 0] = np.nan
     data = Dataset("bad", "bad", "", "regression", x, np.ones((64, 1), np.float32))
     g = mlp(2, 4, 1, "linear")
-    result = train(project(g, epochs=5, validation_split=0.0, loss="mse"), data)
+    state = Recorder()
+    result = train(project(g, epochs=5, validation_split=0.0, loss="mse"), data, state)
+    assert state.batches == 1  # the NaN is in the first batch: not one more batch runs
     assert len(result.history["loss"]) == 1
     assert "learning rate" in result.stopped_reason and "scaled" in result.stopped_reason
+
+
+def test_a_huge_learning_rate_on_unscaled_targets_diverges_and_stops():
+    g = LayerGraph()
+    g.add("Dense", g.add("Input", shape=[1]), units=1)
+    data = load_dataset(DatasetChoice("linear_5x_plus_3", {"scale": "none"}))
+    data.y_train = data.y_train * 1000  # unscaled targets: the gradients are a thousand times too big
+    result = train(project(g, optimizer="sgd", learning_rate=5.0, loss="mse", epochs=200, validation_split=0.0), data)
+    assert len(result.history["loss"]) < 200
+    assert not np.isfinite(result.history["loss"][-1])
+    assert result.stopped_reason.startswith("The loss became")
+
+
+def test_early_stopping_ends_when_validation_stops_improving_and_keeps_the_best_weights():
+    train_set = load_dataset(DatasetChoice("sum_threshold", {"samples": 256}))
+    # validation labels that contradict the training labels: the better it learns, the worse validation gets
+    data = Dataset("flipped", "flipped", "", "classification", train_set.x_train, train_set.y_train,
+                   train_set.x_train[:64], 1 - train_set.y_train[:64])
+    state = Recorder()
+    result = train(project(mlp(2, 8, 1, "sigmoid"), epochs=40, learning_rate=0.05, early_stopping_patience=2), data, state)
+    epochs_run = len(result.history["val_loss"])
+    assert epochs_run < 40
+    assert "Early stopping" in result.stopped_reason
+    best = int(np.argmin(result.history["val_loss"]))
+    assert epochs_run == best + 1 + 2  # patience 2 after the best epoch
+    kept = result.model.evaluate(data.x_val, data.y_val, verbose=0)[0]
+    assert kept == pytest.approx(result.history["val_loss"][best], rel=1e-3)
+
+
+def test_running_out_of_device_memory_is_said_in_plain_words(monkeypatch):
+    import keras
+    import tensorflow as tf
+
+    def oom(self, *args, **kwargs):
+        raise tf.errors.ResourceExhaustedError(None, None, "OOM when allocating tensor with shape[65536,4096]")
+
+    monkeypatch.setattr(keras.Model, "fit", oom)
+    with pytest.raises(TrainingError, match="batch size smaller"):
+        train(project(mlp(2, 4, 1, "sigmoid")), load_dataset("sum_threshold"))
+
+
+def test_reconstruction_modes_report_no_accuracy():
+    g = LayerGraph()
+    x = g.add("Input", shape=[64])
+    g.add("Dense", g.add("Dense", x, units=4, activation="relu"), units=64, activation="sigmoid")
+    data = load_dataset(DatasetChoice("digits", {"flatten": True}))
+    result = train(project(g, mode="autoencoder", epochs=1, metrics=["accuracy"]), data)
+    assert set(result.history) == {"loss", "val_loss"}
+
+
+def test_images_get_the_channel_axis_their_input_asks_for():
+    g = LayerGraph()
+    x = g.add("Input", shape=[8, 8, 1])
+    x = g.add("Conv2D", x, filters=2, kernel_size=[3, 3], activation="relu")
+    g.add("Dense", g.add("Flatten", x), units=10, activation="softmax")
+    result = train(project(g, epochs=1), load_dataset("digits"))
+    assert result.loss == "sparse_categorical_crossentropy"
+    assert np.isfinite(result.history["loss"][0])
 
 
 def test_data_that_does_not_fit_the_input_is_refused_in_plain_words():
