@@ -32,9 +32,6 @@ def import_tensorflow_quietly():
 
             # device discovery prints "failed call to cuInit" on machines without a GPU: do it now, muted
             tensorflow.config.list_physical_devices("GPU")
-
-            # the first use of a device logs "failed call to cuInit" on machines without a GPU driver: do it here
-            tensorflow.config.list_physical_devices("GPU")
     finally:
         os.dup2(saved, 2)
         os.close(saved)

@@ -77,7 +77,7 @@ class ConsoleState(TrainingState):
                 print(f"Epoch {epoch + 1}/{self._epochs}", flush=True)
                 self._bar = keras.utils.Progbar(self._steps or None, stateful_metrics=list(logs))
             self._seen = step + 1
-            self._bar.update(self._seen, list(logs.items()))
+            self._bar.update(self._seen, list(logs.items()), finalize=False)  # epoch_end finalizes, with val_*
 
     def epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self._bar is not None:
