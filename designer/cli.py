@@ -34,10 +34,13 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="designer",
-        description="Network Designer: design neural networks, train them, export them.",
+        description="Network Designer: design neural networks, train them, export them. "
+        "With no command, the designer window opens on a bundled example.",
     )
     parser.add_argument("--version", action="version", version=f"Network Designer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    open_ = commands.add_parser("open", help="open a project file in the designer window")
+    open_.add_argument("file", help="a project file")
     commands.add_parser("templates", help="list the ready-made networks of the course notes")
     commands.add_parser("datasets", help="list the datasets with their shapes and tasks")
     new = commands.add_parser("new", help="start a project file from a template")
@@ -63,9 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return 0
+        if args.command in (None, "open"):
+            # the window: with no command, on the bundled example (or a project recovered after a crash)
+            from designer.ui.app import run
+
+            return run(getattr(args, "file", None))
         if args.command in NEEDS_TENSORFLOW:
             from designer.build.runtime import import_tensorflow_quietly
 

@@ -42,9 +42,9 @@ def tiny_project(tmp_path):
     return path
 
 
-def test_no_command_prints_help():
-    run = designer()
-    assert run.returncode == 0 and "summary" in run.stdout and "train" in run.stdout
+def test_help_lists_the_commands():
+    run = designer("--help")
+    assert run.returncode == 0 and "summary" in run.stdout and "train" in run.stdout and "open" in run.stdout
 
 
 def test_templates_lists_every_template_file():

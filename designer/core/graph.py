@@ -334,9 +334,16 @@ class LayerGraph:
         self.set_params(node_id, checked)
 
     def copy(self) -> "LayerGraph":
+        return self.subgraph(self._graph.nodes)
+
+    def subgraph(self, node_ids: Iterable[str]) -> "LayerGraph":
+        """A new graph holding copies of these layers and the connections among them (a copy to the clipboard)."""
+        keep = set(node_ids)
         clone = LayerGraph(self.name, self.role)
         for node_id in self._graph:
-            clone.insert_node(self.node(node_id).copy(), self.node_order(node_id))
-        for edge in sorted(self.edges(), key=lambda e: (e.target, e.port)):
-            clone.insert_edge(edge.source, edge.target, edge.port)
+            if node_id in keep:
+                clone.insert_node(self.node(node_id).copy(), self.node_order(node_id))
+        inner = [e for e in self.edges() if e.source in keep and e.target in keep]
+        for edge in sorted(inner, key=lambda e: (e.target, e.port)):
+            clone.insert_edge(edge.source, edge.target)
         return clone

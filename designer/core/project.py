@@ -162,6 +162,11 @@ def graph_to_dict(graph: LayerGraph) -> dict[str, Any]:
     }
 
 
+def graph_from_dict(data: Any, where: str = "graph") -> LayerGraph:
+    """A graph read from untrusted data (a file, the clipboard), checked like a project's; ProjectError if bad."""
+    return _Reader().graph(data, where)
+
+
 # ---------------------------------------------------------------------------- reading, with locations
 class _Reader:
     """Checks every value of a decoded JSON document and builds a Project; ProjectError at the first fault."""

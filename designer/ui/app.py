@@ -1,0 +1,55 @@
+"""Starting the window: a QApplication, the designer window on a project, then TensorFlow in the background.
+
+The window is shown before TensorFlow is imported (it takes seconds); the live analysis thread starts just
+after the first paint and the status bar says "Loading TensorFlow…" until it is ready.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+#: the project the window opens on when none is given: trains offline on the bundled digits
+DEFAULT_TEMPLATE = "digits_mlp"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Network Designer")
+    app.setOrganizationName("Network Designer")
+    app.setApplicationDisplayName("Network Designer")
+    return app
+
+
+def open_window(path: str | None = None, template: str | None = DEFAULT_TEMPLATE):
+    """Create and show the window on `path`, else on `template`; returns it (the caller runs the event loop)."""
+    from designer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    if template:
+        window.new_project(template)
+    window.show()
+
+    def after_first_paint() -> None:
+        window.analysis.start()
+        if path is not None:
+            window.open_file(path)
+        else:
+            window.offer_recovery()
+
+    QTimer.singleShot(0, after_first_paint)
+    return window
+
+
+def run(path: str | None = None) -> int:
+    """The `designer` command without a sub-command: open the window and run until it closes."""
+    app = make_application()
+    try:
+        window = open_window(path)
+    except Exception as error:  # the window itself failed: say so in a dialog rather than vanish
+        QMessageBox.critical(None, "Network Designer", f"The window could not start: {error}")
+        raise
+    app.window = window  # keep a reference for the event loop's lifetime
+    return app.exec()

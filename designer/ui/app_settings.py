@@ -1,0 +1,115 @@
+"""Where the app keeps its own small files (settings, the recent-files list, autosaves) and the recent-files list
+itself. Plain Python on top of platformdirs, with no Qt, so that it can be tested alone; it lives in ``designer.ui``
+because only the window uses it. The folders can be moved with the environment variables ``DESIGNER_CONFIG_DIR``
+and ``DESIGNER_DATA_DIR`` (tests and portable installs use them). The recent list is a convenience: reading a
+broken list gives an empty one and a failed write is logged, never raised, so it can never stop a file opening.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "network-designer"
+MAX_RECENT = 10
+
+log = logging.getLogger(__name__)
+
+
+def config_dir() -> Path:
+    """The folder for settings (created if missing): $DESIGNER_CONFIG_DIR, else the platform's config folder."""
+    return _folder("DESIGNER_CONFIG_DIR", platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """The folder for the app's own data such as autosaves (created if missing): $DESIGNER_DATA_DIR, else the
+    platform's data folder."""
+    return _folder("DESIGNER_DATA_DIR", platformdirs.user_data_dir(APP_NAME))
+
+
+def _folder(variable: str, default: str) -> Path:
+    path = Path(os.environ.get(variable) or default).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder and rename it over `path`, so a crash mid-write leaves
+    the old file (or none) rather than half a file."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _same(a: str, b: str) -> bool:
+    # normcase: on Windows C:\A.json and c:\a.json are one file and must be one entry
+    return os.path.normcase(a) == os.path.normcase(b)
+
+
+class RecentFiles:
+    """The recently opened or saved project files, most recent first, at most MAX_RECENT, absolute, no repeats.
+
+    Stored as ``{"recent": [...]}`` in ``config_dir()/recent.json`` (or in `path`, for tests). The file is read on
+    every call rather than cached, so two open windows do not overwrite each other's additions with stale lists.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = Path(path) if path is not None else None
+
+    @property
+    def path(self) -> Path:
+        # resolved late: the config folder is only created when the list is first used
+        return self._path if self._path is not None else config_dir() / "recent.json"
+
+    def paths(self) -> list[str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # missing, unreadable, not UTF-8 or not JSON: start afresh
+            return []
+        entries = data.get("recent") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            return []
+        # a hand-edited file may hold anything: keep absolute path strings only, in order, without repeats
+        return self._tidy(e for e in entries if isinstance(e, str) and e and "\0" not in e and os.path.isabs(e))
+
+    def add(self, path: str | os.PathLike) -> None:
+        """Put `path` first (moving it up if already listed)."""
+        self._write([os.path.abspath(os.fspath(path)), *self.paths()])
+
+    def remove(self, path: str | os.PathLike) -> None:
+        gone = os.path.abspath(os.fspath(path))
+        self._write([p for p in self.paths() if not _same(p, gone)])
+
+    def clear(self) -> None:
+        self._write([])
+
+    @staticmethod
+    def _tidy(candidates) -> list[str]:
+        kept: list[str] = []
+        for candidate in candidates:
+            if not any(_same(candidate, k) for k in kept):
+                kept.append(candidate)
+            if len(kept) == MAX_RECENT:
+                break
+        return kept
+
+    def _write(self, paths: list[str]) -> None:
+        try:
+            target = self.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(target, json.dumps({"recent": self._tidy(paths)}, indent=2, ensure_ascii=False) + "\n")
+        except (OSError, ValueError) as error:  # a read-only home must not stop the user opening a project
+            log.warning("could not update the recent-files list: %s", error)

@@ -1,0 +1,219 @@
+"""The editor of one graph: its scene and view, and every canvas edit turned into an undoable command.
+
+Adding (drop or double-click in the palette), connecting, moving, deleting, copy/paste and auto-arrange all go
+through `designer.core.commands` on the window's single QUndoStack. A refused edit is reported through
+`message` in plain words and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+from PySide6.QtCore import QMimeData, QPointF, Signal
+from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from designer.core import catalogue
+from designer.core.catalogue import ParameterError
+from designer.core.commands import AddNode, AddSubgraph, Connect, Disconnect, MoveNodes, RemoveNodes
+from designer.core.graph import GraphError, LayerGraph
+from designer.core.project import ProjectError, graph_from_dict, graph_to_dict
+from designer.ui.canvas.node_item import NODE_HEIGHT, NODE_WIDTH
+from designer.ui.canvas.scene import GraphScene
+from designer.ui.canvas.view import GraphView
+from designer.ui.undo import execute
+
+SUBGRAPH_MIME = "application/x-designer-subgraph"
+ROW_GAP = 60.0  # vertical space between a layer and the next in a stack
+COLUMN_GAP = 40.0
+PASTE_OFFSET = 30.0
+
+
+class GraphEditor(QWidget):
+    message = Signal(str)  # a refusal or a notice for the status bar
+    selection_changed = Signal()
+
+    def __init__(self, graph: LayerGraph, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(parent)
+        self.graph = graph
+        self.undo_stack = undo_stack
+        self.scene = GraphScene(graph, self)
+        self.view = GraphView(self.scene, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.scene.connect_requested.connect(self.connect_layers)
+        self.scene.connect_refused.connect(self.message)
+        self.scene.move_finished.connect(self._record_move)
+        self.scene.selectionChanged.connect(self.selection_changed)
+        self.view.layer_dropped.connect(self.add_layer)
+        self._paste_count = 0
+
+    def detach(self) -> None:
+        self.scene.detach()
+
+    # ------------------------------------------------------------------ running commands
+    def run(self, command) -> bool:
+        """Do a command through the undo stack; a refusal goes to `message` and returns False."""
+        try:
+            execute(self.undo_stack, self.graph, command)
+        except (GraphError, ParameterError, KeyError) as error:
+            self.message.emit(_sentence(str(error).strip("'\"")))
+            return False
+        return True
+
+    # ------------------------------------------------------------------ adding
+    def add_layer(self, key: str, position: QPointF) -> str | None:
+        """Add a layer of kind `key` centred at `position` (scene coordinates); returns its id."""
+        command = AddNode(key, (position.x() - NODE_WIDTH / 2, position.y() - NODE_HEIGHT / 2))
+        if not self.run(command):
+            return None
+        self.scene.select_nodes([command.node_id])
+        return command.node_id
+
+    def add_after_selection(self, key: str) -> str | None:
+        """Add a layer below the selected one and connect them (one undo step).
+
+        With nothing selected, the new layer goes after the graph's only open end (so repeated double-clicks
+        build a stack), or in the middle of the view if there is none or several.
+        """
+        selected = self.scene.selected_node_ids()
+        anchor = selected[-1] if len(selected) == 1 else None
+        if anchor is None and not selected:
+            sinks = self.graph.sinks()
+            anchor = sinks[0] if len(sinks) == 1 else None
+        if anchor is None:
+            centre = self.view.mapToScene(self.view.viewport().rect().center())
+            return self.add_layer(key, centre)
+        x, y = self.graph.node(anchor).position
+        position = (x, y + NODE_HEIGHT + ROW_GAP)
+        kind = catalogue.get(key)
+        self.undo_stack.beginMacro(f"Add {kind.title}")
+        try:
+            command = AddNode(key, position)
+            if not self.run(command):
+                return None
+            if not kind.is_source:
+                self.run(Connect(anchor, command.node_id))
+        finally:
+            self.undo_stack.endMacro()
+        self.scene.select_nodes([command.node_id])
+        self.view.ensureVisible(self.scene.nodes[command.node_id], 40, 40)
+        return command.node_id
+
+    def connect_layers(self, source: str, target: str) -> bool:
+        return self.run(Connect(source, target))
+
+    # ------------------------------------------------------------------ removing
+    def delete_selection(self) -> None:
+        """Delete the selected layers (with their connections) and connections, as one undo step."""
+        node_ids = self.scene.selected_node_ids()
+        edges = [
+            item.edge for item in self.scene.selected_edges()
+            if item.edge.source not in node_ids and item.edge.target not in node_ids
+        ]
+        if not node_ids and not edges:
+            return
+        self.undo_stack.beginMacro("Delete")
+        try:
+            for edge in edges:
+                self.run(Disconnect(edge.source, edge.target))
+            if node_ids:
+                self.run(RemoveNodes(node_ids))
+        finally:
+            self.undo_stack.endMacro()
+
+    # ------------------------------------------------------------------ moving
+    def _record_move(self, moves: dict) -> None:
+        # the items are already where the mouse left them; the command brings the document along
+        self.run(MoveNodes(moves))
+
+    def auto_arrange(self) -> None:
+        """Lay the graph out in layers (networkx topological generations), inputs on top; one undo step."""
+        positions = layered_positions(self.graph)
+        moves = {
+            node_id: (self.graph.node(node_id).position, position)
+            for node_id, position in positions.items()
+            if self.graph.node(node_id).position != position
+        }
+        if moves:
+            command = MoveNodes(moves)
+            command.text = "Auto-arrange"
+            self.run(command)
+        self.view.fit_to_view()
+
+    # ------------------------------------------------------------------ clipboard
+    def copy_selection(self) -> bool:
+        node_ids = self.scene.selected_node_ids()
+        if not node_ids:
+            return False
+        data = graph_to_dict(self.graph.subgraph(node_ids))
+        mime = QMimeData()
+        text = json.dumps(data)
+        mime.setData(SUBGRAPH_MIME, text.encode("utf-8"))
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self._paste_count = 0
+        return True
+
+    def cut_selection(self) -> None:
+        if self.copy_selection():
+            self.delete_selection()
+
+    def paste(self) -> list[str]:
+        """Paste layers copied from this or another graph (or project), shifted so they do not hide the originals."""
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None or not mime.hasFormat(SUBGRAPH_MIME):
+            self.message.emit("Nothing to paste: copy some layers first (select them, then Ctrl+C).")
+            return []
+        try:
+            pasted = graph_from_dict(json.loads(bytes(mime.data(SUBGRAPH_MIME)).decode("utf-8")), "clipboard")
+        except (ProjectError, ValueError) as error:
+            self.message.emit(f"The clipboard does not hold layers this app can paste ({error}).")
+            return []
+        self._paste_count += 1
+        offset = PASTE_OFFSET * self._paste_count
+        command = AddSubgraph(pasted.nodes(), pasted.edges(), (offset, offset))
+        if not self.run(command):
+            return []
+        new_ids = list(command.id_map.values())
+        self.scene.select_nodes(new_ids)
+        return new_ids
+
+    def select_all(self) -> None:
+        self.scene.select_nodes(self.scene.nodes)
+
+    def fit_to_view(self) -> None:
+        self.view.fit_to_view()
+
+
+def layered_positions(graph: LayerGraph) -> dict[str, tuple[float, float]]:
+    """Top-down layered layout: one row per topological generation, each row centred, ordered by the mean
+    column of a layer's inputs so that branches do not cross needlessly. A graph with a loop is left as is."""
+    if graph.find_cycle() is not None or not len(graph):
+        return {node.id: node.position for node in graph.nodes()}
+    digraph = nx.DiGraph()
+    digraph.add_nodes_from(node_id for node_id in graph.topological_order())
+    digraph.add_edges_from((e.source, e.target) for e in graph.edges())
+    column: dict[str, float] = {}
+    positions: dict[str, tuple[float, float]] = {}
+    order = {node_id: i for i, node_id in enumerate(graph.topological_order())}
+    for row, generation in enumerate(nx.topological_generations(digraph)):
+        def barycentre(node_id: str) -> tuple[float, int]:
+            parents = graph.inputs_of(node_id)
+            mean = sum(column[p] for p in parents) / len(parents) if parents else float(order[node_id])
+            return mean, order[node_id]
+
+        ranked = sorted(generation, key=barycentre)
+        width = NODE_WIDTH + COLUMN_GAP
+        for i, node_id in enumerate(ranked):
+            column[node_id] = float(i)
+            x = (i - (len(ranked) - 1) / 2) * width
+            positions[node_id] = (round(x, 2), round(row * (NODE_HEIGHT + ROW_GAP), 2))
+    return positions
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

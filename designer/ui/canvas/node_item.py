@@ -1,0 +1,225 @@
+"""A layer drawn on the canvas: header in its category's colour, key parameters, output shape, parameters,
+an input port on top and an output port below. It shows the analysis of its layer; problems turn it red."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from designer.core import catalogue
+from designer.core.analysis import NodeReport, format_shape
+from designer.core.graph import LayerNode
+from designer.ui import style
+
+NODE_WIDTH = 210.0
+NODE_HEIGHT = 86.0
+HEADER_HEIGHT = 24.0
+PORT_RADIUS = 6.0
+
+
+def describe_value(spec: catalogue.ParamSpec, value) -> str:
+    """A parameter as a node shows it: "units 128", "relu", "3×3", "(28, 28, 1)", "return sequences"."""
+    label = spec.name.replace("_", " ")
+    if value is None:
+        return f"{label} none"
+    if spec.type == "bool":
+        return label if value else ""
+    if spec.type == "choice":
+        return str(value)
+    if spec.type == "pair":
+        return f"{label} {value[0]}×{value[1]}"
+    if spec.type == "shape":
+        inner = ", ".join(str(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if spec.type == "multi":
+        return ", ".join(value)
+    return f"{label} {value:g}" if isinstance(value, float) else f"{label} {value}"
+
+
+def key_parameters(node: LayerNode) -> str:
+    kind = catalogue.get(node.kind)
+    parts = [describe_value(kind.param(name), node.params.get(name)) for name in kind.key_params]
+    return " · ".join(p for p in parts if p)
+
+
+class PortItem(QGraphicsEllipseItem):
+    """An input (top) or output (bottom) port; dragging from an output port to an input port connects."""
+
+    def __init__(self, node_item: "NodeItem", is_output: bool) -> None:
+        r = PORT_RADIUS
+        super().__init__(-r, -r, 2 * r, 2 * r, node_item)
+        self.node_item = node_item
+        self.is_output = is_output
+        self.setBrush(QBrush(QColor("#ffffff")))
+        self.setPen(QPen(QColor("#5f6368"), 1.6))
+        self.setPos(NODE_WIDTH / 2, NODE_HEIGHT if is_output else 0.0)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CrossCursor)
+        self.setToolTip("Drag from here to another layer's input port to connect" if is_output else "Input")
+        self.setZValue(2)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.setBrush(QBrush(QColor(style.SELECTION_COLOUR)))
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.setBrush(QBrush(QColor("#ffffff")))
+        super().hoverLeaveEvent(event)
+
+    def centre(self) -> QPointF:
+        return self.scenePos()
+
+
+class NodeItem(QGraphicsItem):
+    """One layer. The scene keeps it in step with the document; the item never edits the document itself."""
+
+    def __init__(self, node: LayerNode) -> None:
+        super().__init__()
+        self.node_id = node.id
+        self.kind = catalogue.get(node.kind)
+        self.name = node.name
+        self.params_text = ""
+        self.report: NodeReport | None = None
+        self.analysed = False  # False until Keras has given this layer's shape (TensorFlow still loading)
+        self.edges: list = []  # EdgeItems touching this node, updated when it moves
+        self.setFlags(
+            QGraphicsItem.ItemIsMovable
+            | QGraphicsItem.ItemIsSelectable
+            | QGraphicsItem.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)  # redraw text only when it changes, not on pan
+        self.setZValue(1)
+        self.input_port = None if self.kind.is_source else PortItem(self, is_output=False)
+        self.output_port = PortItem(self, is_output=True)
+        self.update_from(node)
+        self.setPos(*node.position)
+
+    # ------------------------------------------------------------------ content
+    def update_from(self, node: LayerNode) -> None:
+        self.name = node.name
+        self.params_text = key_parameters(node)
+        self.update()
+
+    def set_report(self, report: NodeReport | None, analysed: bool) -> None:
+        if report == self.report and analysed == self.analysed:
+            return
+        self.report = report
+        self.analysed = analysed
+        self.setToolTip(self.tooltip_text())
+        self.update()
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.report and self.report.has_error)
+
+    @property
+    def has_warning(self) -> bool:
+        return bool(self.report and any(not m.is_error for m in self.report.messages))
+
+    def tooltip_text(self) -> str:
+        lines = [f"<b>{self.name}</b> — {self.kind.title}"]
+        for message in self.report.messages if self.report else []:
+            colour = style.ERROR_COLOUR if message.is_error else style.WARNING_COLOUR
+            lines.append(f"<span style='color:{colour}'>{message.text}</span>")
+        if len(lines) == 1:
+            lines.append(self.kind.summary)
+        return "<br>".join(lines)
+
+    def shape_text(self) -> str:
+        if self.has_error:
+            return "Problem: see the message"
+        if self.report is None or self.report.output_shape is None:
+            return "Output: …" if not self.analysed else "Output: ?"
+        return f"Output {format_shape(self.report.output_shape)}"
+
+    def params_count_text(self) -> str:
+        if self.report is None or not self.analysed or self.has_error:
+            return ""
+        count = self.report.params
+        frozen = self.report.non_trainable_params
+        text = f"{count:,} params"
+        if frozen and frozen == count:
+            text += " (frozen)"
+        elif frozen:
+            text += f" ({frozen:,} frozen)"
+        return text
+
+    # ------------------------------------------------------------------ drawing
+    def boundingRect(self) -> QRectF:
+        return QRectF(-3, -3, NODE_WIDTH + 6, NODE_HEIGHT + 6)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT), 8, 8)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        body = QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT)
+        colour = style.category_colour(self.kind.category)
+        if self.isSelected():
+            border = QPen(QColor(style.SELECTION_COLOUR), 3.0)
+        elif self.has_error:
+            border = QPen(QColor(style.ERROR_COLOUR), 2.5)
+        else:
+            border = QPen(colour.darker(130), 1.2)
+        painter.setPen(border)
+        painter.setBrush(QColor("#fdecea") if self.has_error else QColor(style.NODE_BACKGROUND))
+        painter.drawRoundedRect(body, 8, 8)
+
+        header = QPainterPath()
+        header.addRoundedRect(QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT), 8, 8)
+        header.addRect(QRectF(0, HEADER_HEIGHT - 8, NODE_WIDTH, 8))
+        painter.setPen(Qt.NoPen)
+        painter.fillPath(header.simplified(), QColor(style.ERROR_COLOUR) if self.has_error else colour)
+
+        title_font = QFont()
+        title_font.setPointSizeF(9.0)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(QColor("#ffffff"))
+        glyph = self.kind.icon or self.kind.title[:1]
+        painter.drawText(QRectF(6, 0, 20, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignHCenter, glyph)
+        metrics = QFontMetrics(title_font)
+        kind_font = QFont(title_font)
+        kind_font.setBold(False)
+        kind_width = min(QFontMetrics(kind_font).horizontalAdvance(self.kind.title) + 8, 90)
+        name = metrics.elidedText(self.name, Qt.ElideRight, int(NODE_WIDTH - 34 - kind_width))
+        painter.drawText(QRectF(28, 0, NODE_WIDTH - 34, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignLeft, name)
+        painter.setFont(kind_font)
+        kind_title = QFontMetrics(kind_font).elidedText(self.kind.title, Qt.ElideRight, kind_width - 4)
+        painter.drawText(QRectF(0, 0, NODE_WIDTH - 8, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignRight, kind_title)
+
+        text_font = QFont()
+        text_font.setPointSizeF(8.5)
+        painter.setFont(text_font)
+        metrics = QFontMetrics(text_font)
+        left, width, line = 10.0, NODE_WIDTH - 20, 18.0
+        y = HEADER_HEIGHT + 3
+        painter.setPen(QColor(style.TEXT_COLOUR))
+        params = metrics.elidedText(self.params_text or self.kind.summary, Qt.ElideRight, int(width))
+        painter.drawText(QRectF(left, y, width, line), Qt.AlignVCenter | Qt.AlignLeft, params)
+        painter.setPen(QColor(style.ERROR_COLOUR) if self.has_error else QColor(style.MUTED_TEXT_COLOUR))
+        painter.drawText(QRectF(left, y + line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.shape_text())
+        painter.setPen(QColor(style.MUTED_TEXT_COLOUR))
+        painter.drawText(QRectF(left, y + 2 * line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.params_count_text())
+        if self.has_error or self.has_warning:
+            badge = QColor(style.ERROR_COLOUR if self.has_error else style.WARNING_COLOUR)
+            centre = QPointF(NODE_WIDTH - 14, NODE_HEIGHT - 14)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(badge)
+            painter.drawEllipse(centre, 9, 9)
+            painter.setPen(QColor("#ffffff"))
+            painter.setFont(title_font)
+            painter.drawText(QRectF(centre.x() - 9, centre.y() - 9, 18, 18), Qt.AlignCenter, "!")
+
+    # ------------------------------------------------------------------ movement
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        elif change == QGraphicsItem.ItemSelectedHasChanged:
+            self.setZValue(3 if value else 1)
+        return super().itemChange(change, value)

@@ -1,0 +1,180 @@
+"""The scene of one graph: it mirrors a `LayerGraph` through the graph's events and turns mouse gestures into
+*requests* (connect, move) that the editor turns into undoable commands. It never edits the document itself."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QPointF, Signal
+from PySide6.QtGui import QColor, QPen, Qt
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from designer.core.analysis import GraphReport, format_shape
+from designer.core.graph import GraphEvent, LayerGraph
+from designer.ui import style
+from designer.ui.canvas.edge_item import EdgeItem
+from designer.ui.canvas.node_item import NodeItem, PortItem
+
+
+class GraphScene(QGraphicsScene):
+    connect_requested = Signal(str, str)  # source id, target id
+    connect_refused = Signal(str)  # the reason, in plain words
+    move_finished = Signal(object)  # {node id: (old position, new position)}
+
+    def __init__(self, graph: LayerGraph, parent=None) -> None:
+        super().__init__(parent)
+        self.graph = graph
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple[str, str], EdgeItem] = {}
+        self.report: GraphReport | None = None
+        self.report_complete = False
+        self._drag_line: QGraphicsLineItem | None = None
+        self._drag_source: PortItem | None = None
+        self._press_positions: dict[str, tuple[float, float]] = {}
+        self._syncing = False  # True while the scene moves items to follow the document
+        self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
+        for node in graph.nodes():
+            self._add_node(node.id)
+        for edge in graph.edges():
+            self._add_edge(edge)
+        graph.subscribe(self._on_graph_event)
+
+    def detach(self) -> None:
+        """Stop following the document (before the scene is thrown away)."""
+        self.graph.unsubscribe(self._on_graph_event)
+
+    # ------------------------------------------------------------ following the document
+    def _on_graph_event(self, event: GraphEvent) -> None:
+        if event.kind == "node_added":
+            self._add_node(event.node_id)
+        elif event.kind == "node_removed":
+            item = self.nodes.pop(event.node_id)
+            self.removeItem(item)
+        elif event.kind == "edge_added":
+            self._add_edge(event.edge)
+        elif event.kind == "edge_removed":
+            edge_item = self.edges.pop((event.edge.source, event.edge.target))
+            edge_item.detach()
+            self.removeItem(edge_item)
+        elif event.kind == "node_moved":
+            item = self.nodes[event.node_id]
+            position = QPointF(*self.graph.node(event.node_id).position)
+            if item.pos() != position:
+                self._syncing = True
+                item.setPos(position)
+                self._syncing = False
+        elif event.kind in ("param_changed", "node_renamed"):
+            self.nodes[event.node_id].update_from(self.graph.node(event.node_id))
+
+    def _add_node(self, node_id: str) -> None:
+        item = NodeItem(self.graph.node(node_id))
+        self.nodes[node_id] = item
+        self.addItem(item)
+        if self.report is not None and node_id in self.report.nodes:
+            item.set_report(self.report.nodes[node_id], self.report_complete)
+
+    def _add_edge(self, edge) -> None:
+        item = EdgeItem(edge, self.nodes[edge.source], self.nodes[edge.target])
+        self.edges[(edge.source, edge.target)] = item
+        self.addItem(item)
+        self._label_edge(item)
+
+    # ------------------------------------------------------------ analysis
+    def apply_report(self, report: GraphReport, complete: bool) -> None:
+        """Show shapes, counts and messages; nodes added since the request keep their old look until the next."""
+        self.report = report
+        self.report_complete = complete
+        for node_id, item in self.nodes.items():
+            item.set_report(report.nodes.get(node_id), complete)
+        for item in self.edges.values():
+            self._label_edge(item)
+
+    def _label_edge(self, item: EdgeItem) -> None:
+        source = self.report.nodes.get(item.edge.source) if self.report else None
+        shape = source.output_shape if source is not None and not source.has_error else None
+        item.set_label(format_shape(shape) if shape is not None else "")
+
+    # ------------------------------------------------------------ selection helpers
+    def selected_node_ids(self) -> list[str]:
+        return [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_edges(self) -> list[EdgeItem]:
+        return [item for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    def select_nodes(self, node_ids) -> None:
+        self.clearSelection()
+        for node_id in node_ids:
+            if node_id in self.nodes:
+                self.nodes[node_id].setSelected(True)
+
+    # ------------------------------------------------------------ gestures
+    def port_at(self, position: QPointF) -> PortItem | None:
+        for item in self.items(position):
+            if isinstance(item, PortItem):
+                return item
+        return None
+
+    def node_at(self, position: QPointF) -> NodeItem | None:
+        for item in self.items(position):
+            if isinstance(item, NodeItem):
+                return item
+            if isinstance(item, PortItem):
+                return item.node_item
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        port = self.port_at(event.scenePos()) if event.button() == Qt.LeftButton else None
+        if port is not None and port.is_output:
+            self._drag_source = port
+            self._drag_line = QGraphicsLineItem(QLineF(port.scenePos(), event.scenePos()))
+            self._drag_line.setPen(QPen(QColor(style.SELECTION_COLOUR).darker(120), 2.0, Qt.DashLine))
+            self._drag_line.setZValue(10)
+            self.addItem(self._drag_line)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._press_positions = {
+            item.node_id: (item.pos().x(), item.pos().y())
+            for item in self.selectedItems()
+            if isinstance(item, NodeItem)
+        }
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._drag_line is not None:
+            self._drag_line.setLine(QLineF(self._drag_source.scenePos(), event.scenePos()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._drag_line is not None:
+            self._finish_connection(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        moves = {}
+        for node_id, old in self._press_positions.items():
+            item = self.nodes.get(node_id)
+            if item is not None and (item.pos().x(), item.pos().y()) != old:
+                moves[node_id] = (old, (item.pos().x(), item.pos().y()))
+        self._press_positions = {}
+        if moves:
+            self.move_finished.emit(moves)
+
+    def _finish_connection(self, position: QPointF) -> None:
+        source = self._drag_source.node_item.node_id
+        self.removeItem(self._drag_line)
+        self._drag_line = None
+        self._drag_source = None
+        target_port = self.port_at(position)
+        target = target_port.node_item if target_port is not None else self.node_at(position)
+        if target is None:
+            return  # dropped on empty canvas: nothing to do, nothing to say
+        if target.node_id == source and (target_port is None or target_port.is_output):
+            return  # a click on a port, not a connection
+        if target_port is not None and target_port.is_output and target.node_id != source:
+            self.connect_refused.emit("Connect an output port (below a layer) to an input port (above a layer).")
+            return
+        reason = self.graph.can_connect(source, target.node_id)
+        if reason:
+            self.connect_refused.emit(reason[0].upper() + reason[1:] + ".")
+            return
+        self.connect_requested.emit(source, target.node_id)

@@ -1,0 +1,485 @@
+"""The designer window: palette, one canvas per graph (two for a GAN), inspector, summary, undo, files.
+
+It owns the open `Project`, the single QUndoStack over its graphs, the live analysis service and the
+autosave to a recovery file. Panels talk to each other only through this window.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
+
+from designer import __version__
+from designer.core.commands import RenameNode, SetParameter
+from designer.core.graph import GraphEvent, LayerGraph
+from designer.core.project import Project, ProjectError, load_project, save_project
+from designer.core.templates import load_template
+from designer.ui.analysis_service import AnalysisService
+from designer.ui.app_settings import RecentFiles
+from designer.ui.canvas.editor import GraphEditor
+from designer.ui.inspector import Inspector
+from designer.ui.palette import Palette
+from designer.ui.recovery import RecoveryStore
+from designer.ui.summary import SummaryPanel
+
+APP_NAME = "Network Designer"
+FILE_FILTER = "Network Designer projects (*.json);;All files (*)"
+ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
+
+
+def autosave_interval_ms() -> int:
+    """30 s, or DESIGNER_AUTOSAVE_SECONDS (tests make it short)."""
+    try:
+        return max(100, int(float(os.environ.get("DESIGNER_AUTOSAVE_SECONDS", "30")) * 1000))
+    except ValueError:
+        return 30_000
+
+
+class MainWindow(QMainWindow):
+    project_loaded = Signal()
+
+    def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
+        super().__init__()
+        self.project = Project([LayerGraph()])
+        self.path: str | None = None
+        self.undo_stack = QUndoStack(self)
+        self.editors: list[GraphEditor] = []
+        self.reports: dict[int, tuple] = {}  # id(graph) -> (report, complete)
+        self._pending: set[int] = set()
+        self.recent = RecentFiles()
+        self.recovery = recovery or RecoveryStore()
+        self.analysis = analysis or AnalysisService(self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabBarAutoHide(True)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.setCentralWidget(self.tabs)
+
+        self.palette = Palette(self)
+        self.inspector = Inspector(self)
+        self.summary = SummaryPanel(self)
+        self._dock(self.palette, "Layers", Qt.LeftDockWidgetArea)
+        self._dock(self.inspector, "Inspector", Qt.RightDockWidgetArea)
+        self._dock(self.summary, "Summary", Qt.BottomDockWidgetArea)
+        self.palette.add_requested.connect(lambda key: self.current_editor().add_after_selection(key))
+        self.inspector.parameter_edited.connect(self._on_parameter_edited)
+        self.inspector.rename_requested.connect(self._on_rename_requested)
+        self.summary.layer_activated.connect(self._select_from_summary)
+
+        self.device_label = QLabel("Loading TensorFlow…")
+        self.statusBar().addPermanentWidget(self.device_label)
+        self.analysis.keras_ready.connect(self._on_keras_ready)
+        self.analysis.keras_failed.connect(self._on_keras_failed)
+        self.analysis.report_ready.connect(self._on_report)
+
+        self._make_actions()
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.undo_stack.indexChanged.connect(lambda _: self._update_title())
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(autosave_interval_ms())
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+        self.recovery.start()
+
+        self.resize(1400, 880)
+        self.set_project(self.project, None)
+
+    def _dock(self, widget, title: str, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}_dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ================================================================== actions and menus
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action(file_menu, "&New…", self.new_from_gallery, QKeySequence.New,
+                                       "Start a project from a template or a blank canvas")
+        self.open_action = self._action(file_menu, "&Open…", self.open_dialog, QKeySequence.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.save_action = self._action(file_menu, "&Save", self.save, QKeySequence.Save)
+        self.save_as_action = self._action(file_menu, "Save &As…", self.save_as, QKeySequence.SaveAs)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self._action(edit_menu, "Cu&t", lambda: self.current_editor().cut_selection(), QKeySequence.Cut)
+        self._action(edit_menu, "&Copy", lambda: self.current_editor().copy_selection(), QKeySequence.Copy)
+        self._action(edit_menu, "&Paste", lambda: self.current_editor().paste(), QKeySequence.Paste)
+        self.delete_action = self._action(edit_menu, "&Delete", lambda: self.current_editor().delete_selection())
+        self.delete_action.setShortcuts([QKeySequence.Delete, QKeySequence(Qt.Key_Backspace)])
+        self._action(edit_menu, "Select &All", lambda: self.current_editor().select_all(), QKeySequence.SelectAll)
+
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Fit to Window", lambda: self.current_editor().fit_to_view(), "Ctrl+0")
+        self._action(view_menu, "Zoom &In", lambda: self.current_editor().view.zoom_by(1.25), QKeySequence.ZoomIn)
+        self._action(view_menu, "Zoom &Out", lambda: self.current_editor().view.zoom_by(0.8), QKeySequence.ZoomOut)
+        self._action(view_menu, "&Auto-arrange", lambda: self.current_editor().auto_arrange(), "Ctrl+L",
+                     "Lay the layers out top to bottom, in the order data flows")
+        view_menu.addSeparator()
+        for dock in self.findChildren(QDockWidget):
+            view_menu.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Canvas basics", self._show_canvas_help)
+        self._action(help_menu, f"&About {APP_NAME}", self._show_about)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        if not paths:
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+            return
+        for path in paths:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file_if_saved(p))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction("Clear list", self.recent.clear)
+
+    # ================================================================== the project
+    def current_editor(self) -> GraphEditor:
+        return self.tabs.currentWidget() or self.editors[0]
+
+    def set_project(self, project: Project, path: str | None, clean: bool = True) -> None:
+        """Show `project` (replacing what is open) with an empty undo history."""
+        for editor in self.editors:
+            editor.graph.unsubscribe(editor._window_listener)
+            self.analysis.forget(id(editor.graph))
+            editor.detach()
+        self.tabs.clear()
+        for editor in self.editors:
+            editor.deleteLater()
+        self.editors = []
+        self.reports = {}
+        self.undo_stack.clear()
+        self.project = project
+        self.path = path
+        for graph in project.graphs:
+            editor = GraphEditor(graph, self.undo_stack, self)
+            editor.message.connect(self.show_message)
+            editor.selection_changed.connect(self._on_selection_changed)
+            editor._window_listener = lambda event, g=graph: self._on_graph_event(g, event)
+            graph.subscribe(editor._window_listener)
+            self.editors.append(editor)
+            self.tabs.addTab(editor, ROLE_TITLES.get(graph.role, graph.name))
+            self._request_analysis(graph)
+        if clean:
+            self.undo_stack.setClean()
+        else:
+            # a recovered project has changes that are in no file yet: show it as modified until saved
+            self.undo_stack.resetClean()
+        self._update_title()
+        self._on_tab_changed(self.tabs.currentIndex())
+        QTimer.singleShot(0, self._fit_all)
+        self.project_loaded.emit()
+
+    def _fit_all(self) -> None:
+        for editor in self.editors:
+            editor.fit_to_view()
+
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def _update_title(self) -> None:
+        name = Path(self.path).name if self.path else self.project.name or "Untitled"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self.is_modified)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self._update_title()
+        if clean:
+            self.recovery.clear()
+
+    # ================================================================== analysis
+    def _on_graph_event(self, graph: LayerGraph, event: GraphEvent) -> None:
+        if event.kind == "node_moved":
+            return  # positions change no shape
+        self._request_analysis(graph)
+        if event.kind in ("param_changed", "node_renamed", "node_removed") and graph is self.current_editor().graph:
+            QTimer.singleShot(0, self._on_selection_changed)
+
+    def _request_analysis(self, graph: LayerGraph) -> None:
+        # many events from one command (a paste) become one request, sent once the command is done
+        if id(graph) in self._pending:
+            return
+        self._pending.add(id(graph))
+        QTimer.singleShot(0, lambda: self._send_analysis(graph))
+
+    def _send_analysis(self, graph: LayerGraph) -> None:
+        self._pending.discard(id(graph))
+        if any(editor.graph is graph for editor in self.editors):
+            self.analysis.request(id(graph), graph)
+
+    def _on_report(self, key, report, complete: bool) -> None:
+        for editor in self.editors:
+            if id(editor.graph) == key:
+                self.reports[key] = (report, complete)
+                editor.scene.apply_report(report, complete)
+                if editor is self.current_editor():
+                    self.summary.show_report(editor.graph, report, complete)
+                    self._refresh_inspector()
+
+    def _on_keras_ready(self, device: str) -> None:
+        self.device_label.setText(f"Training device: {device}")
+        self.device_label.setToolTip("The device TensorFlow will train on")
+
+    def _on_keras_failed(self, message: str) -> None:
+        self.device_label.setText("TensorFlow unavailable")
+        self.show_message(f"{message}. Shapes cannot be computed; reinstall with: pip install -e .")
+
+    # ================================================================== panels
+    def _on_tab_changed(self, index: int) -> None:
+        if not self.editors:
+            return
+        editor = self.current_editor()
+        report, complete = self.reports.get(id(editor.graph), (None, False))
+        self.summary.show_report(editor.graph if report else None, report, complete)
+        self._on_selection_changed()
+
+    def _node_report(self, graph: LayerGraph, node_id: str):
+        report, _ = self.reports.get(id(graph), (None, False))
+        return report.nodes.get(node_id) if report else None
+
+    def _on_selection_changed(self) -> None:
+        editor = self.current_editor()
+        selected = editor.scene.selected_node_ids()
+        if len(selected) == 1 and selected[0] in editor.graph:
+            node_id = selected[0]
+            self.inspector.show_node(editor.graph.node(node_id), self._node_report(editor.graph, node_id))
+        else:
+            self.inspector.show_node(None, None, selected_count=len(selected))
+
+    def _refresh_inspector(self) -> None:
+        editor = self.current_editor()
+        selected = editor.scene.selected_node_ids()
+        if len(selected) == 1 and selected[0] in editor.graph:
+            node_id = selected[0]
+            self.inspector.refresh(editor.graph.node(node_id), self._node_report(editor.graph, node_id))
+
+    def _on_parameter_edited(self, node_id: str, name: str, value) -> None:
+        editor = self.current_editor()
+        if not editor.run(SetParameter(node_id, name, value)):
+            self.inspector.show_error(self.statusBar().currentMessage())
+            self._refresh_inspector()
+
+    def _on_rename_requested(self, node_id: str, name: str) -> None:
+        editor = self.current_editor()
+        if not editor.run(RenameNode(node_id, name)):
+            self.inspector.show_error(self.statusBar().currentMessage())
+            self._refresh_inspector()
+
+    def _select_from_summary(self, node_id: str) -> None:
+        editor = self.current_editor()
+        editor.scene.select_nodes([node_id])
+        editor.view.ensureVisible(editor.scene.nodes[node_id], 60, 60)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # ================================================================== files
+    def ask_save_changes(self) -> bool:
+        """If there are unsaved changes, ask; True means go on (saved or discarded), False means cancel."""
+        if not self.is_modified:
+            return True
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            f"Save the changes to “{Path(self.path).name if self.path else self.project.name}” first?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+            QMessageBox.Save,
+        )
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    def new_from_gallery(self) -> None:
+        from designer.ui.templates_dialog import TemplatesDialog
+
+        if not self.ask_save_changes():
+            return
+        dialog = TemplatesDialog(self)
+        if dialog.exec() != TemplatesDialog.Accepted:
+            return
+        self.new_project(dialog.selected_key())
+
+    def new_project(self, template_key: str | None) -> None:
+        """A blank project (key "" or None) or a copy of a template, not yet saved anywhere."""
+        if template_key:
+            project = load_template(template_key)
+        else:
+            project = Project([LayerGraph()], name="Untitled")
+        self.set_project(project, None)
+
+    def open_dialog(self) -> None:
+        if not self.ask_save_changes():
+            return
+        folder = str(Path(self.path).parent) if self.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", folder, FILE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_file_if_saved(self, path: str) -> None:
+        if self.ask_save_changes():
+            self.open_file(path)
+
+    def open_file(self, path: str) -> bool:
+        """Open a project file; a broken one is explained in a dialog and the open project stays as it was."""
+        try:
+            project = load_project(path)
+        except ProjectError as error:
+            self._explain_open_failure(path, str(error))
+            return False
+        except OSError as error:
+            self._explain_open_failure(path, f"{path}: {error.strerror or error}")
+            if not Path(path).exists():
+                self.recent.remove(path)
+            return False
+        self.set_project(project, str(Path(path).resolve()))
+        self.recent.add(self.path)
+        self.show_message(f"Opened {path}")
+        return True
+
+    def _explain_open_failure(self, path: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Warning, APP_NAME, f"“{Path(path).name}” could not be opened.", QMessageBox.Ok, self)
+        box.setInformativeText(message + "\n\nNothing was changed: the project you had open is still here.")
+        box.setObjectName("open_failure")
+        box.exec()
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        suggested = self.path or str(Path.home() / f"{_file_stem(self.project.name)}.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", suggested, FILE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        try:
+            save_project(self.project, path)
+        except OSError as error:
+            QMessageBox.warning(
+                self, APP_NAME,
+                f"The project could not be saved to {path}: {error.strerror or error}.\n"
+                "Choose another folder with File → Save As; nothing was lost.",
+            )
+            return False
+        self.path = str(Path(path).resolve())
+        self.undo_stack.setClean()
+        self.recovery.clear()
+        self.recent.add(self.path)
+        self._update_title()
+        self.show_message(f"Saved {self.path}")
+        return True
+
+    # ================================================================== recovery
+    def autosave(self) -> None:
+        """Write the project to the recovery file if it has unsaved changes (every 30 s)."""
+        if not self.is_modified:
+            return
+        try:
+            self.recovery.save(self.project, self.path)
+        except OSError as error:
+            self.show_message(f"Autosave failed: {error.strerror or error}")
+
+    def offer_recovery(self) -> bool:
+        """After a crash, offer the newest recovery file; True if a project was recovered."""
+        entries = self.recovery.orphans()
+        if not entries:
+            return False
+        entry = entries[0]
+        when = entry.saved_at.strftime("%d %b %Y %H:%M:%S")
+        box = QMessageBox(QMessageBox.Question, APP_NAME, "Network Designer did not close properly last time.", parent=self)
+        box.setObjectName("recovery_offer")
+        box.setInformativeText(
+            f"Unsaved changes to “{entry.name}” were kept at {when}. Recover them?"
+            + (f"\n\nThe file was {entry.source_path}; it is not changed until you save." if entry.source_path else "")
+        )
+        recover = box.addButton("Recover", QMessageBox.AcceptRole)
+        box.addButton("Discard", QMessageBox.DestructiveRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        if box.clickedButton() is not recover:
+            for stale in entries:
+                self.recovery.discard(stale)
+            return False
+        try:
+            project = entry.load()
+        except (ProjectError, OSError) as error:
+            self._explain_open_failure(str(entry.project_path), str(error))
+            return False
+        self.set_project(project, entry.source_path, clean=False)
+        for stale in entries:
+            self.recovery.discard(stale)
+        self.autosave()  # the recovered work now lives in this session's recovery file
+        return True
+
+    # ================================================================== help and closing
+    def _show_canvas_help(self) -> None:
+        QMessageBox.information(
+            self, "Canvas basics",
+            "• Drag a layer from the palette onto the canvas, or double-click it to add it after the selected layer.\n"
+            "• Drag from a layer's output port (the dot below it) to another layer's input port (above it) to connect.\n"
+            "• Drag on empty canvas to select several layers; Del deletes; Ctrl+C / Ctrl+V copy and paste.\n"
+            "• Mouse wheel zooms; middle button or Space + drag pans; Ctrl+0 fits; Ctrl+L arranges.\n"
+            "• A red layer has a problem: hover it or select it to read what is wrong and how to fix it.",
+        )
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", f"{APP_NAME} {__version__}\nDesign, train and export neural networks.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.ask_save_changes():
+            event.ignore()
+            return
+        self.autosave_timer.stop()
+        self.recovery.stop()
+        self.analysis.shutdown()
+        event.accept()
+
+
+def _file_stem(name: str) -> str:
+    stem = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip().replace(" ", "_")
+    return stem or "project"
