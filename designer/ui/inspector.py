@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -175,7 +176,9 @@ class Inspector(QWidget):
         self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         panel.addWidget(self.explanation_label)
         self.formula_label = _wrapped_label("")
-        self.formula_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        formula_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        formula_font.setStyleHint(QFont.StyleHint.TypeWriter)  # a monospace fallback where the family is missing
+        self.formula_label.setFont(formula_font)
         self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         panel.addWidget(self.formula_label)
 
@@ -200,15 +203,15 @@ class Inspector(QWidget):
         if node is None:
             self._node = None
             self._build_form(None)
-            self.placeholder_label.setText(
-                f"{selected_count} layers selected.\nSelect just one to edit it." if selected_count > 1 else PLACEHOLDER_TEXT
-            )
+            several = f"{selected_count} layers selected.\nSelect just one to edit it."
+            self.placeholder_label.setText(several if selected_count > 1 else PLACEHOLDER_TEXT)
             self.placeholder_label.show()
             self._panel.hide()
             return
-        same_kind = self._node is not None and self._node.kind == node.kind
+        # the same layer shown again (a click on the selected node) keeps its widgets, and with them the focus
+        same_node = self._node is not None and (self._node.id, self._node.kind) == (node.id, node.kind)
         self._node = node
-        if not same_kind or self._form_widget is None:
+        if not same_node or self._form_widget is None:
             self._build_form(node.layer_kind)
         self._show_kind(node.layer_kind)
         self._sync_fields(force=True)
@@ -243,6 +246,7 @@ class Inspector(QWidget):
             self._form_widget.deleteLater()
             self._form_widget = None
         self._specs, self._fields, self._multi_boxes, self._shown = {}, {}, {}, {}
+        self._shown_name = ""
         if kind is None:
             return
         self._form_widget = QWidget()
@@ -272,6 +276,8 @@ class Inspector(QWidget):
             return self._guarded(spin)
         if spec.type == "bool":
             box = QCheckBox()
+            # stretched across the row, a box without text would take clicks only on its small square
+            box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             box.toggled.connect(lambda on, n=name: self._commit(n, on))
             return box
         if spec.type == "choice":
@@ -357,10 +363,10 @@ class Inspector(QWidget):
         spec, widget = self._specs[name], self._fields[name]
         self._shown[name] = value
         if spec.type == "multi":
-            chosen = set(value or ())
-            for box in self._multi_boxes[name]:
+            chosen = list(value or ())
+            for choice, box in zip(spec.choices, self._multi_boxes[name]):
                 with QSignalBlocker(box):
-                    box.setChecked(box.text() in chosen)
+                    box.setChecked(choice in chosen)
             return
         with QSignalBlocker(widget):
             if isinstance(widget, QSpinBox):
@@ -386,7 +392,8 @@ class Inspector(QWidget):
             self._commit(name, choices[index])
 
     def _commit_multi(self, name: str) -> None:
-        self._commit(name, [box.text() for box in self._multi_boxes[name] if box.isChecked()])
+        boxes = self._multi_boxes[name]
+        self._commit(name, [choice for choice, box in zip(self._specs[name].choices, boxes) if box.isChecked()])
 
     def _commit(self, name: str, raw: Any) -> None:
         node = self._node

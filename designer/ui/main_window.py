@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self._dock(self.palette, "Layers", Qt.LeftDockWidgetArea)
         self._dock(self.inspector, "Inspector", Qt.RightDockWidgetArea)
         self._dock(self.summary, "Summary", Qt.BottomDockWidgetArea)
-        self.palette.add_requested.connect(lambda key: self.current_editor().add_after_selection(key))
+        self.palette.add_requested.connect(self._add_from_palette)
         self.inspector.parameter_edited.connect(self._on_parameter_edited)
         self.inspector.rename_requested.connect(self._on_rename_requested)
         self.summary.layer_activated.connect(self._select_from_summary)
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self.undo_stack.indexChanged.connect(lambda _: self._update_title())
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(autosave_interval_ms())
@@ -222,6 +222,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self.is_modified)
 
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self._update_title()
+
     def _on_clean_changed(self, clean: bool) -> None:
         self._update_title()
         if clean:
@@ -304,6 +307,10 @@ class MainWindow(QMainWindow):
         if not editor.run(RenameNode(node_id, name)):
             self.inspector.show_error(self.statusBar().currentMessage())
             self._refresh_inspector()
+
+    def _add_from_palette(self, key: str) -> None:
+        self.current_editor().add_after_selection(key)
+        self.current_editor().view.setFocus()
 
     def _select_from_summary(self, node_id: str) -> None:
         editor = self.current_editor()

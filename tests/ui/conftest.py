@@ -26,7 +26,7 @@ def window(qtbot, isolated_settings):
     from designer.ui.main_window import MainWindow
 
     win = MainWindow()
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
     win.new_project("")
     win.show()
     qtbot.waitExposed(win)

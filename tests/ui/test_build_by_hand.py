@@ -81,7 +81,12 @@ def test_invalid_connection_is_refused_with_the_reason(canvas, window):
     assert graph.edges() == edges_before and window.undo_stack.count() == steps
     assert "takes one input and already has 1" in window.statusBar().currentMessage()
 
-    canvas.connect(ids[4], ids[2])  # a loop
+    first = canvas.drop("Concatenate", 400, 300)
+    second = canvas.drop("Concatenate", 400, 450)
+    canvas.connect(ids[2], first)
+    canvas.connect(first, second)
+    edges_before = graph.edges()
+    canvas.connect(second, first)  # a merge takes several inputs, but not its own output
     assert graph.edges() == edges_before
     assert "would make a loop" in window.statusBar().currentMessage()
 
@@ -120,7 +125,7 @@ def test_one_undo_step_per_move_and_per_paste(canvas, window):
     start = editor.scene.nodes[b].scenePos() + QPointF(60, 45)
     canvas.drag(start, start + QPointF(200, 80))
     assert window.undo_stack.count() == steps + 1
-    assert editor.graph.node(a).position[0] > 100 and editor.graph.node(b).position[0] > 100
+    assert editor.graph.node(a).position == (95.0, 37.0) and editor.graph.node(b).position[0] > 50
     window.undo_action.trigger()
     assert editor.graph.node(a).position == (-105.0, -43.0)
 

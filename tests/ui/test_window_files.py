@@ -126,7 +126,7 @@ def test_recovery_after_the_app_is_killed(qtbot, isolated_settings):
     from designer.ui.main_window import MainWindow
 
     window = MainWindow()
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
     answer_next_dialog("Recover")
     assert window.offer_recovery()
     kinds = [n.kind for n in window.project.graphs[0].nodes()]
