@@ -3,8 +3,8 @@
 Each template is built with the Python API (``LayerGraph().add(...)``), wrapped in a `Project` with its dataset
 and training settings, and saved with `save_project`, so the files are exactly what the app writes and reads.
 The JSON files are the source the app uses and may be edited by hand; this script is kept so they can be
-regenerated after a format change. Layers sit in a vertical stack 110 px apart; side branches (the VAE's two
-heads) sit 220 px to the right.
+regenerated after a format change. Layers sit in a vertical stack 146 px apart, as the canvas stacks them;
+side branches (the VAE's two heads) sit 250 px to the right.
 
 Run ``python tools/make_templates.py`` to rewrite every template, ``--check`` to only report which files differ
 from what this script makes (exit status 1 when any does), or name keys to write only those.
@@ -21,8 +21,8 @@ from designer.core.graph import LayerGraph
 from designer.core.project import DatasetChoice, Project, check_training, dumps, save_project
 from designer.core.templates import templates_dir
 
-ROW = 110.0
-COLUMN = 220.0
+ROW = 146.0  # a canvas node (86 px) and the gap the canvas leaves between stacked layers (60 px)
+COLUMN = 250.0  # a node (210 px) and the gap between columns (40 px)
 
 
 class Stack:

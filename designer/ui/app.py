@@ -39,8 +39,25 @@ def open_window(path: str | None = None, template: str | None = DEFAULT_TEMPLATE
         else:
             window.offer_recovery()
 
-    QTimer.singleShot(0, after_first_paint)
+    _when_on_screen(window, after_first_paint)
     return window
+
+
+def _when_on_screen(window, callback) -> None:
+    """Call back once the window is exposed and has had time to paint.
+
+    Starting the TensorFlow import any earlier makes the first paint wait ~0.3 s for the interpreter lock
+    (measured with bench/bench_startup.py).
+    """
+
+    def check() -> None:
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            QTimer.singleShot(50, callback)
+        else:
+            QTimer.singleShot(10, check)
+
+    QTimer.singleShot(0, check)
 
 
 def run(path: str | None = None) -> int:

@@ -71,8 +71,8 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self)
         self.summary = SummaryPanel(self)
         self._dock(self.palette, "Layers", Qt.LeftDockWidgetArea)
-        self._dock(self.inspector, "Inspector", Qt.RightDockWidgetArea)
-        self._dock(self.summary, "Summary", Qt.BottomDockWidgetArea)
+        self._inspector_dock = self._dock(self.inspector, "Inspector", Qt.RightDockWidgetArea)
+        self._summary_dock = self._dock(self.summary, "Summary", Qt.RightDockWidgetArea)
         self.palette.add_requested.connect(self._add_from_palette)
         self.inspector.parameter_edited.connect(self._on_parameter_edited)
         self.inspector.rename_requested.connect(self._on_rename_requested)
@@ -95,6 +95,9 @@ class MainWindow(QMainWindow):
         self.recovery.start()
 
         self.resize(1400, 880)
+        # the inspector gets the taller share: its form, messages and explanation should not need scrolling
+        self.resizeDocks([self._inspector_dock, self._summary_dock], [500, 300], Qt.Vertical)
+        self.resizeDocks([self._inspector_dock], [420], Qt.Horizontal)
         self.set_project(self.project, None)
 
     def _dock(self, widget, title: str, area) -> QDockWidget:

@@ -58,6 +58,8 @@ class SummaryPanel(QWidget):
                 shape, params = "problem", ""
             elif not complete:
                 shape, params = "…", "…"
+            elif node_report.output_shape is None:
+                shape, params = "?", ""  # a layer above has a problem
             else:
                 shape, params = format_shape(node_report.output_shape), f"{node_report.params:,}"
             cells = (node.name, catalogue.get(node.kind).title, shape, params)

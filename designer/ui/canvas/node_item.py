@@ -128,14 +128,13 @@ class NodeItem(QGraphicsItem):
         return "<br>".join(lines)
 
     def shape_text(self) -> str:
-        if self.has_error:
-            return "Problem: see the message"
         if self.report is None or self.report.output_shape is None:
-            return "Output: …" if not self.analysed else "Output: ?"
+            # no shape without TensorFlow yet, or because a layer upstream has a problem
+            return "Output: …" if not self.analysed else "Output: ? (fix the layers above)"
         return f"Output {format_shape(self.report.output_shape)}"
 
     def params_count_text(self) -> str:
-        if self.report is None or not self.analysed or self.has_error:
+        if self.report is None or not self.analysed or self.has_error or self.report.output_shape is None:
             return ""
         count = self.report.params
         frozen = self.report.non_trainable_params
@@ -165,15 +164,16 @@ class NodeItem(QGraphicsItem):
             border = QPen(QColor(style.ERROR_COLOUR), 2.5)
         else:
             border = QPen(colour.darker(130), 1.2)
+        outline = QPainterPath()
+        outline.addRoundedRect(body, 8, 8)
+        painter.fillPath(outline, QColor("#fdecea") if self.has_error else QColor(style.NODE_BACKGROUND))
+        painter.save()
+        painter.setClipPath(outline)  # the header takes the rounded top corners of the outline
+        painter.fillRect(QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT), QColor(style.ERROR_COLOUR) if self.has_error else colour)
+        painter.restore()
         painter.setPen(border)
-        painter.setBrush(QColor("#fdecea") if self.has_error else QColor(style.NODE_BACKGROUND))
+        painter.setBrush(Qt.NoBrush)
         painter.drawRoundedRect(body, 8, 8)
-
-        header = QPainterPath()
-        header.addRoundedRect(QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT), 8, 8)
-        header.addRect(QRectF(0, HEADER_HEIGHT - 8, NODE_WIDTH, 8))
-        painter.setPen(Qt.NoPen)
-        painter.fillPath(header.simplified(), QColor(style.ERROR_COLOUR) if self.has_error else colour)
 
         title_font = QFont()
         title_font.setPointSizeF(9.0)
@@ -201,10 +201,16 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QColor(style.TEXT_COLOUR))
         params = metrics.elidedText(self.params_text or self.kind.summary, Qt.ElideRight, int(width))
         painter.drawText(QRectF(left, y, width, line), Qt.AlignVCenter | Qt.AlignLeft, params)
-        painter.setPen(QColor(style.ERROR_COLOUR) if self.has_error else QColor(style.MUTED_TEXT_COLOUR))
-        painter.drawText(QRectF(left, y + line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.shape_text())
-        painter.setPen(QColor(style.MUTED_TEXT_COLOUR))
-        painter.drawText(QRectF(left, y + 2 * line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.params_count_text())
+        if self.has_error:
+            # the problem itself, in two lines; the whole text is in the tooltip and the inspector
+            problem = next(m.text for m in self.report.messages if m.is_error)
+            problem = metrics.elidedText(problem, Qt.ElideRight, int(2 * width - 40))
+            painter.setPen(QColor(style.ERROR_COLOUR))
+            painter.drawText(QRectF(left, y + line, width - 16, 2 * line), Qt.AlignTop | Qt.AlignLeft | Qt.TextWordWrap, problem)
+        else:
+            painter.setPen(QColor(style.MUTED_TEXT_COLOUR))
+            painter.drawText(QRectF(left, y + line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.shape_text())
+            painter.drawText(QRectF(left, y + 2 * line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.params_count_text())
         if self.has_error or self.has_warning:
             badge = QColor(style.ERROR_COLOUR if self.has_error else style.WARNING_COLOUR)
             centre = QPointF(NODE_WIDTH - 14, NODE_HEIGHT - 14)

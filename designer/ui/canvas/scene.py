@@ -63,6 +63,8 @@ class GraphScene(QGraphicsScene):
                 self._syncing = False
         elif event.kind in ("param_changed", "node_renamed"):
             self.nodes[event.node_id].update_from(self.graph.node(event.node_id))
+        if event.kind in ("node_added", "node_removed") and len(self.nodes) <= 1:
+            self.update()  # the empty-canvas hint appears or goes: repaint the whole view, not one item
 
     def _add_node(self, node_id: str) -> None:
         item = NodeItem(self.graph.node(node_id))

@@ -26,7 +26,6 @@ class GraphView(QGraphicsView):
         # only changed areas are repainted; the grid is drawn by drawBackground, cached
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheBackground)
-        self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
         self.setAcceptDrops(True)
         self.setBackgroundBrush(QColor(style.CANVAS_BACKGROUND))
         self._panning_from: QPointF | None = None
@@ -130,6 +129,26 @@ class GraphView(QGraphicsView):
             return
         event.acceptProposedAction()
         self.layer_dropped.emit(key, self.mapToScene(event.position().toPoint()))
+
+    # ------------------------------------------------------------------ empty-canvas hint
+    EMPTY_HINT = (
+        "Drag layers here from the palette, or double-click one to add it.\n"
+        "Start with an Input: it says what one sample looks like.\n"
+        "File → New… offers ready-made networks from the course."
+    )
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        if self.scene().nodes:
+            return
+        painter.save()
+        painter.resetTransform()  # draw in viewport pixels, whatever the zoom
+        painter.setPen(QColor(style.MUTED_TEXT_COLOUR))
+        font = painter.font()
+        font.setPointSizeF(11.0)
+        painter.setFont(font)
+        painter.drawText(self.viewport().rect(), Qt.AlignCenter, self.EMPTY_HINT)
+        painter.restore()
 
     # ------------------------------------------------------------------ background
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
