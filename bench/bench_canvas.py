@@ -9,7 +9,8 @@ and measures, for N = 50 (the baseline) and N = 500:
 - edit refresh: from a parameter edit (SetParameter on a Dense in the middle) until the new shapes, counts and
   summary table are on screen: the analysis thread's work plus applying the report on the GUI thread;
 - apply report: the GUI-thread part of that (nodes, edge labels, summary table);
-- pan frame / zoom frame: one synchronous repaint of the canvas after panning 40 px or zooming by 10 %.
+- pan frame / zoom frame: one synchronous repaint of the canvas after panning 40 px or zooming by 10 %;
+- whole-graph frame: the same after fit-to-view, with every layer on screen (the most a frame paints).
 
 Goals from the issue: at most 50 ms per edit refresh and at most 16 ms per frame at N = 500. Each line prints the
 median and 90th percentile in ms and the ratio of the N = 500 median to the N = 50 median measured in this run.
@@ -27,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, qInstallMessageHandler  # noqa: E402
 
 from designer.core.commands import SetParameter  # noqa: E402
 from designer.core.graph import LayerGraph  # noqa: E402
@@ -52,11 +53,30 @@ def build_graph(layers: int) -> tuple[LayerGraph, str]:
 
 
 def process_events_until(condition, timeout: float = 60.0) -> None:
+    """Run the event loop until `condition()` holds, checked every millisecond.
+
+    The GUI thread sleeps in Qt's event loop between checks, as it does in the app; a busy loop of
+    processEvents() would hold the interpreter lock and slow the analysis thread down several times over.
+    """
     deadline = time.perf_counter() + timeout
-    while not condition():
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 5)
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the canvas did not settle")
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(1)
+
+    def check() -> None:
+        if condition():
+            loop.quit()
+        elif time.perf_counter() > deadline:
+            loop.quit()
+
+    timer.timeout.connect(check)
+    QCoreApplication.processEvents()
+    if not condition():
+        timer.start()
+        loop.exec()
+        timer.stop()
+    if not condition():
+        raise TimeoutError("the canvas did not settle")
 
 
 def settled(window: MainWindow) -> bool:
@@ -77,7 +97,7 @@ def measure(window: MainWindow, layers: int) -> dict[str, list[float]]:
     editor.view.resetTransform()
     editor.view.centerOn(editor.scene.nodes[middle])
     QCoreApplication.processEvents()
-    results: dict[str, list[float]] = {k: [] for k in ("add+connect", "edit refresh", "apply report", "pan frame", "zoom frame")}
+    results: dict[str, list[float]] = {k: [] for k in ("add+connect", "edit refresh", "apply report", "pan frame", "zoom frame", "whole-graph frame")}
 
     apply_times: list[float] = []
     original = window._on_report
@@ -118,13 +138,26 @@ def measure(window: MainWindow, layers: int) -> dict[str, list[float]]:
             start = time.perf_counter()
             viewport.repaint()
             results["zoom frame"].append((time.perf_counter() - start) * 1000)
+        editor.view.fit_to_view()  # every layer on screen at once: the most painting a frame can need
+        for repetition in range(REPETITIONS):
+            editor.view.pan_by(0, -40 if repetition % 2 else 40)
+            start = time.perf_counter()
+            viewport.repaint()
+            results["whole-graph frame"].append((time.perf_counter() - start) * 1000)
     finally:
         window.analysis.report_ready.disconnect(timed_on_report)
         window.analysis.report_ready.connect(window._on_report)
     return results
 
 
+def _quiet_offscreen_warning(mode, context, message) -> None:
+    # the offscreen platform warns once per window that it cannot propagate size hints; nothing to act on
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
+
+
 def main() -> None:
+    qInstallMessageHandler(_quiet_offscreen_warning)
     os.environ.setdefault("DESIGNER_DATA_DIR", str(Path("/tmp") / "designer-bench-data"))
     app = make_application()
     window = MainWindow()
@@ -134,14 +167,14 @@ def main() -> None:
     process_events_until(lambda: window.analysis.ready)
     baseline = measure(window, 50)
     big = measure(window, 500)
-    goals = {"edit refresh": 50.0, "pan frame": 16.0, "zoom frame": 16.0, "add+connect": 50.0, "apply report": 50.0}
-    print(f"{'':14} {'50 layers':>20} {'500 layers':>20} {'ratio':>7}   goal at 500")
+    goals = {"edit refresh": 50.0, "pan frame": 16.0, "zoom frame": 16.0, "add+connect": 50.0, "apply report": 50.0, "whole-graph frame": 16.0}
+    print(f"{'':17} {'50 layers':>20} {'500 layers':>20} {'ratio':>7}   goal at 500")
     for key in baseline:
         b_med, b_p90 = percentiles(baseline[key])
         m_med, m_p90 = percentiles(big[key])
         verdict = "ok" if m_med <= goals[key] else "MISSED"
         print(
-            f"{key:14} {b_med:8.1f} (p90 {b_p90:6.1f}) {m_med:8.1f} (p90 {m_p90:6.1f}) {m_med / b_med:7.2f}"
+            f"{key:17} {b_med:8.1f} (p90 {b_p90:6.1f}) {m_med:8.1f} (p90 {m_p90:6.1f}) {m_med / b_med:7.2f}"
             f"   <= {goals[key]:.0f} ms: {verdict}"
         )
     window.undo_stack.setClean()

@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
 
     def _on_undo_index_changed(self, _index: int) -> None:
         self._update_title()
+        # an edit (or undo/redo) is complete: analyse now, before the repaints queued by the edit
+        for editor in self.editors:
+            if id(editor.graph) in self._pending:
+                self._send_analysis(editor.graph)
 
     def _on_clean_changed(self, clean: bool) -> None:
         self._update_title()
@@ -242,13 +246,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._on_selection_changed)
 
     def _request_analysis(self, graph: LayerGraph) -> None:
-        # many events from one command (a paste) become one request, sent once the command is done
+        # many events from one command (a paste) become one request, sent when the undo stack says the
+        # command is done (or, for changes outside the stack such as opening a file, on the next turn)
         if id(graph) in self._pending:
             return
         self._pending.add(id(graph))
         QTimer.singleShot(0, lambda: self._send_analysis(graph))
 
     def _send_analysis(self, graph: LayerGraph) -> None:
+        if id(graph) not in self._pending:
+            return  # already sent
         self._pending.discard(id(graph))
         if any(editor.graph is graph for editor in self.editors):
             self.analysis.request(id(graph), graph)

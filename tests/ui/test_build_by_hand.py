@@ -45,8 +45,8 @@ def test_fashion_mnist_mlp_by_hand_undo_redo_save_reopen(canvas, window, tmp_pat
     assert [graph.node(i).kind for i in graph.topological_order()] == [k for k, _ in LAYERS]
     assert len(graph.edges()) == 4
     assert "Total params: 86,835" in window.summary.totals.text()
-    assert window.summary.table.rowCount() == 5
-    assert window.summary.table.item(4, 2).text() == "(None, 10)"
+    assert window.summary.model.rowCount() == 5
+    assert window.summary.cell_text(4, 2) == "(None, 10)"
     assert canvas.editor.scene.nodes[ids[-1]].report.output_shape == (None, 10)
     assert window.isWindowModified() and window.windowTitle().startswith("Untitled")
     built = dumps(window.project)

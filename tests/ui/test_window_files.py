@@ -74,7 +74,7 @@ def test_gan_project_shows_generator_and_discriminator_tabs(window, qtbot):
     discriminator = window.current_editor()
     assert discriminator.graph.role == "discriminator"
     qtbot.waitUntil(lambda: window.analysis.up_to_date(id(discriminator.graph)), timeout=30_000)
-    rows = window.summary.table.rowCount()
+    rows = window.summary.model.rowCount()
     assert rows == len(discriminator.graph)
 
 
