@@ -174,3 +174,11 @@ def test_ctrl_c_during_training_exits_130_without_a_traceback(tmp_path):
         process.kill()
     assert process.returncode == 130
     assert "Traceback" not in rest
+
+
+def test_window_without_a_display_says_so_in_one_line():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = subprocess.run([sys.executable, "-m", "designer"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert run.returncode == 1
+    assert run.stderr.startswith("designer: error: no display") and "designer --help" in run.stderr
+    assert "Traceback" not in run.stderr

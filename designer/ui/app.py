@@ -6,6 +6,7 @@ after the first paint and the status bar says "Loading TensorFlow…" until it i
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtCore import QTimer
@@ -60,8 +61,24 @@ def _when_on_screen(window, callback) -> None:
     QTimer.singleShot(0, check)
 
 
+class NoDisplayError(RuntimeError):
+    """The window cannot open: there is no screen to put it on."""
+
+
+def check_display() -> None:
+    """On Linux, say plainly that there is no display instead of letting Qt abort the process."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDisplayError(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset). Run it in a desktop "
+            "session, or use the headless commands: designer --help"
+        )
+
+
 def run(path: str | None = None) -> int:
     """The `designer` command without a sub-command: open the window and run until it closes."""
+    check_display()
     app = make_application()
     try:
         window = open_window(path)

@@ -93,13 +93,13 @@ class SummaryPanel(QWidget):
             self.model.set_rows([])
             self.totals.setText("No layers yet: drag one from the palette.")
             return
-        order = graph.topological_order() if report.cycle is None else [n.id for n in graph.nodes()]
+        # a complete report is already in data-flow order (sorting 500 layers here cost ~6 ms per edit)
+        order = list(report.nodes) if complete or report.cycle else graph.topological_order()
         rows = []
         for node_id in order:
             node_report = report.nodes.get(node_id)
-            if node_report is None:
-                continue  # added since this report was made; the next report has it
-            node = graph.node(node_id)
+            if node_report is None or node_id not in graph:
+                continue  # added or removed since this report was made; the next report has it
             has_error = node_report.has_error
             if has_error:
                 shape, params = "problem", ""
@@ -110,6 +110,7 @@ class SummaryPanel(QWidget):
             else:
                 shape, params = format_shape(node_report.output_shape), f"{node_report.params:,}"
             tooltip = "\n".join(m.text for m in node_report.messages)
+            node = graph.node(node_id)
             rows.append((node_id, (node.name, catalogue.get(node.kind).title, shape, params), has_error, tooltip))
         self.model.set_rows(rows)
         self._fit_columns(rows)

@@ -151,6 +151,15 @@ def test_shapes_and_counts_come_from_the_oracle() -> None:
     assert format_sample_shape((None, 784)) == "(784,)"
 
 
+def test_reports_list_layers_in_data_flow_order() -> None:
+    graph = LayerGraph()
+    late = graph.add("Dense", units=2)  # placed first, fed last
+    x = graph.add("Input", shape=[3])
+    graph.connect(x, late)
+    assert list(graph._graph.nodes) == [late, x]
+    assert list(ShapeAnalyzer(FakeOracle()).analyse(graph).nodes) == [x, late]
+
+
 def _chain(length: int) -> tuple[LayerGraph, list[str]]:
     """Input then Dense layers of all different widths, so no two layers share a cache entry by accident."""
     graph = LayerGraph()

@@ -446,3 +446,21 @@ HistoryMachine.TestCase.settings = settings(
     max_examples=120, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TestHistoryMachine = HistoryMachine.TestCase
+
+
+def test_copy_is_independent_and_keeps_ports_orders_and_names() -> None:
+    from designer.core.project import graph_to_dict
+
+    graph = LayerGraph()
+    a = graph.add("Input", shape=[4])
+    b = graph.add("Dense", a, units=3)
+    c = graph.add("Dense", a, units=5)
+    merge = graph.add("Concatenate", c, b)  # ports: c is 0, b is 1
+    clone = graph.copy()
+    assert graph_to_dict(clone) == graph_to_dict(graph)
+    assert clone.inputs_of(merge) == [c, b]
+    clone.set_param(b, "units", 7)
+    clone.set_name(c, "renamed")
+    assert graph.node(b).params["units"] == 3 and graph.node(c).name != "renamed"
+    assert clone.new_node_id() not in clone and clone.unique_name("dense") not in clone.names()
+    assert len(graph.subgraph([a, b]).edges()) == 1 and len(graph.subgraph([b, c])) == 2

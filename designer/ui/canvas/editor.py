@@ -11,8 +11,8 @@ import json
 
 import networkx as nx
 from PySide6.QtCore import QMimeData, QPointF, Signal
-from PySide6.QtGui import QGuiApplication, QUndoStack
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QCursor, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
@@ -44,7 +44,7 @@ class GraphEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.scene.connect_requested.connect(self.connect_layers)
-        self.scene.connect_refused.connect(self.message)
+        self.scene.connect_refused.connect(self._show_refusal)
         self.scene.move_finished.connect(self._record_move)
         self.scene.selectionChanged.connect(self.selection_changed)
         self.view.layer_dropped.connect(self.add_layer)
@@ -52,6 +52,11 @@ class GraphEditor(QWidget):
 
     def detach(self) -> None:
         self.scene.detach()
+
+    def _show_refusal(self, reason: str) -> None:
+        """A refused connection: the reason next to the mouse, where the person is looking, and in the status bar."""
+        QToolTip.showText(QCursor.pos(), reason, self.view)
+        self.message.emit(reason)
 
     # ------------------------------------------------------------------ running commands
     def run(self, command) -> bool:

@@ -1,0 +1,54 @@
+"""Starting the window as the `designer` command does: on the bundled example, or on a file given to
+`designer open`, with TensorFlow loaded only after the window is on screen; keyboard shortcuts on the canvas."""
+
+from PySide6.QtCore import Qt
+
+from designer.core.project import dumps, load_project
+from designer.core.templates import template_path
+
+
+def test_window_opens_on_the_bundled_example_then_loads_tensorflow(qtbot, isolated_settings):
+    from designer.ui.app import DEFAULT_TEMPLATE, open_window
+
+    window = open_window()
+    qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
+    assert window.isVisible()
+    assert window.project.name == load_project(template_path(DEFAULT_TEMPLATE)).name
+    assert not window.is_modified
+    qtbot.waitUntil(lambda: window.analysis.ready, timeout=120_000)
+    assert window.device_label.text().startswith("Training device: ")
+    qtbot.waitUntil(lambda: window.analysis.up_to_date(id(window.project.graphs[0])), timeout=30_000)
+    assert "Total params:" in window.summary.totals.text()
+
+
+def test_designer_open_file_shows_that_file(qtbot, isolated_settings, tmp_path):
+    from designer.core.project import save_project
+    from designer.core.templates import load_template
+    from designer.ui.app import open_window
+
+    path = tmp_path / "mine.json"
+    save_project(load_template("simple_rnn"), path)
+    window = open_window(str(path))
+    qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
+    qtbot.waitUntil(lambda: window.path == str(path.resolve()), timeout=30_000)
+    assert dumps(window.project) == dumps(load_project(path))
+    assert window.windowTitle().startswith("mine.json")
+
+
+def test_keyboard_delete_copy_paste_undo_on_the_canvas(canvas, window, qtbot):
+    a = canvas.drop("Input", 0, 0)
+    b = canvas.drop("Dense", 0, 150)
+    canvas.connect(a, b)
+    view = canvas.editor.view
+    canvas.click_node(b)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key_C, Qt.ControlModifier)
+    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    graph = canvas.editor.graph
+    assert len(graph) == 3
+    qtbot.keyClick(view, Qt.Key_Delete)
+    assert len(graph) == 2
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
+    assert len(graph) == 3
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert len(graph) == 2
