@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter is not for users
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) == 1 and argv[0].lower().endswith(".json"):
+        argv = ["open", argv[0]]  # `designer FILE.json`, as a file manager or the desktop launcher calls it
     try:
         args = parser.parse_args(argv)
         if args.command in (None, "open"):

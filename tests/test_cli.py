@@ -182,3 +182,12 @@ def test_window_without_a_display_says_so_in_one_line():
     assert run.returncode == 1
     assert run.stderr.startswith("designer: error: no display") and "designer --help" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_project_file_alone_opens_the_window_as_the_launcher_calls_it(monkeypatch):
+    from designer import cli
+
+    opened = []
+    monkeypatch.setattr("designer.ui.app.run", lambda path=None: opened.append(path) or 0)
+    assert cli.main(["my project.json"]) == 0
+    assert opened == ["my project.json"]
