@@ -474,9 +474,13 @@ def _pretty(value: Any, indent: int = 0) -> str:
 
 
 def save_project(project: Project, path: str | os.PathLike) -> None:
-    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over `path`."""
-    path = Path(path)
-    text = dumps(project)
+    """Write the project atomically (see `write_text_atomic`): a crash mid-save leaves the old file intact."""
+    write_text_atomic(Path(path), dumps(project))
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, flushed to disk, then renamed over `path`, so a
+    crash mid-write leaves the old file (or none), never half a file."""
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import platformdirs
+
+from designer.core.project import write_text_atomic
 
 APP_NAME = "network-designer"
 MAX_RECENT = 10
@@ -36,22 +37,6 @@ def _folder(variable: str, default: str) -> Path:
     path = Path(os.environ.get(variable) or default).expanduser()
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename it over `path`, so a crash mid-write leaves
-    the old file (or none) rather than half a file."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 def _same(a: str, b: str) -> bool:

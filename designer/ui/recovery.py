@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from designer.core.project import Project, ProjectError, dumps, load_project
-from designer.ui.app_settings import data_dir, write_text_atomic
+from designer.core.project import Project, ProjectError, dumps, load_project, write_text_atomic
+from designer.ui.app_settings import data_dir
 
 log = logging.getLogger(__name__)
 

@@ -180,3 +180,19 @@ def test_auto_arrange_is_one_step_and_layers_the_graph(canvas, window):
     y = {n: graph.node(n).position[1] for n in (a, b, c, d)}
     assert y[a] < y[b] == y[c] < y[d]
     assert window.undo_stack.count() == steps + 1
+
+
+def test_a_connection_can_be_selected_and_deleted(canvas, window, qtbot):
+    a = canvas.drop("Input", 0, 0)
+    b = canvas.drop("Dense", 0, 200)
+    canvas.connect(a, b)
+    editor = canvas.editor
+    edge_item = editor.scene.edges[(a, b)]
+    middle = edge_item.path().pointAtPercent(0.5)
+    qtbot.mouseClick(editor.view.viewport(), Qt.LeftButton, Qt.NoModifier, canvas.viewport_point(middle))
+    assert editor.scene.selected_edges() == [edge_item]
+    editor.view.setFocus()
+    qtbot.keyClick(editor.view, Qt.Key_Delete)
+    assert not editor.graph.edges() and len(editor.graph) == 2
+    window.undo_action.trigger()
+    assert len(editor.graph.edges()) == 1
