@@ -1,7 +1,8 @@
-"""The designer window: palette, one canvas per graph (two for a GAN), inspector, summary, undo, files.
+"""The designer window: palette, one canvas per graph (two for a GAN), inspector, summary, undo.
 
 It owns the open `Project`, the single QUndoStack over its graphs, the live analysis service and the
-autosave to a recovery file. Panels talk to each other only through this window.
+autosave timer; the file commands (open, save, recovery) live in `window_files`. Panels talk to each other
+only through this window.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 from designer import __version__
 from designer.core.commands import RenameNode, SetParameter
 from designer.core.graph import GraphEvent, LayerGraph
-from designer.core.project import Project, ProjectError, load_project, save_project
-from designer.core.templates import load_template
+from designer.core.project import Project
 from designer.ui.analysis_service import AnalysisService
 from designer.ui.app_settings import RecentFiles
 from designer.ui.canvas.editor import GraphEditor
@@ -32,9 +31,8 @@ from designer.ui.inspector import Inspector
 from designer.ui.palette import Palette
 from designer.ui.recovery import RecoveryStore
 from designer.ui.summary import SummaryPanel
+from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 
-APP_NAME = "Network Designer"
-FILE_FILTER = "Network Designer projects (*.json);;All files (*)"
 ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
 
 
@@ -46,7 +44,7 @@ def autosave_interval_ms() -> int:
         return 30_000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ProjectFilesMixin, QMainWindow):
     project_loaded = Signal()
 
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
@@ -161,19 +159,6 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Canvas basics", self._show_canvas_help)
         self._action(help_menu, f"&About {APP_NAME}", self._show_about)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = self.recent.paths()
-        if not paths:
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
-            return
-        for path in paths:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setStatusTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_file_if_saved(p))
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction("Clear list", self.recent.clear)
 
     # ================================================================== the project
     def current_editor(self) -> GraphEditor:
@@ -330,149 +315,6 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    # ================================================================== files
-    def ask_save_changes(self) -> bool:
-        """If there are unsaved changes, ask; True means go on (saved or discarded), False means cancel."""
-        if not self.is_modified:
-            return True
-        answer = QMessageBox.question(
-            self,
-            APP_NAME,
-            f"Save the changes to “{Path(self.path).name if self.path else self.project.name}” first?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
-            QMessageBox.Save,
-        )
-        if answer == QMessageBox.Save:
-            return self.save()
-        return answer == QMessageBox.Discard
-
-    def new_from_gallery(self) -> None:
-        from designer.ui.templates_dialog import TemplatesDialog
-
-        if not self.ask_save_changes():
-            return
-        dialog = TemplatesDialog(self)
-        if dialog.exec() != TemplatesDialog.Accepted:
-            return
-        self.new_project(dialog.selected_key())
-
-    def new_project(self, template_key: str | None) -> None:
-        """A blank project (key "" or None) or a copy of a template, not yet saved anywhere."""
-        if template_key:
-            project = load_template(template_key)
-        else:
-            project = Project([LayerGraph()], name="Untitled")
-        self.set_project(project, None)
-
-    def open_dialog(self) -> None:
-        if not self.ask_save_changes():
-            return
-        folder = str(Path(self.path).parent) if self.path else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", folder, FILE_FILTER)
-        if path:
-            self.open_file(path)
-
-    def open_file_if_saved(self, path: str) -> None:
-        if self.ask_save_changes():
-            self.open_file(path)
-
-    def open_file(self, path: str) -> bool:
-        """Open a project file; a broken one is explained in a dialog and the open project stays as it was."""
-        try:
-            project = load_project(path)
-        except ProjectError as error:
-            self._explain_open_failure(path, str(error))
-            return False
-        except OSError as error:
-            self._explain_open_failure(path, f"{path}: {error.strerror or error}")
-            if not Path(path).exists():
-                self.recent.remove(path)
-            return False
-        self.set_project(project, str(Path(path).resolve()))
-        self.recent.add(self.path)
-        self.show_message(f"Opened {path}")
-        return True
-
-    def _explain_open_failure(self, path: str, message: str) -> None:
-        box = QMessageBox(QMessageBox.Warning, APP_NAME, f"“{Path(path).name}” could not be opened.", QMessageBox.Ok, self)
-        box.setInformativeText(message + "\n\nNothing was changed: the project you had open is still here.")
-        box.setObjectName("open_failure")
-        box.exec()
-
-    def save(self) -> bool:
-        if self.path is None:
-            return self.save_as()
-        return self.save_to(self.path)
-
-    def save_as(self) -> bool:
-        suggested = self.path or str(Path.home() / f"{_file_stem(self.project.name)}.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", suggested, FILE_FILTER)
-        if not path:
-            return False
-        if not Path(path).suffix:
-            path += ".json"
-        return self.save_to(path)
-
-    def save_to(self, path: str) -> bool:
-        try:
-            save_project(self.project, path)
-        except OSError as error:
-            QMessageBox.warning(
-                self, APP_NAME,
-                f"The project could not be saved to {path}: {error.strerror or error}.\n"
-                "Choose another folder with File → Save As; nothing was lost.",
-            )
-            return False
-        self.path = str(Path(path).resolve())
-        self.undo_stack.setClean()
-        self.recovery.clear()
-        self.recent.add(self.path)
-        self._update_title()
-        self.show_message(f"Saved {self.path}")
-        return True
-
-    # ================================================================== recovery
-    def autosave(self) -> None:
-        """Write the project to the recovery file if it has unsaved changes (every 30 s)."""
-        if not self.is_modified:
-            return
-        try:
-            self.recovery.save(self.project, self.path)
-        except OSError as error:
-            self.show_message(f"Autosave failed: {error.strerror or error}")
-
-    def offer_recovery(self) -> bool:
-        """After a crash, offer the newest recovery file; True if a project was recovered."""
-        entries = self.recovery.orphans()
-        if not entries:
-            return False
-        entry = entries[0]
-        when = entry.saved_at.strftime("%d %b %Y %H:%M:%S")
-        box = QMessageBox(QMessageBox.Question, APP_NAME, "Network Designer did not close properly last time.", parent=self)
-        box.setObjectName("recovery_offer")
-        box.setInformativeText(
-            f"Unsaved changes to “{entry.name}” were kept at {when}. Recover them?"
-            + (f"\n\nThe file was {entry.source_path}; it is not changed until you save." if entry.source_path else "")
-        )
-        recover = box.addButton("Recover", QMessageBox.AcceptRole)
-        box.addButton("Discard", QMessageBox.DestructiveRole)
-        box.setDefaultButton(recover)
-        box.exec()
-        if box.clickedButton() is not recover:
-            for stale in entries:
-                self.recovery.discard(stale)
-            return False
-        try:
-            project = entry.load()
-        except (ProjectError, OSError) as error:
-            self._explain_open_failure(str(entry.project_path), str(error))
-            return False
-        self.set_project(project, entry.source_path, clean=False)
-        for stale in entries:
-            self.recovery.discard(stale)
-        self.autosave()  # the recovered work now lives in this session's recovery file
-        return True
-
     # ================================================================== help and closing
     def _show_canvas_help(self) -> None:
         QMessageBox.information(
@@ -495,8 +337,3 @@ class MainWindow(QMainWindow):
         self.recovery.stop()
         self.analysis.shutdown()
         event.accept()
-
-
-def _file_stem(name: str) -> str:
-    stem = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip().replace(" ", "_")
-    return stem or "project"
