@@ -121,3 +121,15 @@ class CanvasDriver:
 @pytest.fixture
 def canvas(qtbot, window):
     return CanvasDriver(qtbot, window)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_clipboard_before_exit():
+    """PySide6 6.11 on the offscreen platform crashes at interpreter exit (exit status 139, after every test has
+    passed) if the clipboard still holds data the app put there; a copy/paste test leaves layers on it. Measured:
+    one QClipboard.setMimeData, then exit → segfault offscreen, none under X11 (xcb). Emptying it first avoids it."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        QApplication.clipboard().clear()
