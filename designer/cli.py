@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("file", help="a project file")
     train.add_argument("--epochs", type=int, help="override the project's number of epochs")
     train.add_argument("--out", help="folder for model.keras and history.json (default runs/<project file name>)")
-    train.add_argument("--data", help="a dataset name to use instead of the project's")
+    train.add_argument("--data", help="a dataset name, or the path of your own .csv/.npz/.npy file, to use instead of the project's")
     export = commands.add_parser("export", help="save a project's model (or a trained .keras file) in a format")
     export.add_argument("file", help="a project file or a .keras model")
     export.add_argument("--format", required=True, help="keras")
@@ -111,6 +111,10 @@ def cmd_datasets(args) -> int:
     for info in list_datasets():
         rows.append((info.name, info.task, info.source, _shape(info.sample_shape), _shape(info.label_shape), info.title))
     _print_table(rows)
+    print("\nYour own data: wherever a dataset name goes, give the path of a .csv file (one row per sample; the last "
+          "column, or the one named by the dataset option \"target\", is what the network learns to predict), a .npz "
+          "file (arrays x and y) or a .npy file (inputs only, for an autoencoder). Example: "
+          "designer train project.json --data my_data.csv")
     return 0
 
 
@@ -165,6 +169,7 @@ def cmd_train(args) -> int:
     from designer.build.models import save_model
     from designer.core.project import DatasetChoice
     from designer.data.registry import load_dataset
+    from designer.data.user_files import is_user_file
     from designer.training.engine import train
     from designer.training.state import ConsoleState
 
@@ -173,7 +178,10 @@ def cmd_train(args) -> int:
         raise CliError("--epochs must be at least 1")
     choice = DatasetChoice(args.data) if args.data else project.dataset
     if choice is None:
-        raise CliError(f"{args.file} chooses no dataset; add one to the project or pass --data NAME")
+        raise CliError(f"{args.file} chooses no dataset; add one to the project or pass --data NAME_OR_FILE")
+    if not args.data and is_user_file(choice.name) and not Path(choice.name).expanduser().is_absolute():
+        # a data file named in a project is found beside the project, wherever the command is run from
+        choice = DatasetChoice(str(Path(args.file).parent / choice.name), choice.options)
     out = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
     dataset = load_dataset(choice)
     print(f"Training {project.name!r} on {dataset.title} ({len(dataset.x_train):,} samples)", file=sys.stderr)

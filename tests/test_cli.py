@@ -191,3 +191,33 @@ def test_a_project_file_alone_opens_the_window_as_the_launcher_calls_it(monkeypa
     monkeypatch.setattr("designer.ui.app.run", lambda path=None: opened.append(path) or 0)
     assert cli.main(["my project.json"]) == 0
     assert opened == ["my project.json"]
+
+
+def test_train_on_the_persons_own_csv_file(tiny_project, tmp_path):
+    rows = "".join(f"{a / 10},{b / 10},{int(a + b > 10)}\n" for a in range(10) for b in range(10))
+    data = tmp_path / "sums.csv"
+    data.write_text("x0,x1,above\n" + rows)
+    out = tmp_path / "own"
+    run = designer("train", tiny_project, "--epochs", 1, "--data", data, "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert "sums.csv" in run.stderr and "100 samples" in run.stderr
+    assert (out / "history.json").is_file()
+
+
+def test_train_on_a_broken_csv_says_where_in_one_line(tiny_project, tmp_path):
+    data = tmp_path / "broken.csv"
+    data.write_text("x0,x1,y\n0.1,0.2,0\n0.3,oops,1\n0.5,0.6,1\n0.7,0.8,0\n")
+    run = designer("train", tiny_project, "--data", data)
+    assert_one_line_error(run, "broken.csv", "line 3", "'x1'", "'oops' is not a number")
+
+
+def test_a_data_file_named_in_a_project_is_found_beside_it(tmp_path):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "sums.csv").write_text("x0,x1,y\n" + "".join(f"{i / 20},{(19 - i) / 40},{i % 2}\n" for i in range(20)))
+    g = LayerGraph()
+    g.add("Dense", g.add("Input", shape=[2]), units=1, activation="sigmoid")
+    project = folder / "p.json"
+    save_project(Project.single(g, dataset=DatasetChoice("sums.csv"), training=check_training({"epochs": 1})), project)
+    run = designer("train", project, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr

@@ -1,6 +1,7 @@
 """Every dataset the app offers, and loading one from a project's `DatasetChoice` with its options applied.
 
-Options shared by every dataset: ``scale`` ("0..1", "-1..1" for GANs, "standardize", "none"), ``flatten``,
+A dataset name may also be the path of the person's own file (CSV, .npz, .npy; see `designer.data.user_files`),
+which adds the options ``target`` and ``task``. Options shared by every dataset: ``scale`` ("0..1", "-1..1" for GANs, "standardize", "none"), ``flatten``,
 ``labels`` ("integer" or "one-hot"), ``validation`` ("split": the trainer holds out its validation_split;
 "last": keep the last ``validation_rows`` rows, as notes 002 keeps the last 5,000) and ``seed``. Generated
 datasets add their own (samples, noise, target, shape, classes). An unknown option or a bad value is a
@@ -20,6 +21,7 @@ from designer.core.project import DatasetChoice
 from designer.core.templates import resources_dir
 from designer.data import downloads, generated
 from designer.data.dataset import DataError, Dataset
+from designer.data.user_files import is_user_file, load_user_file
 
 COMMON_OPTIONS = (
     ParamSpec("scale", "choice", "auto", "Rescale inputs: 0..1, -1..1 (GANs with tanh), standardize, none; auto picks 0..1 for images.",
@@ -152,33 +154,69 @@ def _check_options(info: DatasetInfo, options: dict[str, Any]) -> dict[str, Any]
     return result
 
 
+USER_FILE_OPTIONS = (
+    ParamSpec("target", "str", "", "CSV: the column to predict (empty: the last column)."),
+    ParamSpec("task", "choice", "auto", "CSV: classification or regression; auto decides from the target column.",
+              choices=("auto", "classification", "regression")),
+)
+
+
+def user_file_info(path: str) -> DatasetInfo:
+    """The entry for a person's own file (its shapes are known once it is read)."""
+    return DatasetInfo(path, Path(path).name, f"Your file {path}", "classification", "file", (), (),
+                       options=USER_FILE_OPTIONS, loader=None)
+
+
 def load_dataset(choice: DatasetChoice | str) -> Dataset:
-    """Load and prepare a dataset; DataError (plain words) for unknown names, bad options or failed downloads."""
+    """Load and prepare a dataset; DataError (plain words) for unknown names, bad options, failed downloads
+    and unreadable user files (CSV, .npz, .npy given by path)."""
     if isinstance(choice, str):
         choice = DatasetChoice(choice)
     info = DATASETS.get(choice.name)
+    if info is None and is_user_file(choice.name):
+        info = user_file_info(choice.name)
+        options = _check_options(info, choice.options)
+        raw = load_user_file(choice.name, options["target"], options["task"])
+        return _prepare(
+            replace(info, description=raw.description, task=raw.task, image_max=raw.image_max),
+            options, raw.x, raw.y, raw.class_names, raw.x_val, raw.y_val,
+        )
     if info is None:
-        raise DataError(f"There is no dataset {choice.name!r}. The datasets are: {', '.join(DATASETS)}.")
+        raise DataError(
+            f"There is no dataset {choice.name!r}. The datasets are: {', '.join(DATASETS)}; "
+            "or give the path of your own .csv, .npz or .npy file."
+        )
     options = _check_options(info, choice.options)
     rng = np.random.default_rng(options["seed"])
     own = {spec.name: options[spec.name] for spec in info.options}
     x, y, class_names = info.loader(rng, **own)
+    return _prepare(info, options, x, y, class_names)
+
+
+def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_val=None, y_val=None) -> Dataset:
+    """Apply the common options: scaling, flattening, label encoding, validation rows."""
     x = _scale(np.asarray(x), options["scale"], info.image_max)
+    if x_val is not None:
+        x_val = _scale(np.asarray(x_val), options["scale"], info.image_max)
     if options["flatten"]:
         x = x.reshape(len(x), -1)
+        x_val = None if x_val is None else x_val.reshape(len(x_val), -1)
     if options["labels"] == "one-hot":
         if not class_names:
             raise DataError(
                 f"Dataset option labels: {info.name} has numbers to predict, not classes, so its labels cannot be "
                 f"one-hot; use labels \"integer\"."
             )
-        y = np.eye(len(class_names), dtype=np.float32)[np.asarray(y).reshape(-1).astype(np.int64)]
-    x_val = y_val = None
+        eye = np.eye(len(class_names), dtype=np.float32)
+        y = eye[np.asarray(y).reshape(-1).astype(np.int64)]
+        y_val = None if y_val is None else eye[np.asarray(y_val).reshape(-1).astype(np.int64)]
     if options["validation"] == "last":
         rows = options["validation_rows"]
         if rows >= len(x):
             raise DataError(f"validation_rows is {rows:,} but {info.name} has only {len(x):,} rows: choose fewer.")
-        x, x_val, y, y_val = x[:-rows], x[-rows:], y[:-rows], y[-rows:]
+        x, x_val = x[:-rows], x[-rows:]
+        if y is not None:
+            y, y_val = y[:-rows], y[-rows:]
     return Dataset(info.name, info.title, info.description, info.task, x, y, x_val, y_val, class_names, options)
 
 

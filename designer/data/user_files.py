@@ -1,0 +1,279 @@
+"""The person's own data files: CSV tables and NumPy arrays, read with messages that name the file and the place.
+
+A CSV has one row per sample; one column (by default the last) is the target. Columns of numbers become
+features as they are; columns of words (categories) become one-hot features. The target decides the task: words,
+or whole numbers with few distinct values, make a classification (class names from the values), other numbers a
+regression. Missing values, text in a column of numbers and rows of the wrong length are refused with the row and
+column, counted from 1 as a spreadsheet shows them.
+
+A ``.npz`` holds ``x`` and ``y`` (or ``x_train``/``y_train``, optionally ``x_val``/``y_val`` and ``class_names``);
+a ``.npy`` holds inputs only, for an autoencoder. Pickled objects are never loaded. Image folders are not read
+here yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from designer.data.dataset import DataError
+
+USER_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".npz", ".npy")
+MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
+MAX_CLASSES_FROM_NUMBERS = 20
+#: what numpy raises for a damaged or foreign .npz/.npy (it is a zip archive of .npy files)
+UNREADABLE = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error)  # whole-number targets with at most this many values are read as classes
+
+
+@dataclass
+class RawData:
+    """What a file holds, before the dataset options (scaling, labels, validation) are applied."""
+
+    x: np.ndarray
+    y: np.ndarray | None
+    class_names: list[str] | None
+    task: str
+    description: str
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    feature_names: list[str] | None = None
+    image_max: float | None = None
+
+
+def is_user_file(name: str) -> bool:
+    """True when a dataset name is a path to a file of a kind this module reads."""
+    return Path(name).suffix.lower() in USER_FILE_SUFFIXES
+
+
+def load_user_file(path: str | Path, target: str = "", task: str = "auto") -> RawData:
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DataError(f"{path}: there is no such file. Check the path, or choose the file again.")
+    if path.is_dir():
+        raise DataError(f"{path} is a folder; folders of images are not supported yet: choose a CSV, .npz or .npy file.")
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        return _load_npz(path)
+    if suffix == ".npy":
+        return _load_npy(path)
+    return load_csv(path, target, task)
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+def _read_rows(path: Path) -> list[list[str]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"{path}: this is not a text file in UTF-8 (byte {error.start + 1} cannot be read). "
+            "Save it from your spreadsheet as \"CSV UTF-8\"."
+        ) from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror or error}).") from None
+    if not text.strip():
+        raise DataError(f"{path} is empty: it needs a header line and at least one row of values.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    return [row for row in csv.reader(text.splitlines(), delimiter=delimiter)]
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
+    rows = _read_rows(path)
+    # a file without a header starts with a row of numbers: name its columns as a spreadsheet would
+    has_header = any(_number(cell.strip()) is None for cell in rows[0])
+    header = [cell.strip() for cell in rows[0]] if has_header else [f"column {i + 1}" for i in range(len(rows[0]))]
+    first_line = 2 if has_header else 1
+    body = [(line, row) for line, row in enumerate(rows[first_line - 1:], start=first_line) if any(c.strip() for c in row)]
+    if not body:
+        raise DataError(f"{path} has a header but no rows of values: add at least one sample.")
+    if len(header) < 2:
+        raise DataError(f"{path} has only one column; it needs at least one input column and the target column.")
+    for line, row in body:
+        if len(row) != len(header):
+            raise DataError(
+                f"{path}, line {line}: {len(row)} values, but the header has {len(header)} columns. "
+                "Every row needs one value per column (check for a missing or extra separator)."
+            )
+    missing = [(line, header[c]) for line, row in body for c, cell in enumerate(row) if cell.strip().lower() in MISSING]
+    if missing:
+        line, column = missing[0]
+        more = f" ({len(missing)} missing values in all)" if len(missing) > 1 else ""
+        raise DataError(
+            f"{path}, line {line}, column {column!r}: the value is missing{more}. "
+            "Fill in the missing values or delete those rows, then load the file again."
+        )
+    target = target or header[-1]
+    if target not in header:
+        raise DataError(f"{path} has no column {target!r}; its columns are: {', '.join(header)}.")
+    columns = {name: [row[i].strip() for _, row in body] for i, name in enumerate(header)}
+    lines = [line for line, _ in body]
+    kinds = {name: _column_kind(path, name, values, lines) for name, values in columns.items()}
+
+    features, feature_names = [], []
+    for name in header:
+        if name == target:
+            continue
+        if kinds[name] == "number":
+            features.append(np.array([float(v) for v in columns[name]], dtype=np.float32)[:, None])
+            feature_names.append(name)
+        else:
+            categories = sorted(set(columns[name]))
+            index = {c: i for i, c in enumerate(categories)}
+            features.append(np.eye(len(categories), dtype=np.float32)[[index[v] for v in columns[name]]])
+            feature_names += [f"{name}={c}" for c in categories]
+    x = np.concatenate(features, axis=1)
+
+    values = columns[target]
+    if task == "auto":
+        task = _guess_task(values, kinds[target])
+    if task == "classification":
+        if kinds[target] == "number":
+            numbers = sorted({float(v) for v in values})
+            class_names = [_format_number(n) for n in numbers]
+            index = {n: i for i, n in enumerate(numbers)}
+            y = np.array([index[float(v)] for v in values], dtype=np.int64)
+        else:
+            class_names = sorted(set(values))
+            index = {c: i for i, c in enumerate(class_names)}
+            y = np.array([index[v] for v in values], dtype=np.int64)
+        if len(class_names) < 2:
+            raise DataError(f"{path}: the target column {target!r} holds one value only ({class_names[0]!r}); a classifier needs two classes or more.")
+    else:
+        if kinds[target] != "number":
+            raise DataError(f"{path}: the target column {target!r} holds words, so it cannot be a regression target; choose the task \"classification\".")
+        class_names = None
+        y = np.array([float(v) for v in values], dtype=np.float32)[:, None]
+    description = (
+        f"Your file {path.name}: {len(body):,} rows, {len(feature_names)} input values per row, "
+        f"target {target!r} ({task}{f', {len(class_names)} classes' if class_names else ''})."
+    )
+    return RawData(x, y, class_names, task, description, feature_names=feature_names)
+
+
+def _column_kind(path: Path, name: str, values: list[str], lines: list[int]) -> str:
+    """"number" or "category"; a column of numbers with a few words in it is refused where the word is."""
+    words = [i for i, v in enumerate(values) if _number(v) is None]
+    if not words:
+        return "number"
+    if len(words) * 2 >= len(values):
+        return "category"
+    first = words[0]
+    raise DataError(
+        f"{path}, line {lines[first]}, column {name!r}: {values[first]!r} is not a number, but most of this "
+        f"column's values are numbers ({len(words)} value{'s' * (len(words) > 1)} are not). "
+        "Correct the value, or delete the row."
+    )
+
+
+def _guess_task(values: list[str], kind: str) -> str:
+    if kind != "number":
+        return "classification"
+    numbers = {float(v) for v in values}
+    if all(n.is_integer() for n in numbers) and len(numbers) <= MAX_CLASSES_FROM_NUMBERS:
+        return "classification"
+    return "regression"
+
+
+def _format_number(number: float) -> str:
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+# ------------------------------------------------------------------------------------------------ NumPy
+NPZ_LAYOUTS = (("x", "y"), ("x_train", "y_train"))
+NPZ_OPTIONAL = {"x_val", "y_val", "x_test", "y_test", "class_names"}
+
+
+def _load_npz(path: Path) -> RawData:
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except UNREADABLE as error:
+        raise DataError(f"{path} is not a NumPy .npz archive that can be read safely ({error}).") from None
+    with archive:
+        keys = set(archive.files)
+        layout = next((pair for pair in NPZ_LAYOUTS if pair[0] in keys), None)
+        allowed = NPZ_OPTIONAL | {k for pair in NPZ_LAYOUTS for k in pair}
+        unexpected = sorted(keys - allowed)
+        if layout is None or unexpected:
+            found = ", ".join(sorted(keys)) or "no arrays"
+            raise DataError(
+                f"{path} holds {found}; expected arrays named x and y (or x_train and y_train, optionally x_val, "
+                "y_val and class_names). Save them with numpy.savez(path, x=inputs, y=labels)."
+            )
+        try:
+            arrays = {key: archive[key] for key in keys}
+        except ValueError as error:
+            if "pickle" in str(error):  # object arrays need pickle, which is never allowed
+                raise DataError(f"{path}: an array holds Python objects, which are not loaded for safety.") from None
+            raise DataError(f"{path} is damaged and cannot be read safely ({error}).") from None
+        except UNREADABLE as error:
+            raise DataError(f"{path} is damaged and cannot be read safely ({error}).") from None
+    x_key, y_key = layout
+    x = _numeric(path, x_key, arrays[x_key])
+    y = _numeric(path, y_key, arrays[y_key]) if y_key in arrays else None
+    x_val = arrays.get("x_val", arrays.get("x_test"))
+    y_val = arrays.get("y_val", arrays.get("y_test"))
+    if y is not None and len(y) != len(x):
+        raise DataError(f"{path}: {x_key} has {len(x):,} rows but {y_key} has {len(y):,}; they must match row for row.")
+    class_names = [str(c) for c in arrays["class_names"]] if "class_names" in arrays else None
+    task, y = _labels_task(y, class_names)
+    if task == "classification" and class_names is None:
+        class_names = [str(i) for i in range(int(y.max()) + 1)]
+    image_max = 255.0 if x.dtype == np.uint8 else None
+    description = f"Your file {path.name}: {len(x):,} samples of shape {tuple(x.shape[1:])}" + (
+        f", {len(class_names)} classes." if class_names else "."
+    )
+    raw = RawData(x, y, class_names, task, description, image_max=image_max)
+    if x_val is not None:
+        raw.x_val = _numeric(path, "x_val", x_val)
+        raw.y_val = None if y_val is None else _labels_task(_numeric(path, "y_val", y_val), class_names)[1]
+    return raw
+
+
+def _load_npy(path: Path) -> RawData:
+    try:
+        x = np.load(path, allow_pickle=False)
+    except UNREADABLE as error:
+        raise DataError(f"{path} is not a NumPy .npy array that can be read safely ({error}).") from None
+    x = _numeric(path, "the array", x)
+    image_max = 255.0 if x.dtype == np.uint8 else None
+    description = f"Your file {path.name}: {len(x):,} samples of shape {tuple(x.shape[1:])}, no labels (for an autoencoder)."
+    return RawData(x, None, None, "generation", description, image_max=image_max)
+
+
+def _numeric(path: Path, key: str, array: np.ndarray) -> np.ndarray:
+    if array.ndim == 0 or len(array) == 0:
+        raise DataError(f"{path}: {key} holds no samples (shape {array.shape}); it needs at least one row.")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        raise DataError(f"{path}: {key} holds {array.dtype} values, not numbers.")
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise DataError(f"{path}: {key} has a missing or infinite value at index {where}; fill it in first.")
+    return array
+
+
+def _labels_task(y: np.ndarray | None, class_names: list[str] | None) -> tuple[str, np.ndarray | None]:
+    if y is None:
+        return "generation", None
+    flat = y.reshape(len(y), -1)
+    if np.issubdtype(y.dtype, np.integer) and flat.shape[1] == 1:
+        return "classification", flat[:, 0].astype(np.int64)
+    if class_names and flat.shape[1] == len(class_names):  # one-hot labels: back to class numbers
+        return "classification", flat.argmax(axis=1).astype(np.int64)
+    return "regression", y.astype(np.float32)

@@ -1,0 +1,161 @@
+"""The person's own files: CSV tables and NumPy arrays, and every kind of bad file named with its place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from designer.core.project import DatasetChoice
+from designer.data.dataset import DataError
+from designer.data.registry import load_dataset
+from designer.data.user_files import load_user_file
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refused(path, *words, **options):
+    with pytest.raises(DataError) as error:
+        load_dataset(DatasetChoice(str(path), options))
+    message = str(error.value)
+    assert str(path) in message
+    for word in words:
+        assert word in message, message
+    return message
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+def test_csv_with_numbers_categories_and_a_text_target(tmp_path):
+    path = write(tmp_path, "flowers.csv", "length,colour,species\n1.5,red,rose\n2.0,white,lily\n1.7,red,rose\n2.4,pink,lily\n")
+    data = load_dataset(str(path))
+    assert data.task == "classification" and data.class_names == ["lily", "rose"]
+    assert data.y_train.tolist() == [1, 0, 1, 0]
+    # length as it is, colour one-hot (pink, red, white)
+    assert data.x_train.tolist()[0] == [1.5, 0.0, 1.0, 0.0]
+    assert data.sample_shape == (4,)
+    raw = load_user_file(path)
+    assert raw.feature_names == ["length", "colour=pink", "colour=red", "colour=white"]
+
+
+def test_csv_target_column_task_and_delimiter(tmp_path):
+    path = write(tmp_path, "houses.csv", "price;rooms;area\n" + "".join(f"{100 + 7.5 * i};{i % 4 + 1};{50 + i}\n" for i in range(30)))
+    data = load_dataset(DatasetChoice(str(path), {"target": "price"}))
+    assert data.task == "regression" and data.class_names is None
+    assert data.y_train.shape == (30, 1) and data.x_train.shape == (30, 2)
+    rooms = load_dataset(DatasetChoice(str(path), {"target": "rooms"}))  # 4 whole numbers: classes
+    assert rooms.task == "classification" and rooms.class_names == ["1", "2", "3", "4"]
+    as_numbers = load_dataset(DatasetChoice(str(path), {"target": "rooms", "task": "regression"}))
+    assert as_numbers.task == "regression"
+
+
+def test_csv_without_header_and_options_applied(tmp_path):
+    path = write(tmp_path, "plain.csv", "".join(f"{i},{i * 2},{i % 2}\n" for i in range(10)))
+    data = load_dataset(DatasetChoice(str(path), {"labels": "one-hot", "validation": "last", "validation_rows": 3}))
+    assert data.x_train.shape == (7, 2) and data.x_val.shape == (3, 2)
+    assert data.y_train.shape == (7, 2) and data.class_names == ["0", "1"]
+
+
+def test_text_in_a_number_column_is_named_by_line_and_column(tmp_path):
+    path = write(tmp_path, "ages.csv", "age,score\n31,1\n45,0\nforty,1\n22,0\n")
+    refused(path, "line 4", "'age'", "'forty' is not a number")
+
+
+def test_ragged_row_is_named_by_line(tmp_path):
+    path = write(tmp_path, "ragged.csv", "a,b,c\n1,2,0\n3,4\n5,6,1\n")
+    refused(path, "line 3", "2 values", "3 columns")
+
+
+def test_missing_values_are_reported_with_place_and_count(tmp_path):
+    path = write(tmp_path, "holes.csv", "a,b,y\n1,2,0\n3,,1\n5,NA,0\n")
+    refused(path, "line 3", "column 'b'", "missing", "2 missing values")
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", ("empty",)),
+        ("a,b,y\n", ("no rows",)),
+        ("only\n1\n2\n", ("one column",)),
+        ("a,y\n1,same\n2,same\n", ("one value only",)),
+    ],
+)
+def test_empty_and_degenerate_csv_files(tmp_path, text, words):
+    refused(write(tmp_path, "bad.csv", text), *words)
+
+
+def test_unknown_target_lists_the_columns(tmp_path):
+    path = write(tmp_path, "t.csv", "a,b,y\n1,2,0\n3,4,1\n")
+    refused(path, "no column 'label'", "a, b, y", target="label")
+
+
+def test_csv_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("name,y\ncaf\xe9,1\nthé,0\n".encode("latin-1"))
+    refused(path, "UTF-8")
+
+
+# ------------------------------------------------------------------------------------------------ NumPy
+def test_npz_with_images_labels_and_validation(tmp_path):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "mine.npz"
+    np.savez(path, x_train=rng.integers(0, 256, (20, 8, 8), dtype=np.uint8), y_train=np.arange(20) % 3,
+             x_val=rng.integers(0, 256, (5, 8, 8), dtype=np.uint8), y_val=np.arange(5) % 3,
+             class_names=np.array(["a", "b", "c"]))
+    data = load_dataset(str(path))
+    assert data.task == "classification" and data.class_names == ["a", "b", "c"]
+    assert data.x_train.shape == (20, 8, 8) and data.x_val.shape == (5, 8, 8)
+    assert 0.0 <= data.x_train.min() and data.x_train.max() <= 1.0  # uint8 images are scaled to 0..1
+
+
+def test_npz_regression_and_npy_inputs_only(tmp_path):
+    path = tmp_path / "reg.npz"
+    np.savez(path, x=np.linspace(0, 1, 12).reshape(6, 2), y=np.linspace(0, 1, 6))
+    assert load_dataset(str(path)).task == "regression"
+    npy = tmp_path / "faces.npy"
+    np.save(npy, np.zeros((4, 3, 3), dtype=np.float32))
+    data = load_dataset(str(npy))
+    assert data.task == "generation" and data.y_train is None and data.sample_shape == (3, 3)
+
+
+def test_npz_with_unexpected_keys(tmp_path):
+    path = tmp_path / "odd.npz"
+    np.savez(path, inputs=np.zeros((3, 2)), labels=np.zeros(3))
+    refused(path, "holds inputs, labels", "expected arrays named x and y")
+
+
+def test_npz_with_python_objects_is_not_unpickled(tmp_path):
+    path = tmp_path / "objects.npz"
+    np.savez(path, x=np.array([{"a": 1}, None], dtype=object), y=np.zeros(2))
+    refused(path, "objects")
+
+
+@pytest.mark.parametrize(
+    "arrays, words",
+    [
+        ({"x": np.zeros((0, 2)), "y": np.zeros(0)}, ("no samples",)),
+        ({"x": np.zeros((3, 2)), "y": np.zeros(4)}, ("3 rows", "4")),
+        ({"x": np.array([[1.0, np.nan]]), "y": np.zeros(1)}, ("missing or infinite", "(0, 1)")),
+    ],
+)
+def test_npz_bad_contents(tmp_path, arrays, words):
+    path = tmp_path / "bad.npz"
+    np.savez(path, **arrays)
+    refused(path, *words)
+
+
+def test_missing_and_damaged_files(tmp_path):
+    refused(tmp_path / "nowhere.csv", "no such file")
+    damaged = tmp_path / "broken.npz"
+    damaged.write_bytes(b"PK\x03\x04 not really a zip")
+    refused(damaged, "not a NumPy .npz archive")
+    folder = tmp_path / "images.csv"
+    folder.mkdir()
+    refused(folder, "is a folder")
+
+
+def test_unknown_name_suggests_a_file(tmp_path):
+    with pytest.raises(DataError, match="your own .csv, .npz or .npy"):
+        load_dataset("no_such_dataset")
