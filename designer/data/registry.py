@@ -158,6 +158,9 @@ USER_FILE_OPTIONS = (
     ParamSpec("target", "str", "", "CSV: the column to predict (empty: the last column)."),
     ParamSpec("task", "choice", "auto", "CSV: classification or regression; auto decides from the target column.",
               choices=("auto", "classification", "regression")),
+    ParamSpec("image_size", "pair", [64, 64], "Image folders: every image is resized to this height and width.",
+              minimum=4, maximum=1024),
+    ParamSpec("color", "choice", "rgb", "Image folders: rgb (3 channels) or grayscale (1).", choices=("rgb", "grayscale")),
 )
 
 
@@ -176,7 +179,7 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
     if info is None and is_user_file(choice.name):
         info = user_file_info(choice.name)
         options = _check_options(info, choice.options)
-        raw = load_user_file(choice.name, options["target"], options["task"])
+        raw = load_user_file(choice.name, options["target"], options["task"], options["image_size"], options["color"])
         return _prepare(
             replace(info, description=raw.description, task=raw.task, image_max=raw.image_max),
             options, raw.x, raw.y, raw.class_names, raw.x_val, raw.y_val,

@@ -7,8 +7,12 @@ regression. Missing values, text in a column of numbers and rows of the wrong le
 column, counted from 1 as a spreadsheet shows them.
 
 A ``.npz`` holds ``x`` and ``y`` (or ``x_train``/``y_train``, optionally ``x_val``/``y_val`` and ``class_names``);
-a ``.npy`` holds inputs only, for an autoencoder. Pickled objects are never loaded. Image folders are not read
-here yet.
+a ``.npy`` holds inputs only, for an autoencoder. Pickled objects are never loaded.
+
+An image folder has one subfolder per class (the class names are the subfolder names); PNG, JPEG, GIF and BMP
+images are decoded with TensorFlow (no other image library needed), resized to the chosen size and kept as
+8-bit values. A folder whose images would not fit comfortably in memory at that size is refused with the figure
+and what to do (streaming from disk is not there yet).
 """
 
 from __future__ import annotations
@@ -47,16 +51,18 @@ class RawData:
 
 
 def is_user_file(name: str) -> bool:
-    """True when a dataset name is a path to a file of a kind this module reads."""
-    return Path(name).suffix.lower() in USER_FILE_SUFFIXES
+    """True when a dataset name is a path to a file of a kind this module reads, or to a folder."""
+    return Path(name).suffix.lower() in USER_FILE_SUFFIXES or Path(name).expanduser().is_dir()
 
 
-def load_user_file(path: str | Path, target: str = "", task: str = "auto") -> RawData:
+def load_user_file(
+    path: str | Path, target: str = "", task: str = "auto", image_size=(64, 64), color: str = "rgb"
+) -> RawData:
     path = Path(path).expanduser()
+    if path.is_dir():
+        return load_image_folder(path, tuple(image_size), color)
     if not path.exists():
         raise DataError(f"{path}: there is no such file. Check the path, or choose the file again.")
-    if path.is_dir():
-        raise DataError(f"{path} is a folder; folders of images are not supported yet: choose a CSV, .npz or .npy file.")
     suffix = path.suffix.lower()
     if suffix == ".npz":
         return _load_npz(path)
@@ -277,3 +283,59 @@ def _labels_task(y: np.ndarray | None, class_names: list[str] | None) -> tuple[s
     if class_names and flat.shape[1] == len(class_names):  # one-hot labels: back to class numbers
         return "classification", flat.argmax(axis=1).astype(np.int64)
     return "regression", y.astype(np.float32)
+
+
+# ------------------------------------------------------------------------------------------------ image folders
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
+MEMORY_LIMIT_BYTES = 2 * 1024**3  # decoded images beyond this are refused rather than filling the memory
+
+
+def load_image_folder(path: Path, size: tuple[int, int] = (64, 64), color: str = "rgb") -> RawData:
+    """Images from one subfolder per class, resized to `size` (height, width); uint8 values."""
+    folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    loose = [p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES]
+    if not folders:
+        if loose:
+            raise DataError(
+                f"{path} holds images but no subfolders: put the images of each class in a subfolder named after the "
+                "class (e.g. cats/, dogs/)."
+            )
+        raise DataError(f"{path} is empty: it needs one subfolder of images per class.")
+    files: list[tuple[Path, int]] = []
+    for label, folder in enumerate(folders):
+        images = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not images:
+            raise DataError(f"{folder} holds no images (PNG, JPEG, GIF or BMP): add some, or remove the folder.")
+        files += [(image, label) for image in images]
+    channels = 1 if color == "grayscale" else 3
+    needed = len(files) * size[0] * size[1] * channels
+    if needed > MEMORY_LIMIT_BYTES:
+        raise DataError(
+            f"{path} holds {len(files):,} images: at {size[0]}×{size[1]} they take {needed / 1024**3:.1f} GB, more than "
+            f"the {MEMORY_LIMIT_BYTES / 1024**3:.0f} GB this app loads at once. Choose a smaller image size."
+        )
+    x = np.empty((len(files), size[0], size[1], channels), dtype=np.uint8)
+    for i, (image, _) in enumerate(files):
+        x[i] = _decode_image(image, size, channels)
+    y = np.array([label for _, label in files], dtype=np.int64)
+    class_names = [folder.name for folder in folders]
+    if len(class_names) == 1:  # one class: images to reconstruct or generate, nothing to classify
+        description = f"Your folder {path.name}: {len(files):,} images {size[0]}×{size[1]}, one class ({class_names[0]})."
+        return RawData(x, None, None, "generation", description, image_max=255.0)
+    counts = ", ".join(f"{name} {int((y == i).sum()):,}" for i, name in enumerate(class_names))
+    description = f"Your folder {path.name}: {len(files):,} images {size[0]}×{size[1]} in {len(class_names)} classes ({counts})."
+    return RawData(x, y, class_names, "classification", description, image_max=255.0)
+
+
+def _decode_image(image: Path, size: tuple[int, int], channels: int) -> np.ndarray:
+    import tensorflow as tf  # the CLI and the window have imported it quietly before any dataset loads
+    try:
+        pixels = tf.io.decode_image(tf.io.read_file(str(image)), channels=channels, expand_animations=False)
+    except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError, tf.errors.UnknownError) as error:
+        detail = str(getattr(error, "message", error)).splitlines()[0]
+        raise DataError(
+            f"{image} cannot be read as an image (damaged, or not really a PNG/JPEG/GIF/BMP: {detail}). "
+            "Open it in an image viewer to check, and delete or replace it."
+        ) from None
+    resized = tf.image.resize(pixels, size, method="area", antialias=True)
+    return np.clip(np.rint(resized.numpy()), 0, 255).astype(np.uint8)

@@ -153,9 +153,63 @@ def test_missing_and_damaged_files(tmp_path):
     refused(damaged, "not a NumPy .npz archive")
     folder = tmp_path / "images.csv"
     folder.mkdir()
-    refused(folder, "is a folder")
+    refused(folder, "is empty", "subfolder of images")  # a folder is read as an image folder
 
 
 def test_unknown_name_suggests_a_file(tmp_path):
     with pytest.raises(DataError, match="your own .csv, .npz or .npy"):
         load_dataset("no_such_dataset")
+
+
+# ------------------------------------------------------------------------------------------------ image folders
+def save_png(path, height, width, value, channels=3):
+    import tensorflow as tf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pixels = np.full((height, width, channels), value, dtype=np.uint8)
+    tf.io.write_file(str(path), tf.io.encode_png(pixels))
+
+
+def test_image_folder_one_subfolder_per_class(tmp_path):
+    folder = tmp_path / "pets"
+    for i in range(3):
+        save_png(folder / "cats" / f"c{i}.png", 20, 30, 200)
+    for i in range(2):
+        save_png(folder / "dogs" / f"d{i}.png", 10, 10, 50, channels=1)
+    (folder / "dogs" / "notes.txt").write_text("not an image, ignored")
+    data = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 12]}))
+    assert data.class_names == ["cats", "dogs"] and data.task == "classification"
+    assert data.x_train.shape == (5, 8, 12, 3) and data.y_train.tolist() == [0, 0, 0, 1, 1]
+    assert abs(float(data.x_train[0].mean()) - 200 / 255) < 0.01  # resized, scaled to 0..1
+    gray = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 8], "color": "grayscale"}))
+    assert gray.sample_shape == (8, 8, 1)
+    assert "cats 3, dogs 2" in data.description
+
+
+def test_image_folder_problems_are_named(tmp_path):
+    refused_folder = tmp_path / "empty"
+    refused_folder.mkdir()
+    refused(refused_folder, "is empty", "one subfolder")
+    loose = tmp_path / "loose"
+    save_png(loose / "a.png", 4, 4, 1)
+    refused(loose, "no subfolders")
+    hollow = tmp_path / "hollow"
+    save_png(hollow / "full" / "a.png", 4, 4, 1)
+    (hollow / "none").mkdir()
+    refused(hollow, "none", "holds no images")
+    broken = tmp_path / "broken"
+    save_png(broken / "good" / "a.png", 4, 4, 1)
+    save_png(broken / "bad" / "b.png", 4, 4, 1)
+    (broken / "bad" / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n this is not the rest of a png")
+    message = refused(broken, "c.png", "cannot be read as an image")
+    assert "b.png" not in message
+
+
+def test_an_image_folder_too_big_for_memory_is_refused_with_the_figure(tmp_path, monkeypatch):
+    from designer.data import user_files
+
+    folder = tmp_path / "big"
+    for name in ("a", "b"):
+        save_png(folder / name / "x.png", 4, 4, 1)
+    monkeypatch.setattr(user_files, "MEMORY_LIMIT_BYTES", 1000)
+    refused(folder, "2 images", "Choose a smaller image size", image_size=[100, 100])
