@@ -27,10 +27,12 @@ from designer.core.project import Project
 from designer.ui.analysis_service import AnalysisService
 from designer.ui.app_settings import RecentFiles
 from designer.ui.canvas.editor import GraphEditor
+from designer.ui.data_panel import DataPanel
 from designer.ui.inspector import Inspector
 from designer.ui.palette import Palette
 from designer.ui.recovery import RecoveryStore
 from designer.ui.summary import SummaryPanel
+from designer.ui.undo import ValueUndoCommand
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 
 ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
@@ -71,6 +73,11 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self._dock(self.palette, "Layers", Qt.LeftDockWidgetArea)
         self._inspector_dock = self._dock(self.inspector, "Inspector", Qt.RightDockWidgetArea)
         self._summary_dock = self._dock(self.summary, "Summary", Qt.RightDockWidgetArea)
+        self.data_panel = DataPanel(self)
+        self._data_dock = self._dock(self.data_panel, "Data", Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self._inspector_dock, self._data_dock)
+        self._inspector_dock.raise_()
+        self.data_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.palette.add_requested.connect(self._add_from_palette)
         self.inspector.parameter_edited.connect(self._on_parameter_edited)
         self.inspector.rename_requested.connect(self._on_rename_requested)
@@ -193,6 +200,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
             # a recovered project has changes that are in no file yet: show it as modified until saved
             self.undo_stack.resetClean()
         self._update_title()
+        self.data_panel.show_choice(project.dataset)
         self._on_tab_changed(self.tabs.currentIndex())
         QTimer.singleShot(0, self._fit_all)
         self.project_loaded.emit()
@@ -311,6 +319,15 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         editor = self.current_editor()
         editor.scene.select_nodes([node_id])
         editor.view.ensureVisible(editor.scene.nodes[node_id], 60, 60)
+
+    def _on_dataset_chosen(self, choice) -> None:
+        if choice == self.project.dataset:
+            return
+        self.undo_stack.push(ValueUndoCommand("Choose dataset", self._apply_dataset, self.project.dataset, choice))
+
+    def _apply_dataset(self, choice) -> None:
+        self.project.dataset = choice
+        self.data_panel.show_choice(choice)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

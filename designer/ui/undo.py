@@ -37,3 +37,19 @@ def execute(stack: QUndoStack, graph: LayerGraph, command: Command) -> Command:
     command.do(graph)
     stack.push(GraphUndoCommand(graph, command))
     return command
+
+
+class ValueUndoCommand(QUndoCommand):
+    """A project setting outside the graphs (e.g. the dataset): `apply(value)` sets it; undo puts the old back."""
+
+    def __init__(self, text: str, apply, old, new) -> None:
+        super().__init__(text)
+        self._apply = apply
+        self._old = old
+        self._new = new
+
+    def redo(self) -> None:
+        self._apply(self._new)
+
+    def undo(self) -> None:
+        self._apply(self._old)

@@ -1,0 +1,314 @@
+"""The Data panel: choose the dataset (bundled, generated, downloaded, or the person's own file or image folder)
+and see what it holds before training: shapes, sizes, task, value range, class balance, and the first samples —
+a grid of pictures with their class for images, a table for everything else.
+
+Loading runs in a daemon thread (a download can take a while and must neither freeze the window nor hold up
+its closing); the result comes back through a queued signal and is shown only if it is still the current choice.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.analysis import format_shape
+from designer.core.project import DatasetChoice
+from designer.data.dataset import DataError, Dataset
+from designer.data.registry import list_datasets
+from designer.data.summary import class_indices, summarize
+from designer.ui import style
+
+GRID_COLUMNS = 6
+GRID_SAMPLES = 24
+TABLE_ROWS = 30
+TABLE_COLUMNS = 12
+THUMBNAIL = 56
+
+
+class _Bridge(QObject):
+    """Carries a result from the loading thread to the GUI thread."""
+
+    loaded = Signal(object, object)  # DatasetChoice, Dataset
+    failed = Signal(object, str)
+
+
+class ClassBalance(QWidget):
+    """Horizontal bars: how many training samples each class has."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.counts: list[tuple[str, int]] = []
+
+    def set_counts(self, counts: list[tuple[str, int]] | None) -> None:
+        self.counts = list(counts or [])[:20]
+        self.setFixedHeight(16 * len(self.counts) + 4 if self.counts else 0)
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        if not self.counts:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        top = max(n for _, n in self.counts) or 1
+        label_width, number_width = 90, 60
+        bar_space = max(10, self.width() - label_width - number_width)
+        for row, (name, count) in enumerate(self.counts):
+            y = 2 + row * 16
+            painter.setPen(QColor(style.TEXT_COLOUR))
+            painter.drawText(QRectF(0, y, label_width - 6, 14), Qt.AlignRight | Qt.AlignVCenter,
+                             painter.fontMetrics().elidedText(name, Qt.ElideRight, label_width - 8))
+            painter.fillRect(QRectF(label_width, y + 2, bar_space * count / top, 10), QColor(style.CATEGORY_COLOURS["Core"]))
+            painter.drawText(QRectF(label_width + bar_space * count / top + 4, y, number_width, 14),
+                             Qt.AlignLeft | Qt.AlignVCenter, f"{count:,}")
+
+
+def sample_pixmap(sample: np.ndarray, size: int = THUMBNAIL) -> QPixmap:
+    """One image sample (h, w) or (h, w, 1|3), any value range, as a pixmap scaled for a thumbnail."""
+    pixels = np.asarray(sample, dtype=np.float32)
+    low, high = float(pixels.min()), float(pixels.max())
+    pixels = np.zeros_like(pixels) if high <= low else (pixels - low) / (high - low)
+    pixels = np.ascontiguousarray((pixels * 255).round().astype(np.uint8))
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = np.ascontiguousarray(pixels[:, :, 0])
+    height, width = pixels.shape[:2]
+    if pixels.ndim == 2:
+        image = QImage(pixels.data, width, height, width, QImage.Format_Grayscale8)
+    else:
+        image = QImage(pixels.data, width, height, 3 * width, QImage.Format_RGB888)
+    # copy(): the QImage must not keep pointing into the numpy buffer after this function returns
+    return QPixmap.fromImage(image.copy()).scaled(size, size, Qt.KeepAspectRatio, Qt.FastTransformation)
+
+
+class DataPanel(QWidget):
+    dataset_chosen = Signal(object)  # DatasetChoice picked by the person (the window makes it undoable)
+    preview_ready = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.choice: DatasetChoice | None = None
+        self._loading_started = False
+        self.dataset: Dataset | None = None
+        self.error: str | None = None
+        self._bridge = _Bridge(self)
+        self._bridge.loaded.connect(self._on_loaded)
+        self._bridge.failed.connect(self._on_failed)
+
+        self.combo = QComboBox(self)
+        self.combo.addItem("(no dataset)", "")
+        for info in list_datasets():
+            self.combo.addItem(f"{info.title}  ·  {info.task}, {info.source}", info.name)
+            self.combo.setItemData(self.combo.count() - 1, info.description, Qt.ToolTipRole)
+        self.combo.activated.connect(self._on_combo)
+        self.file_button = QPushButton("Your file…", self)
+        self.file_button.setToolTip("A CSV table (one row per sample), a NumPy .npz (x and y) or .npy file")
+        self.file_button.clicked.connect(self._ask_file)
+        self.folder_button = QPushButton("Image folder…", self)
+        self.folder_button.setToolTip("A folder with one subfolder of images per class")
+        self.folder_button.clicked.connect(self._ask_folder)
+
+        self.description = QLabel(self)
+        self.description.setWordWrap(True)
+        self.facts = QLabel(self)
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.balance_title = QLabel("<b>Class balance</b> (training samples)", self)
+        self.balance = ClassBalance(self)
+        self.samples_title = QLabel(self)
+        self.grid_host = QWidget(self)
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setSpacing(4)
+        self.table = QTableWidget(self)
+        self.table.setMinimumHeight(220)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.file_button)
+        buttons.addWidget(self.folder_button)
+        buttons.addStretch(1)
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
+        for widget in (self.combo,):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        for widget in (self.description, self.facts, self.balance_title, self.balance, self.samples_title,
+                       self.grid_host, self.table):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.show_choice(None)
+
+    # ------------------------------------------------------------------ choosing
+    def _on_combo(self, index: int) -> None:
+        name = self.combo.itemData(index)
+        self.dataset_chosen.emit(DatasetChoice(name) if name else None)
+
+    def _ask_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Your data file", str(Path.home()),
+                                              "Data files (*.csv *.tsv *.txt *.npz *.npy);;All files (*)")
+        if path:
+            self.choose_path(path)
+
+    def _ask_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "A folder with one subfolder per class", str(Path.home()))
+        if path:
+            self.choose_path(path)
+
+    def choose_path(self, path: str) -> None:
+        """The person chose their own file or folder."""
+        self.dataset_chosen.emit(DatasetChoice(str(Path(path).resolve())))
+
+    # ------------------------------------------------------------------ showing
+    def show_choice(self, choice: DatasetChoice | None) -> None:
+        """Show the project's dataset choice and load its preview in the background."""
+        self.choice = choice
+        self.dataset = None
+        self.error = None
+        index = self.combo.findData(choice.name if choice else "")
+        if index < 0:  # the person's own file: listed once, under its name
+            self.combo.addItem(f"{Path(choice.name).name}  ·  your file", choice.name)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
+        self._clear_preview()
+        self._loading_started = False
+        if choice is None:
+            self.description.setText("Choose the data to train on: a bundled or generated set works offline.")
+            return
+        self.description.setText("Loading…")
+        if self.isVisible():
+            self._start_loading()
+
+    def showEvent(self, event) -> None:
+        # the preview loads when the panel is first seen, not while the window is opening
+        super().showEvent(event)
+        self._start_loading()
+
+    def _start_loading(self) -> None:
+        if self.choice is None or self._loading_started:
+            return
+        self._loading_started = True
+        threading.Thread(target=self._load, args=(self.choice,), daemon=True, name="dataset-preview").start()
+
+    def _load(self, choice: DatasetChoice) -> None:
+        from designer.data.registry import load_dataset
+
+        try:
+            self._bridge.loaded.emit(choice, load_dataset(choice))
+        except DataError as error:
+            self._bridge.failed.emit(choice, str(error))
+        except Exception as error:  # a loader bug must show as a message, not end the thread silently
+            self._bridge.failed.emit(choice, f"The data could not be loaded ({type(error).__name__}: {error}).")
+
+    def _on_failed(self, choice, message: str) -> None:
+        if choice is not self.choice:
+            return  # an older choice answered late
+        self.error = message
+        self.description.setText(f"<span style='color:{style.ERROR_COLOUR}'>{message}</span>")
+        self.preview_ready.emit()
+
+    def _on_loaded(self, choice, dataset: Dataset) -> None:
+        if choice is not self.choice:
+            return
+        self.dataset = dataset
+        summary = summarize(dataset)
+        self.description.setText(f"<b>{dataset.title}</b> — {dataset.description}")
+        shape = format_shape(summary.sample_shape)
+        if summary.label_shape is None:
+            labels = "none (the inputs are the targets)"
+        elif summary.label_shape == () or (summary.class_counts and summary.label_shape == (1,)):
+            labels = "a class number" if summary.class_counts else "one number"
+        else:
+            labels = format_shape(summary.label_shape)
+        validation = f", {summary.validation_rows:,} for validation" if summary.validation_rows else ""
+        self.facts.setText(
+            f"Task: <b>{summary.task}</b><br>Samples: {summary.train_rows:,} for training{validation}<br>"
+            f"One sample: {shape} · label: {labels}<br>"
+            f"Values from {summary.value_min:.3g} to {summary.value_max:.3g}, mean {summary.value_mean:.3g}"
+        )
+        self.balance.set_counts(summary.class_counts)
+        self.balance_title.setVisible(bool(summary.class_counts))
+        self.grid_host.setVisible(summary.is_image)
+        if summary.is_image:
+            self._show_images(dataset)
+        else:
+            self._show_table(dataset)
+        self.preview_ready.emit()
+
+    def _clear_preview(self) -> None:
+        self.facts.clear()
+        self.balance.set_counts(None)
+        self.balance_title.hide()
+        self.samples_title.clear()
+        while self.grid.count():
+            self.grid.takeAt(0).widget().deleteLater()
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.table.hide()
+
+    def _show_images(self, dataset: Dataset) -> None:
+        count = min(GRID_SAMPLES, len(dataset.x_train))
+        self.samples_title.setText(f"<b>The first {count} samples</b>")
+        classes = class_indices(dataset.y_train[:count]) if dataset.class_names and dataset.y_train is not None else None
+        for i in range(count):
+            cell = QLabel(self.grid_host)
+            cell.setAlignment(Qt.AlignCenter)
+            cell.setPixmap(sample_pixmap(dataset.x_train[i]))
+            caption = dataset.class_names[int(classes[i])] if classes is not None else ""
+            cell.setToolTip(caption)
+            label = QLabel(caption, self.grid_host)
+            label.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+            label.setStyleSheet("font-size: 8pt")
+            host = QWidget(self.grid_host)
+            box = QVBoxLayout(host)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(0)
+            box.addWidget(cell)
+            box.addWidget(label)
+            self.grid.addWidget(host, i // GRID_COLUMNS, i % GRID_COLUMNS)
+
+    def _show_table(self, dataset: Dataset) -> None:
+        rows = min(TABLE_ROWS, len(dataset.x_train))
+        values = dataset.x_train[:rows].reshape(rows, -1)
+        columns = min(TABLE_COLUMNS, values.shape[1])
+        self.samples_title.setText(
+            f"<b>The first {rows} samples</b>" + (f" (first {columns} of {values.shape[1]} values)" if columns < values.shape[1] else "")
+        )
+        has_labels = dataset.y_train is not None
+        self.table.setRowCount(rows)
+        self.table.setColumnCount(columns + has_labels)
+        headers = [f"x{j}" for j in range(columns)] + (["label"] if has_labels else [])
+        self.table.setHorizontalHeaderLabels(headers)
+        for i in range(rows):
+            for j in range(columns):
+                self.table.setItem(i, j, QTableWidgetItem(f"{values[i, j]:.4g}"))
+            if has_labels:
+                label = dataset.y_train[i]
+                if dataset.class_names:
+                    text = dataset.class_names[int(class_indices(dataset.y_train[i:i + 1])[0])]
+                else:
+                    text = ", ".join(f"{v:.4g}" for v in np.ravel(label))
+                self.table.setItem(i, columns, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.show()

@@ -1,0 +1,79 @@
+"""The Data panel: choosing a dataset (undoable in the window), its preview — facts, class balance, a grid of
+pictures for images, a table otherwise — and a broken file shown as a message."""
+
+from PySide6.QtCore import Qt
+
+from designer.core.project import DatasetChoice
+
+
+def choose_in_combo(qtbot, panel, name):
+    combo = panel.combo
+    index = combo.findData(name)
+    assert index >= 0, name
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)  # what a click on the item sends
+
+
+def test_every_dataset_is_listed_and_iris_previews_as_a_table(qtbot):
+    from designer.data.registry import list_datasets
+    from designer.ui.data_panel import DataPanel
+
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    names = [panel.combo.itemData(i) for i in range(panel.combo.count())]
+    assert names[1:] == [info.name for info in list_datasets()]
+    with qtbot.waitSignal(panel.dataset_chosen) as chosen:
+        choose_in_combo(qtbot, panel, "iris")
+    assert chosen.args == [DatasetChoice("iris")]
+    with qtbot.waitSignal(panel.preview_ready, timeout=20_000):
+        panel.show_choice(DatasetChoice("iris"))
+    assert "150 for training" in panel.facts.text() and "classification" in panel.facts.text()
+    assert [n for _, n in panel.balance.counts] == [50, 50, 50]
+    assert panel.table.isVisibleTo(panel) and panel.table.rowCount() == 30 and panel.table.columnCount() == 5
+    assert panel.table.horizontalHeaderItem(4).text() == "label"
+    assert panel.table.item(0, 4).text() in {"setosa", "versicolor", "virginica"}
+
+
+def test_digits_preview_is_a_grid_of_labelled_pictures(qtbot):
+    from designer.ui.data_panel import DataPanel
+
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.preview_ready, timeout=20_000):
+        panel.show_choice(DatasetChoice("digits"))
+    assert panel.grid.count() == 24 and not panel.table.isVisibleTo(panel)
+    first = panel.grid.itemAt(0).widget()
+    captions = [label.text() for label in first.findChildren(type(panel.facts)) if label.text()]
+    assert captions and captions[0] in [str(i) for i in range(10)]
+    assert "(8, 8)" in panel.facts.text() and "a class number" in panel.facts.text()
+
+
+def test_a_broken_file_shows_its_message_and_nothing_else(qtbot, tmp_path):
+    from designer.ui.data_panel import DataPanel
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text("a,b,y\n1,2,0\n3,oops,1\n4,5,0\n")
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.preview_ready, timeout=20_000):
+        panel.show_choice(DatasetChoice(str(broken)))
+    assert "line 3" in panel.description.text() and "'oops' is not a number" in panel.description.text()
+    assert panel.dataset is None and panel.grid.count() == 0
+    assert panel.combo.currentText().startswith("broken.csv")
+
+
+def test_choosing_a_dataset_in_the_window_is_one_undo_step(window, qtbot):
+    window.new_project("perceptron")
+    before = window.project.dataset
+    window._data_dock.raise_()
+    panel = window.data_panel
+    choose_in_combo(qtbot, panel, "moons")
+    assert window.project.dataset == DatasetChoice("moons") and window.isWindowModified()
+    qtbot.waitUntil(lambda: panel.dataset is not None or panel.error is not None, timeout=20_000)
+    assert panel.dataset is not None and panel.dataset.name == "moons"
+    window.undo_action.trigger()
+    assert window.project.dataset == before and not window.isWindowModified()
+    assert panel.choice == before
