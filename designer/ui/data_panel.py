@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -30,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from designer.core.analysis import format_shape
 from designer.core.project import DatasetChoice
-from designer.data.dataset import DataError, Dataset
-from designer.data.registry import list_datasets
-from designer.data.summary import class_indices, summarize
 from designer.ui import style
+
+# numpy and designer.data are imported when the panel is first shown, not with the window: importing them
+# made the window appear ~130 ms later (bench/bench_startup.py)
 
 GRID_COLUMNS = 6
 GRID_SAMPLES = 24
@@ -79,8 +78,10 @@ class ClassBalance(QWidget):
                              Qt.AlignLeft | Qt.AlignVCenter, f"{count:,}")
 
 
-def sample_pixmap(sample: np.ndarray, size: int = THUMBNAIL) -> QPixmap:
+def sample_pixmap(sample, size: int = THUMBNAIL) -> QPixmap:
     """One image sample (h, w) or (h, w, 1|3), any value range, as a pixmap scaled for a thumbnail."""
+    import numpy as np
+
     pixels = np.asarray(sample, dtype=np.float32)
     low, high = float(pixels.min()), float(pixels.max())
     pixels = np.zeros_like(pixels) if high <= low else (pixels - low) / (high - low)
@@ -100,21 +101,19 @@ class DataPanel(QWidget):
     dataset_chosen = Signal(object)  # DatasetChoice picked by the person (the window makes it undoable)
     preview_ready = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, active: bool = True) -> None:
         super().__init__(parent)
+        self.active = active
         self.choice: DatasetChoice | None = None
         self._loading_started = False
-        self.dataset: Dataset | None = None
+        self.dataset = None  # the loaded designer.data Dataset of the current choice
         self.error: str | None = None
         self._bridge = _Bridge(self)
         self._bridge.loaded.connect(self._on_loaded)
         self._bridge.failed.connect(self._on_failed)
 
         self.combo = QComboBox(self)
-        self.combo.addItem("(no dataset)", "")
-        for info in list_datasets():
-            self.combo.addItem(f"{info.title}  ·  {info.task}, {info.source}", info.name)
-            self.combo.setItemData(self.combo.count() - 1, info.description, Qt.ToolTipRole)
+        self.combo.setMinimumContentsLength(24)
         self.combo.activated.connect(self._on_combo)
         self.file_button = QPushButton("Your file…", self)
         self.file_button.setToolTip("A CSV table (one row per sample), a NumPy .npz (x and y) or .npy file")
@@ -180,29 +179,47 @@ class DataPanel(QWidget):
         self.dataset_chosen.emit(DatasetChoice(str(Path(path).resolve())))
 
     # ------------------------------------------------------------------ showing
+    def _fill_combo(self) -> None:
+        if self.combo.count():
+            return
+        from designer.data.registry import list_datasets
+
+        self.combo.addItem("(no dataset)", "")
+        for info in list_datasets():
+            self.combo.addItem(f"{info.title}  ·  {info.task}, {info.source}", info.name)
+            self.combo.setItemData(self.combo.count() - 1, info.description, Qt.ToolTipRole)
+
     def show_choice(self, choice: DatasetChoice | None) -> None:
-        """Show the project's dataset choice and load its preview in the background."""
+        """Show the project's dataset choice and load its preview in the background (once the panel is seen)."""
         self.choice = choice
         self.dataset = None
         self.error = None
+        self._loading_started = False
+        if self.active:
+            self._show_current()
+
+    def _show_current(self) -> None:
+        self._fill_combo()
+        choice = self.choice
         index = self.combo.findData(choice.name if choice else "")
         if index < 0:  # the person's own file: listed once, under its name
             self.combo.addItem(f"{Path(choice.name).name}  ·  your file", choice.name)
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
         self._clear_preview()
-        self._loading_started = False
         if choice is None:
             self.description.setText("Choose the data to train on: a bundled or generated set works offline.")
             return
         self.description.setText("Loading…")
-        if self.isVisible():
-            self._start_loading()
-
-    def showEvent(self, event) -> None:
-        # the preview loads when the panel is first seen, not while the window is opening
-        super().showEvent(event)
         self._start_loading()
+
+    def set_active(self, active: bool) -> None:
+        """Whether the panel is on screen: the preview loads only then, not while the window opens behind
+        another tab (the window follows its dock's visibilityChanged; a tabbed dock stays 'visible' in Qt's
+        sense even behind another tab)."""
+        self.active = active
+        if active and not self._loading_started:
+            self._show_current()
 
     def _start_loading(self) -> None:
         if self.choice is None or self._loading_started:
@@ -211,6 +228,7 @@ class DataPanel(QWidget):
         threading.Thread(target=self._load, args=(self.choice,), daemon=True, name="dataset-preview").start()
 
     def _load(self, choice: DatasetChoice) -> None:
+        from designer.data.dataset import DataError
         from designer.data.registry import load_dataset
 
         try:
@@ -227,7 +245,9 @@ class DataPanel(QWidget):
         self.description.setText(f"<span style='color:{style.ERROR_COLOUR}'>{message}</span>")
         self.preview_ready.emit()
 
-    def _on_loaded(self, choice, dataset: Dataset) -> None:
+    def _on_loaded(self, choice, dataset) -> None:
+        from designer.data.summary import summarize
+
         if choice is not self.choice:
             return
         self.dataset = dataset
@@ -267,7 +287,9 @@ class DataPanel(QWidget):
         self.table.setColumnCount(0)
         self.table.hide()
 
-    def _show_images(self, dataset: Dataset) -> None:
+    def _show_images(self, dataset) -> None:
+        from designer.data.summary import class_indices
+
         count = min(GRID_SAMPLES, len(dataset.x_train))
         self.samples_title.setText(f"<b>The first {count} samples</b>")
         classes = class_indices(dataset.y_train[:count]) if dataset.class_names and dataset.y_train is not None else None
@@ -288,7 +310,11 @@ class DataPanel(QWidget):
             box.addWidget(label)
             self.grid.addWidget(host, i // GRID_COLUMNS, i % GRID_COLUMNS)
 
-    def _show_table(self, dataset: Dataset) -> None:
+    def _show_table(self, dataset) -> None:
+        import numpy as np
+
+        from designer.data.summary import class_indices
+
         rows = min(TABLE_ROWS, len(dataset.x_train))
         values = dataset.x_train[:rows].reshape(rows, -1)
         columns = min(TABLE_COLUMNS, values.shape[1])
