@@ -21,6 +21,7 @@ from designer.core.project import DatasetChoice
 from designer.core.templates import resources_dir
 from designer.data import downloads, generated
 from designer.data.dataset import DataError, Dataset
+from designer.data.fit import reshape_fits
 from designer.data.user_files import is_user_file, load_user_file
 
 COMMON_OPTIONS = (
@@ -249,9 +250,7 @@ def fit_to_input(data: Dataset | np.ndarray, input_shape: tuple):
     wanted = tuple(input_shape)
     if sample == wanted:
         return x
-    if int(np.prod(sample)) == int(np.prod(wanted)) and (
-        sample + (1,) == wanted or sample == wanted + (1,) or len(wanted) == 1 or len(sample) == 1
-    ):
+    if reshape_fits(sample, wanted):
         return x.reshape((len(x),) + wanted)
     raise DataError(
         f"The data's samples have shape {sample} but the model's Input expects {wanted}. "

@@ -100,6 +100,7 @@ def sample_pixmap(sample, size: int = THUMBNAIL) -> QPixmap:
 class DataPanel(QWidget):
     dataset_chosen = Signal(object)  # DatasetChoice picked by the person (the window makes it undoable)
     preview_ready = Signal()
+    fit_requested = Signal()  # "Fit model to data"
 
     def __init__(self, parent=None, active: bool = True) -> None:
         super().__init__(parent)
@@ -124,6 +125,12 @@ class DataPanel(QWidget):
 
         self.description = QLabel(self)
         self.description.setWordWrap(True)
+        self.fit_problems = QLabel(self)
+        self.fit_problems.setWordWrap(True)
+        self.fit_button = QPushButton("Fit model to data", self)
+        self.fit_button.setToolTip("Set the Input's shape (and, if you agree, the output layer's units) to match the data")
+        self.fit_button.clicked.connect(self.fit_requested)
+        self.show_fit_problems([])
         self.facts = QLabel(self)
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -145,7 +152,7 @@ class DataPanel(QWidget):
         for widget in (self.combo,):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-        for widget in (self.description, self.facts, self.balance_title, self.balance, self.samples_title,
+        for widget in (self.description, self.fit_problems, self.fit_button, self.facts, self.balance_title, self.balance, self.samples_title,
                        self.grid_host, self.table):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -177,6 +184,13 @@ class DataPanel(QWidget):
     def choose_path(self, path: str) -> None:
         """The person chose their own file or folder."""
         self.dataset_chosen.emit(DatasetChoice(str(Path(path).resolve())))
+
+    def show_fit_problems(self, problems: list[str]) -> None:
+        """Mismatches between the model and this data, with the button that fixes them."""
+        self.fit_problems.setVisible(bool(problems))
+        self.fit_button.setVisible(bool(problems))
+        text = "<br>".join(f"• {p.removeprefix('Data: ')}" for p in problems)
+        self.fit_problems.setText(f"<span style='color:{style.WARNING_COLOUR}'><b>The model does not fit this data</b><br>{text}</span>")
 
     # ------------------------------------------------------------------ showing
     def _fill_combo(self) -> None:
@@ -212,6 +226,16 @@ class DataPanel(QWidget):
             return
         self.description.setText("Loading…")
         self._start_loading()
+
+    def preload(self) -> None:
+        """Load the current choice's preview now, even off screen, unless that means a download."""
+        from designer.data.registry import DATASETS
+
+        info = DATASETS.get(self.choice.name) if self.choice else None
+        if info is not None and info.source == "download":
+            return
+        if not self._loading_started:
+            self._show_current()
 
     def set_active(self, active: bool) -> None:
         """Whether the panel is on screen: the preview loads only then, not while the window opens behind

@@ -78,6 +78,8 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.tabifyDockWidget(self._inspector_dock, self._data_dock)
         self._inspector_dock.raise_()
         self._data_dock.visibilityChanged.connect(self.data_panel.set_active)
+        self.data_panel.preview_ready.connect(self._check_fit)
+        self.data_panel.fit_requested.connect(self.fit_model_to_data)
         self.data_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.palette.add_requested.connect(self._add_from_palette)
         self.inspector.parameter_edited.connect(self._on_parameter_edited)
@@ -202,6 +204,8 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
             self.undo_stack.resetClean()
         self._update_title()
         self.data_panel.show_choice(project.dataset)
+        if self.analysis.ready:
+            self.data_panel.preload()
         self._on_tab_changed(self.tabs.currentIndex())
         QTimer.singleShot(0, self._fit_all)
         self.project_loaded.emit()
@@ -262,8 +266,12 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
                 if editor is self.current_editor():
                     self.summary.show_report(editor.graph, report, complete)
                     self._refresh_inspector()
+        self._check_fit()
 
     def _on_keras_ready(self, device: str) -> None:
+        # the window is up and TensorFlow loaded: read the project's data (if it needs no download) so a model
+        # that does not fit it is marked on the canvas before anyone opens the Data tab
+        self.data_panel.preload()
         self.device_label.setText(f"Training device: {device}")
         self.device_label.setToolTip("The device TensorFlow will train on")
 
@@ -321,6 +329,62 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         editor.scene.select_nodes([node_id])
         editor.view.ensureVisible(editor.scene.nodes[node_id], 60, 60)
 
+    # ================================================================== model against data
+    def _fit_graph(self) -> tuple[LayerGraph, bool] | None:
+        """The graph the data feeds, and whether its output is compared with the labels."""
+        if self.project.is_gan:
+            return self.project.graph("discriminator"), False
+        graph = next((g for g in self.project.graphs if g.role == "model"), None)
+        if graph is None:
+            return None
+        return graph, self.project.training.get("mode", "supervised") == "supervised"
+
+    def _fit_advice(self):
+        dataset = self.data_panel.dataset
+        target = self._fit_graph()
+        if dataset is None or target is None:
+            return None, None
+        from designer.data.fit import advise
+
+        graph, check_output = target
+        return graph, advise(graph, dataset.sample_shape, dataset.task, dataset.num_classes, dataset.label_shape,
+                             check_output=check_output)
+
+    def _check_fit(self) -> None:
+        """Show on the canvas (and in the Data panel) where the model does not fit the chosen data."""
+        graph, advice = self._fit_advice()
+        problems = advice.problems if advice else {}
+        for editor in self.editors:
+            editor.scene.set_data_problems(problems if editor.graph is graph else {})
+        self.data_panel.show_fit_problems([p for texts in problems.values() for p in texts])
+
+    def confirm_output_fix(self, node_name: str, units: int) -> bool:
+        answer = QMessageBox.question(
+            self, "Fit model to data",
+            f"Also give the output layer {node_name} {units} units to match the data?",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes,
+        )
+        return answer == QMessageBox.Yes
+
+    def fit_model_to_data(self) -> None:
+        """Set the Input's shape to the data's (and the output units, if the person agrees): one undo step."""
+        graph, advice = self._fit_advice()
+        if advice is None or advice.ok:
+            return
+        editor = next(e for e in self.editors if e.graph is graph)
+        self.tabs.setCurrentWidget(editor)
+        output_fix = advice.output_fix
+        if output_fix and not self.confirm_output_fix(graph.node(output_fix[0]).name, output_fix[1]):
+            output_fix = None
+        self.undo_stack.beginMacro("Fit model to data")
+        try:
+            if advice.input_fix:
+                editor.run(SetParameter(advice.input_fix[0], "shape", advice.input_fix[1]))
+            if output_fix:
+                editor.run(SetParameter(output_fix[0], "units", output_fix[1]))
+        finally:
+            self.undo_stack.endMacro()
+
     def _on_dataset_chosen(self, choice) -> None:
         if choice == self.project.dataset:
             return
@@ -329,6 +393,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
     def _apply_dataset(self, choice) -> None:
         self.project.dataset = choice
         self.data_panel.show_choice(choice)
+        self._check_fit()  # the old data's problems go; the new data's come when its preview is loaded
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

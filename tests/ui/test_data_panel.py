@@ -1,8 +1,7 @@
 """The Data panel: choosing a dataset (undoable in the window), its preview — facts, class balance, a grid of
 pictures for images, a table otherwise — and a broken file shown as a message."""
 
-from PySide6.QtCore import Qt
-
+from designer.core.commands import SetParameter
 from designer.core.project import DatasetChoice
 
 
@@ -77,3 +76,25 @@ def test_choosing_a_dataset_in_the_window_is_one_undo_step(window, qtbot):
     window.undo_action.trigger()
     assert window.project.dataset == before and not window.isWindowModified()
     assert panel.choice == before
+
+
+def test_a_model_that_does_not_fit_the_data_is_marked_and_fitted_in_one_step(window, qtbot):
+    window.new_project("digits_mlp")
+    graph = window.current_editor().graph
+    input_id = next(n.id for n in graph.nodes() if n.kind == "Input")
+    output_id = graph.sinks()[0]
+    window.current_editor().run(SetParameter(input_id, "shape", [784]))
+    window.current_editor().run(SetParameter(output_id, "units", 3))
+    panel = window.data_panel
+    qtbot.waitUntil(lambda: panel.dataset is not None, timeout=30_000)  # preloaded: digits needs no download
+    scene = window.current_editor().scene
+    qtbot.waitUntil(lambda: input_id in scene.data_problems and output_id in scene.data_problems, timeout=30_000)
+    assert "(8, 8)" in scene.nodes[input_id].toolTip() and "10 classes" in scene.nodes[output_id].toolTip()
+    assert panel.fit_button.isVisibleTo(panel)
+    steps = window.undo_stack.count()
+    window.confirm_output_fix = lambda name, units: True  # the person agrees to the question
+    panel.fit_button.click()
+    assert graph.node(input_id).params["shape"] == [64] and graph.node(output_id).params["units"] == 10
+    assert window.undo_stack.count() == steps + 1
+    qtbot.waitUntil(lambda: not scene.data_problems, timeout=30_000)
+    assert not panel.fit_button.isVisibleTo(panel)

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QLineF, QPointF, Signal
 from PySide6.QtGui import QColor, QPen, Qt
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
-from designer.core.analysis import GraphReport, format_shape
+from designer.core.analysis import GraphReport, Message, format_shape
 from designer.core.graph import GraphEvent, LayerGraph
 from designer.ui import style
 from designer.ui.canvas.edge_item import EdgeItem
@@ -25,6 +27,8 @@ class GraphScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.report: GraphReport | None = None
+        #: node id -> problems between the chosen data and this layer (shown as warnings with the analysis)
+        self.data_problems: dict[str, list[str]] = {}
         self.report_complete = False
         self._drag_line: QGraphicsLineItem | None = None
         self._drag_source: PortItem | None = None
@@ -71,7 +75,7 @@ class GraphScene(QGraphicsScene):
         self.nodes[node_id] = item
         self.addItem(item)
         if self.report is not None and node_id in self.report.nodes:
-            item.set_report(self.report.nodes[node_id], self.report_complete)
+            item.set_report(self._shown_report(node_id), self.report_complete)
 
     def _add_edge(self, edge) -> None:
         item = EdgeItem(edge, self.nodes[edge.source], self.nodes[edge.target])
@@ -85,9 +89,26 @@ class GraphScene(QGraphicsScene):
         self.report = report
         self.report_complete = complete
         for node_id, item in self.nodes.items():
-            item.set_report(report.nodes.get(node_id), complete)
+            item.set_report(self._shown_report(node_id), complete)
         for item in self.edges.values():
             self._label_edge(item)
+
+    def set_data_problems(self, problems: dict[str, list[str]]) -> None:
+        """Show (or clear) mismatches between the chosen data and the layers."""
+        if problems == self.data_problems:
+            return
+        changed = set(problems) | set(self.data_problems)
+        self.data_problems = problems
+        for node_id in changed:
+            if node_id in self.nodes and self.report is not None:
+                self.nodes[node_id].set_report(self._shown_report(node_id), self.report_complete)
+
+    def _shown_report(self, node_id: str):
+        report = self.report.nodes.get(node_id) if self.report else None
+        extra = self.data_problems.get(node_id)
+        if report is None or not extra:
+            return report
+        return replace(report, messages=report.messages + [Message("warning", text) for text in extra])
 
     def _label_edge(self, item: EdgeItem) -> None:
         source = self.report.nodes.get(item.edge.source) if self.report else None
