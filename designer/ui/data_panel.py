@@ -189,7 +189,8 @@ class DataPanel(QWidget):
         """Mismatches between the model and this data, with the button that fixes them."""
         self.fit_problems.setVisible(bool(problems))
         self.fit_button.setVisible(bool(problems))
-        text = "<br>".join(f"• {p.removeprefix('Data: ')}" for p in problems)
+        sentences = [p.removeprefix("Data: ") for p in problems]
+        text = "<br>".join(f"• {s[:1].upper()}{s[1:]}" for s in sentences)
         self.fit_problems.setText(f"<span style='color:{style.WARNING_COLOUR}'><b>The model does not fit this data</b><br>{text}</span>")
 
     # ------------------------------------------------------------------ showing
