@@ -18,7 +18,8 @@ from designer.core import catalogue
 from designer.core.analysis import Message, NodeReport
 from designer.core.catalogue import ParamSpec
 from designer.core.graph import LayerNode
-from designer.ui.inspector import PLACEHOLDER_TEXT, Inspector, format_value, parse_text
+from designer.ui.inspector import PLACEHOLDER_TEXT, Inspector
+from designer.ui.param_form import format_value, parse_text
 
 
 def make_node(kind: str, node_id: str = "n1", name: str | None = None, **params) -> LayerNode:

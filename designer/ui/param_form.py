@@ -1,0 +1,240 @@
+"""A form generated from `ParamSpec`s: the editor the inspector uses for a layer's parameters and the Data
+panel for a dataset's options.
+
+Each spec gets the editor its type calls for (a spin box for a whole number, a check box for on/off, a combo
+box for a choice, check boxes for several choices, a text field for numbers, shapes and pairs). What a person
+types is parsed into a Python value and checked with `ParamSpec.coerce`; a refused value is never sent on: the
+form emits `refused(message)` and the field goes back to the value it showed. An accepted value that differs
+from the shown one leaves as `value_edited(name, value)`. `set_values` shows values without emitting anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QSpinBox,
+    QWidget,
+)
+
+from designer.core.catalogue import ParameterError, ParamSpec
+
+INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
+MULTI_COLUMNS = 2  # check boxes of a "multi" parameter wrap into columns so a narrow panel clips nothing
+
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
+class _WheelGuard(QObject):
+    """Lets the mouse wheel scroll the panel instead of changing a spin or combo box the pointer passes over."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
+def format_value(spec: ParamSpec, value: Any) -> str:
+    """A parameter value as its text field shows it: 0.001, "28, 28, 1", "3, 3"; None is an empty field."""
+    if value is None:
+        return ""
+    if spec.type == "float":
+        return repr(float(value))  # the shortest text that reads back as the same number
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def parse_text(spec: ParamSpec, text: str) -> Any:
+    """Turn what a person typed into a Python value for `spec.coerce`, which judges it.
+
+    Words that are not numbers are passed on as text, so coerce's own message names them ("must be a whole
+    number, not 'x'"). Shapes accept "28, 28, 1", "(28, 28, 1)", "28 28 1" and "784"; pairs accept "3" or "3, 3".
+    """
+    text = text.strip()
+    if spec.type == "str":
+        return text
+    if not text:
+        return None  # coerce accepts it for optional parameters and says "needs a value" otherwise
+    if spec.type in ("shape", "pair"):
+        tokens = [t for t in _SEPARATORS.split(text.strip("()[] ")) if t]
+        numbers = [_number(t) for t in tokens]
+        if spec.type == "pair" and len(numbers) == 1:
+            return numbers[0]
+        return numbers
+    return _number(text)
+
+
+def _number(text: str) -> Any:
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
+def form_layout(parent: QWidget | None = None) -> QFormLayout:
+    form = QFormLayout(parent) if parent is not None else QFormLayout()
+    form.setContentsMargins(0, 0, 0, 0)
+    # in a narrow dock a long label moves above its field instead of squeezing it
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+class ParamForm(QWidget):
+    """One row per spec; see the module docstring for the protocol."""
+
+    value_edited = Signal(str, object)
+    refused = Signal(str)
+
+    def __init__(self, specs, parent: QWidget | None = None, labels: dict[str, str] | None = None) -> None:
+        super().__init__(parent)
+        self._specs: dict[str, ParamSpec] = {}
+        self._fields: dict[str, QWidget] = {}
+        self._multi_boxes: dict[str, list[QCheckBox]] = {}
+        #: the value each field shows; set_values leaves a field alone when the value is unchanged, so an
+        #: update arriving while someone types does not wipe their typing
+        self._shown: dict[str, Any] = {}
+        self._wheel_guard = _WheelGuard(self)
+        form = form_layout(self)
+        for spec in specs:
+            editor = self._make_editor(spec)
+            editor.setToolTip(spec.help)
+            label = QLabel((labels or {}).get(spec.name, spec.name.replace("_", " ")))
+            label.setToolTip(spec.help)
+            label.setBuddy(editor)
+            form.addRow(label, editor)
+            self._specs[spec.name] = spec
+            self._fields[spec.name] = editor
+
+    def field(self, name: str) -> QWidget:
+        return self._fields[name]
+
+    def set_values(self, values: dict[str, Any], force: bool = True) -> None:
+        """Show `values` (missing names keep their field) without emitting; unchanged fields are left alone
+        unless `force`."""
+        for name in self._specs:
+            if name not in values:
+                continue
+            if force or name not in self._shown or values[name] != self._shown[name]:
+                self._put(name, values[name])
+
+    def block_all_signals(self) -> None:
+        """Before the form is thrown away: a focused field would otherwise send editingFinished while dying."""
+        for widget in self.findChildren(QWidget):
+            widget.blockSignals(True)
+
+    def _make_editor(self, spec: ParamSpec) -> QWidget:
+        name = spec.name
+        if spec.type == "int" and not spec.optional:
+            spin = QSpinBox()
+            low = -INT_LIMIT if spec.minimum is None else max(-INT_LIMIT, int(spec.minimum))
+            high = INT_LIMIT if spec.maximum is None else min(INT_LIMIT, int(spec.maximum))
+            spin.setRange(low, high)
+            spin.setKeyboardTracking(False)  # typing "128" is one edit, not three (1, 12, 128)
+            spin.valueChanged.connect(lambda value, n=name: self._commit(n, value))
+            return self._guarded(spin)
+        if spec.type == "bool":
+            box = QCheckBox()
+            # stretched across the row, a box without text would take clicks only on its small square
+            box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            box.toggled.connect(lambda on, n=name: self._commit(n, on))
+            return box
+        if spec.type == "choice":
+            combo = QComboBox()
+            for choice in spec.choices:
+                combo.addItem(str(choice))
+            # a long choice must not make the whole panel wider than a narrow dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+            combo.currentIndexChanged.connect(lambda index, n=name: self._commit_choice(n, index))
+            return self._guarded(combo)
+        if spec.type == "multi":
+            row = QWidget()
+            grid = QGridLayout(row)
+            grid.setContentsMargins(0, 0, 0, 0)
+            boxes = []
+            for i, choice in enumerate(spec.choices):
+                box = QCheckBox(str(choice))
+                box.setToolTip(spec.help)
+                box.toggled.connect(lambda _on, n=name: self._commit_multi(n))
+                grid.addWidget(box, i // MULTI_COLUMNS, i % MULTI_COLUMNS)
+                boxes.append(box)
+            self._multi_boxes[name] = boxes
+            return row
+        line = QLineEdit()
+        line.setMinimumWidth(60)
+        if spec.optional:
+            line.setPlaceholderText("empty: automatic")
+        elif spec.type == "shape":
+            line.setPlaceholderText("e.g. 28, 28, 1")
+        line.editingFinished.connect(lambda n=name: self._commit_text(n))
+        return line
+
+    def _guarded(self, widget: QWidget) -> QWidget:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        widget.installEventFilter(self._wheel_guard)
+        return widget
+
+    def _put(self, name: str, value: Any) -> None:
+        """Show `value` in the field of `name` without emitting anything."""
+        spec, widget = self._specs[name], self._fields[name]
+        self._shown[name] = value
+        if spec.type == "multi":
+            chosen = list(value or ())
+            for choice, box in zip(spec.choices, self._multi_boxes[name]):
+                with QSignalBlocker(box):
+                    box.setChecked(choice in chosen)
+            return
+        with QSignalBlocker(widget):
+            if isinstance(widget, QSpinBox):
+                widget.setValue(int(value))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QComboBox):
+                index = next((i for i, c in enumerate(spec.choices) if c == value and type(c) is type(value)), -1)
+                widget.setCurrentIndex(index)
+            elif isinstance(widget, QLineEdit):
+                widget.setText(format_value(spec, value))
+                widget.setCursorPosition(0)
+
+    # ------------------------------------------------------------------ edits
+    def _commit_text(self, name: str) -> None:
+        widget = self._fields.get(name)
+        if isinstance(widget, QLineEdit):
+            self._commit(name, parse_text(self._specs[name], widget.text()))
+
+    def _commit_choice(self, name: str, index: int) -> None:
+        choices = self._specs[name].choices
+        if 0 <= index < len(choices):
+            self._commit(name, choices[index])
+
+    def _commit_multi(self, name: str) -> None:
+        boxes = self._multi_boxes[name]
+        self._commit(name, [choice for choice, box in zip(self._specs[name].choices, boxes) if box.isChecked()])
+
+    def _commit(self, name: str, raw: Any) -> None:
+        if name not in self._specs:
+            return
+        current = self._shown.get(name)
+        try:
+            value = self._specs[name].coerce(raw)
+        except ParameterError as error:
+            self._put(name, current)
+            self.refused.emit(str(error))
+            return
+        self._put(name, value)  # "(28,28,1)" reads back as "28, 28, 1"
+        if value != current:
+            self.value_edited.emit(name, value)
