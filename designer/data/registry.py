@@ -165,6 +165,14 @@ USER_FILE_OPTIONS = (
 )
 
 
+def option_specs(name: str) -> tuple[ParamSpec, ...]:
+    """Every option a dataset (or a person's file) takes: the common ones, then its own."""
+    info = DATASETS.get(name)
+    if info is not None:
+        return COMMON_OPTIONS + info.options
+    return COMMON_OPTIONS + USER_FILE_OPTIONS if is_user_file(name) else COMMON_OPTIONS
+
+
 def user_file_info(path: str) -> DatasetInfo:
     """The entry for a person's own file (its shapes are known once it is read)."""
     return DatasetInfo(path, Path(path).name, f"Your file {path}", "classification", "file", (), (),

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from designer.core.analysis import format_shape
 from designer.core.project import DatasetChoice
 from designer.ui import style
+from designer.ui.param_form import ParamForm
 
 # numpy and designer.data are imported when the panel is first shown, not with the window: importing them
 # made the window appear ~130 ms later (bench/bench_startup.py)
@@ -131,6 +132,16 @@ class DataPanel(QWidget):
         self.fit_button.setToolTip("Set the Input's shape (and, if you agree, the output layer's units) to match the data")
         self.fit_button.clicked.connect(self.fit_requested)
         self.show_fit_problems([])
+        # the options of the chosen dataset (scaling, flattening, labels, validation rows, its own settings)
+        self.options_title = QLabel("<b>Preparation</b> (applied when the data is loaded; undo with Ctrl+Z)", self)
+        self.options_title.setWordWrap(True)
+        self.options_holder = QVBoxLayout()
+        self.options_holder.setContentsMargins(0, 0, 0, 0)
+        self.options_form: ParamForm | None = None
+        self.options_error = QLabel(self)
+        self.options_error.setWordWrap(True)
+        self.options_error.setStyleSheet(f"color: {style.ERROR_COLOUR};")
+        self.options_error.hide()
         self.facts = QLabel(self)
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -152,7 +163,11 @@ class DataPanel(QWidget):
         for widget in (self.combo,):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-        for widget in (self.description, self.fit_problems, self.fit_button, self.facts, self.balance_title, self.balance, self.samples_title,
+        for widget in (self.description, self.fit_problems, self.fit_button, self.options_title):
+            layout.addWidget(widget)
+        layout.addLayout(self.options_holder)
+        layout.addWidget(self.options_error)
+        for widget in (self.facts, self.balance_title, self.balance, self.samples_title,
                        self.grid_host, self.table):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -193,6 +208,35 @@ class DataPanel(QWidget):
         text = "<br>".join(f"• {s[:1].upper()}{s[1:]}" for s in sentences)
         self.fit_problems.setText(f"<span style='color:{style.WARNING_COLOUR}'><b>The model does not fit this data</b><br>{text}</span>")
 
+    def _show_options(self, choice: DatasetChoice | None) -> None:
+        """The options form of the chosen dataset, rebuilt when the dataset changes, updated otherwise."""
+        from designer.data.registry import option_specs
+
+        specs = option_specs(choice.name) if choice else ()
+        names = tuple(spec.name for spec in specs)
+        if self.options_form is None or self.options_form.names != names:
+            if self.options_form is not None:
+                self.options_form.block_all_signals()
+                self.options_form.deleteLater()
+            self.options_form = ParamForm(specs)
+            self.options_form.value_edited.connect(self._on_option_edited)
+            self.options_form.refused.connect(self._on_option_refused)
+            self.options_holder.addWidget(self.options_form)
+        values = {spec.name: spec.default for spec in specs}
+        values.update(choice.options if choice else {})
+        self.options_form.set_values(values)
+        self.options_title.setVisible(bool(specs))
+        self.options_error.hide()
+
+    def _on_option_edited(self, name: str, value) -> None:
+        self.options_error.hide()
+        if self.choice is not None:
+            self.dataset_chosen.emit(DatasetChoice(self.choice.name, {**self.choice.options, name: value}))
+
+    def _on_option_refused(self, message: str) -> None:
+        self.options_error.setText(message)
+        self.options_error.show()
+
     # ------------------------------------------------------------------ showing
     def _fill_combo(self) -> None:
         if self.combo.count():
@@ -222,6 +266,7 @@ class DataPanel(QWidget):
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
         self._clear_preview()
+        self._show_options(choice)
         if choice is None:
             self.description.setText("Choose the data to train on: a bundled or generated set works offline.")
             return

@@ -119,6 +119,10 @@ class ParamForm(QWidget):
             self._specs[spec.name] = spec
             self._fields[spec.name] = editor
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._specs)
+
     def field(self, name: str) -> QWidget:
         return self._fields[name]
 

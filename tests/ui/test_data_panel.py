@@ -1,6 +1,8 @@
 """The Data panel: choosing a dataset (undoable in the window), its preview — facts, class balance, a grid of
 pictures for images, a table otherwise — and a broken file shown as a message."""
 
+from PySide6.QtCore import Qt
+
 from designer.core.commands import SetParameter
 from designer.core.project import DatasetChoice
 
@@ -98,3 +100,27 @@ def test_a_model_that_does_not_fit_the_data_is_marked_and_fitted_in_one_step(win
     assert window.undo_stack.count() == steps + 1
     qtbot.waitUntil(lambda: not scene.data_problems, timeout=30_000)
     assert not panel.fit_button.isVisibleTo(panel)
+
+
+def test_preparation_options_are_edited_in_the_panel_and_undone_in_the_window(window, qtbot):
+    window.new_project("digits_mlp")
+    window._data_dock.raise_()
+    panel = window.data_panel
+    qtbot.waitUntil(lambda: panel.dataset is not None, timeout=30_000)
+    form = panel.options_form
+    assert {"scale", "flatten", "labels", "validation", "validation_rows", "seed"} <= set(form.names)
+    flatten = form.field("flatten")
+    qtbot.mouseClick(flatten, Qt.LeftButton, pos=flatten.rect().center())
+    assert window.project.dataset.options.get("flatten") is True
+    qtbot.waitUntil(lambda: panel.dataset is not None and panel.dataset.sample_shape == (64,), timeout=30_000)
+    assert not panel.grid_host.isVisibleTo(panel)  # flat vectors are shown as a table, not pictures
+    rows = form.field("validation_rows")
+    rows.setFocus()
+    rows.lineEdit().selectAll()
+    qtbot.keyClicks(rows.lineEdit(), "300")
+    qtbot.keyClick(rows.lineEdit(), Qt.Key_Return)
+    assert window.project.dataset.options.get("validation_rows") == 300
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert window.project.dataset.options.get("flatten") in (None, False)
+    assert panel.options_form.field("flatten").isChecked() is False
