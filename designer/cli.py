@@ -170,7 +170,7 @@ def cmd_train(args) -> int:
     from designer.core.project import DatasetChoice
     from designer.data.registry import load_dataset
     from designer.data.user_files import is_user_file
-    from designer.training.engine import train
+    from designer.training.engine import evaluate, train
     from designer.training.state import ConsoleState
 
     project = _load(args.file)
@@ -199,6 +199,11 @@ def cmd_train(args) -> int:
         print(result.stopped_reason, file=sys.stderr)
     last = {k: v[-1] for k, v in result.history.items() if v}
     print("final: " + ", ".join(f"{k} {v:.4f}" for k, v in last.items()), file=sys.stderr)
+    if dataset.x_test is not None and result.discriminator is None:
+        scores = evaluate(result.model, dataset, project.training["mode"])
+        (out / "test.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        print(f"test ({len(dataset.x_test):,} rows never seen in training): "
+              + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()), file=sys.stderr)
     print(f"wrote {out}/")
     return 0
 

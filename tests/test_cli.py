@@ -221,3 +221,15 @@ def test_a_data_file_named_in_a_project_is_found_beside_it(tmp_path):
     save_project(Project.single(g, dataset=DatasetChoice("sums.csv"), training=check_training({"epochs": 1})), project)
     run = designer("train", project, "--out", tmp_path / "out", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
+
+
+def test_train_scores_the_test_rows_and_writes_test_json(tmp_path):
+    g = LayerGraph()
+    g.add("Dense", g.add("Input", shape=[4]), units=3, activation="softmax")
+    path = tmp_path / "iris.json"
+    choice = DatasetChoice("iris", {"shuffle": True, "test_fraction": 0.2})
+    save_project(Project.single(g, dataset=choice, training=check_training({"epochs": 1})), path)
+    run = designer("train", path, "--out", tmp_path / "iris")
+    assert run.returncode == 0, run.stderr
+    assert "test (30 rows never seen in training): " in run.stderr and "accuracy" in run.stderr.splitlines()[-1]
+    assert set(json.loads((tmp_path / "iris" / "test.json").read_text())) == {"loss", "accuracy"}

@@ -27,6 +27,12 @@ class Dataset:
     class_names: list[str] | None = None
     #: the options that were applied, canonical (for the preview and the generated code)
     options: dict[str, Any] = field(default_factory=dict)
+    #: rows kept apart (option test_fraction), for a final score after training
+    x_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+    #: inputs with noise added (option input_noise), fed to a denoising autoencoder whose targets stay x_train
+    noisy_train: np.ndarray | None = None
+    noisy_val: np.ndarray | None = None
 
     @property
     def sample_shape(self) -> tuple[int, ...]:

@@ -34,6 +34,11 @@ COMMON_OPTIONS = (
               choices=("split", "last")),
     ParamSpec("validation_rows", "int", 5000, "With validation \"last\": how many rows to keep for validation.", minimum=1, maximum=10_000_000),
     ParamSpec("seed", "int", 0, "Seed for generated data and shuffling.", minimum=0, maximum=2**31 - 1),
+    ParamSpec("shuffle", "bool", False, "Shuffle the rows (with the seed) before the validation and test rows are set aside."),
+    ParamSpec("test_fraction", "float", 0.0, "Fraction of the rows kept apart as a test set, never seen in training (0: none).",
+              minimum=0.0, maximum=0.5),
+    ParamSpec("input_noise", "float", 0.0, "Denoising autoencoders: Gaussian noise of this standard deviation added to the "
+              "inputs only; the targets stay clean (0: none).", minimum=0.0, maximum=10.0),
 )
 
 
@@ -222,6 +227,19 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         eye = np.eye(len(class_names), dtype=np.float32)
         y = eye[np.asarray(y).reshape(-1).astype(np.int64)]
         y_val = None if y_val is None else eye[np.asarray(y_val).reshape(-1).astype(np.int64)]
+    rng = np.random.default_rng(options["seed"])
+    if options["shuffle"]:
+        order = rng.permutation(len(x))
+        x = x[order]
+        y = None if y is None else np.asarray(y)[order]
+    x_test = y_test = None
+    if options["test_fraction"] > 0:
+        rows = int(round(len(x) * options["test_fraction"]))
+        if not 0 < rows < len(x):
+            raise DataError(f"test_fraction {options['test_fraction']:g} of {len(x):,} rows leaves no test or no training rows.")
+        x, x_test = x[:-rows], x[-rows:]
+        if y is not None:
+            y, y_test = y[:-rows], y[-rows:]
     if options["validation"] == "last":
         rows = options["validation_rows"]
         if rows >= len(x):
@@ -229,7 +247,18 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         x, x_val = x[:-rows], x[-rows:]
         if y is not None:
             y, y_val = y[:-rows], y[-rows:]
-    return Dataset(info.name, info.title, info.description, info.task, x, y, x_val, y_val, class_names, options)
+    dataset = Dataset(info.name, info.title, info.description, info.task, x, y, x_val, y_val, class_names, options,
+                      x_test=x_test, y_test=y_test)
+    if options["input_noise"] > 0:
+        dataset.noisy_train = _add_noise(x, options["input_noise"], rng)
+        dataset.noisy_val = None if x_val is None else _add_noise(x_val, options["input_noise"], rng)
+    return dataset
+
+
+def _add_noise(x: np.ndarray, stddev: float, rng: np.random.Generator) -> np.ndarray:
+    """x plus Gaussian noise, kept within x's own range (as the denoising notes clip to [0, 1])."""
+    noisy = x + rng.normal(0.0, stddev, size=x.shape).astype(np.float32)
+    return np.clip(noisy, float(x.min()), float(x.max())).astype(np.float32)
 
 
 def _scale(x: np.ndarray, scale: str, image_max: float | None) -> np.ndarray:

@@ -155,6 +155,14 @@ def _fit_reporting_memory(model, *args, **kwargs):
         ) from error
 
 
+def evaluate(model, dataset: Dataset, mode: str = "supervised") -> dict[str, float]:
+    """The trained model's loss and metrics on the dataset's test rows, under Keras's names."""
+    x = _fit(dataset.x_test, model)
+    y = x if mode in ("autoencoder", "vae") else dataset.y_test
+    scores = model.evaluate(x, y, verbose=0, return_dict=True)
+    return {name: float(value) for name, value in scores.items()}
+
+
 def train(project: Project, dataset: Dataset, state: TrainingState | None = None, epochs: int | None = None) -> TrainingResult:
     """Train `project` on `dataset`; returns the model and its history even when stopped early."""
     import keras
@@ -175,6 +183,9 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
     mode = settings["mode"]
     if mode in ("autoencoder", "vae"):
         y, y_val = x, x_val
+        if dataset.noisy_train is not None:  # denoising: noisy inputs, clean targets
+            x = _fit(dataset.noisy_train, model)
+            x_val = _fit(dataset.noisy_val, model) if dataset.noisy_val is not None else None
         if tuple(model.output_shape[1:]) != tuple(x.shape[1:]):
             raise TrainingError(
                 f"An autoencoder's output must have the shape of its input: the model outputs "

@@ -213,3 +213,21 @@ def test_an_image_folder_too_big_for_memory_is_refused_with_the_figure(tmp_path,
         save_png(folder / name / "x.png", 4, 4, 1)
     monkeypatch.setattr(user_files, "MEMORY_LIMIT_BYTES", 1000)
     refused(folder, "2 images", "Choose a smaller image size", image_size=[100, 100])
+
+
+# ------------------------------------------------------------------------------------------------ preparation
+def test_shuffle_test_rows_and_input_noise():
+    plain = load_dataset(DatasetChoice("iris"))
+    assert plain.y_train[:5].tolist() == [0, 0, 0, 0, 0]  # the bundled file is sorted by species
+    shuffled = load_dataset(DatasetChoice("iris", {"shuffle": True, "seed": 3, "test_fraction": 0.2}))
+    assert len(shuffled.x_train) == 120 and len(shuffled.x_test) == 30 and len(shuffled.y_test) == 30
+    assert sorted(shuffled.y_train.tolist() + shuffled.y_test.tolist()) == sorted(plain.y_train.tolist())
+    assert len(set(shuffled.y_test.tolist())) > 1
+    again = load_dataset(DatasetChoice("iris", {"shuffle": True, "seed": 3, "test_fraction": 0.2}))
+    assert (again.x_test == shuffled.x_test).all()  # the seed makes it repeatable
+    noisy = load_dataset(DatasetChoice("digits", {"input_noise": 0.3, "validation": "last", "validation_rows": 100}))
+    assert noisy.noisy_train.shape == noisy.x_train.shape and noisy.noisy_val.shape == noisy.x_val.shape
+    assert 0.0 <= noisy.noisy_train.min() and noisy.noisy_train.max() <= 1.0
+    assert abs(float((noisy.noisy_train - noisy.x_train).std()) - 0.3) < 0.1
+    with pytest.raises(DataError, match="test_fraction"):
+        load_dataset(DatasetChoice("sum_threshold", {"samples": 4, "test_fraction": 0.1}))

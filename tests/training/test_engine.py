@@ -221,3 +221,31 @@ def test_loss_suggestions_follow_the_output_layer_and_labels():
     assert suggest_loss(mlp(2, 3, 1, "sigmoid"), "supervised", np.zeros((5, 1))) == "binary_crossentropy"
     assert suggest_loss(mlp(2, 3, 1, "linear"), "supervised", np.zeros((5, 1))) == "mse"
     assert suggest_loss(mlp(2, 3, 2, "sigmoid"), "autoencoder", None) == "binary_crossentropy"
+
+
+def test_denoising_autoencoder_learns_from_noisy_inputs_towards_clean_targets(monkeypatch):
+    from designer.training import engine
+
+    seen = {}
+    real_fit = engine._fit_reporting_memory
+
+    def spy(model, x, y, **kwargs):
+        seen["x"], seen["y"] = x, y
+        return real_fit(model, x, y, **kwargs)
+
+    monkeypatch.setattr(engine, "_fit_reporting_memory", spy)
+    g = LayerGraph()
+    g.add("Dense", g.add("Input", shape=[64]), units=64, activation="sigmoid")
+    data = load_dataset(DatasetChoice("digits", {"flatten": True, "input_noise": 0.2}))
+    train(project(g, mode="autoencoder", epochs=1), data)
+    assert np.array_equal(seen["x"], data.noisy_train) and np.array_equal(seen["y"], data.x_train)
+    assert not np.array_equal(seen["x"], seen["y"])
+
+
+def test_test_rows_are_scored_after_training():
+    from designer.training.engine import evaluate
+
+    data = load_dataset(DatasetChoice("iris", {"shuffle": True, "test_fraction": 0.2, "labels": "integer"}))
+    result = train(project(mlp(4, 8, 3, "softmax"), epochs=2), data)
+    scores = evaluate(result.model, data)
+    assert set(scores) == {"loss", "accuracy"} and 0.0 <= scores["accuracy"] <= 1.0
