@@ -57,6 +57,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.editors: list[GraphEditor] = []
         self.reports: dict[int, tuple] = {}  # id(graph) -> (report, complete)
         self._pending: set[int] = set()
+        self._fit_when_loaded = False
         self.recent = RecentFiles()
         self.recovery = recovery or RecoveryStore()
         self.analysis = analysis or AnalysisService(self)
@@ -357,6 +358,12 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         for editor in self.editors:
             editor.scene.set_data_problems(problems if editor.graph is graph else {})
         self.data_panel.show_fit_problems([p for texts in problems.values() for p in texts])
+        if self.data_panel.error:
+            self._fit_when_loaded = False  # nothing to fit to
+        if self.data_panel.dataset is not None and self._fit_when_loaded:
+            self._fit_when_loaded = False
+            if problems:
+                self.fit_model_to_data()  # choosing data sets the Input's shape (and the units, if agreed)
 
     def confirm_output_fix(self, node_name: str, units: int) -> bool:
         answer = QMessageBox.question(
@@ -388,6 +395,9 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
     def _on_dataset_chosen(self, choice) -> None:
         if choice == self.project.dataset:
             return
+        # another dataset (not only other options): once it is loaded, fit the model to it
+        old_name = self.project.dataset.name if self.project.dataset else None
+        self._fit_when_loaded = choice is not None and choice.name != old_name
         self.undo_stack.push(ValueUndoCommand("Choose dataset", self._apply_dataset, self.project.dataset, choice))
 
     def _apply_dataset(self, choice) -> None:

@@ -124,3 +124,21 @@ def test_preparation_options_are_edited_in_the_panel_and_undone_in_the_window(wi
     window.undo_action.trigger()
     assert window.project.dataset.options.get("flatten") in (None, False)
     assert panel.options_form.field("flatten").isChecked() is False
+
+
+def test_choosing_other_data_fits_the_input_and_asks_about_the_output(window, qtbot):
+    window.new_project("digits_mlp")
+    window._data_dock.raise_()
+    panel = window.data_panel
+    qtbot.waitUntil(lambda: panel.dataset is not None, timeout=30_000)
+    asked = []
+    window.confirm_output_fix = lambda name, units: asked.append((name, units)) or True
+    graph = window.current_editor().graph
+    input_id = next(n.id for n in graph.nodes() if n.kind == "Input")
+    choose_in_combo(qtbot, panel, "iris")
+    qtbot.waitUntil(lambda: graph.node(input_id).params["shape"] == [4], timeout=30_000)
+    assert asked == [(graph.node(graph.sinks()[0]).name, 3)]
+    assert graph.node(graph.sinks()[0]).params["units"] == 3
+    window.undo_action.trigger()  # the fit
+    window.undo_action.trigger()  # the choice
+    assert graph.node(input_id).params["shape"] == [64] and window.project.dataset.name == "digits"
