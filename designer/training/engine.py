@@ -155,10 +155,24 @@ def _fit_reporting_memory(model, *args, **kwargs):
         ) from error
 
 
+def labels_for_loss(y: np.ndarray, loss: str, classes: int) -> np.ndarray:
+    """Class labels as the loss reads them: one-hot rows for categorical cross-entropy, class numbers for the
+    sparse one; anything else (regression targets, binary labels) unchanged."""
+    y = np.asarray(y)
+    one_hot = y.ndim == 2 and y.shape[1] > 1
+    if loss == "categorical_crossentropy" and not one_hot and np.issubdtype(y.dtype, np.integer):
+        return np.eye(classes, dtype=np.float32)[y.reshape(-1)]
+    if loss == "sparse_categorical_crossentropy" and one_hot:
+        return y.argmax(axis=1).astype(np.int64)
+    return y
+
+
 def evaluate(model, dataset: Dataset, mode: str = "supervised") -> dict[str, float]:
     """The trained model's loss and metrics on the dataset's test rows, under Keras's names."""
     x = _fit(dataset.x_test, model)
     y = x if mode in ("autoencoder", "vae") else dataset.y_test
+    if mode == "supervised":
+        y = labels_for_loss(y, model.loss if isinstance(model.loss, str) else "", dataset.num_classes or int(model.output_shape[-1]))
     scores = model.evaluate(x, y, verbose=0, return_dict=True)
     return {name: float(value) for name, value in scores.items()}
 
@@ -196,6 +210,11 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
             raise TrainingError(f"The dataset {dataset.name} has no labels; choose the autoencoder mode or other data.")
         y, y_val = dataset.y_train, dataset.y_val
     loss = settings["loss"] if settings["loss"] != "auto" else suggest_loss(graph, mode, np.asarray(y))
+    if mode == "supervised":
+        # integer or one-hot labels, whichever the chosen loss reads, so the data's label option never clashes
+        classes = dataset.num_classes or int(model.output_shape[-1])
+        y = labels_for_loss(y, loss, classes)
+        y_val = None if y_val is None else labels_for_loss(y_val, loss, classes)
     model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss, mode))
 
     validation_split = 0.0 if x_val is not None else settings["validation_split"]

@@ -1,5 +1,7 @@
 """The training engine in every mode, on tiny models and data: history, weights, stop, NaN, GAN updates."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -249,3 +251,16 @@ def test_test_rows_are_scored_after_training():
     result = train(project(mlp(4, 8, 3, "softmax"), epochs=2), data)
     scores = evaluate(result.model, data)
     assert set(scores) == {"loss", "accuracy"} and 0.0 <= scores["accuracy"] <= 1.0
+
+
+def test_labels_follow_the_chosen_loss_whatever_the_data_option_says():
+    from designer.training.engine import labels_for_loss
+
+    assert labels_for_loss(np.array([2, 0]), "categorical_crossentropy", 3).tolist() == [[0, 0, 1], [1, 0, 0]]
+    assert labels_for_loss(np.eye(3)[[1, 2]], "sparse_categorical_crossentropy", 3).tolist() == [1, 2]
+    assert labels_for_loss(np.array([[0.5], [1.5]]), "mse", 1).tolist() == [[0.5], [1.5]]
+    one_hot_data = load_dataset(DatasetChoice("iris", {"labels": "one-hot"}))
+    result = train(project(mlp(4, 8, 3, "softmax"), epochs=1, loss="sparse_categorical_crossentropy"), one_hot_data)
+    integer_data = load_dataset(DatasetChoice("iris"))
+    result = train(project(mlp(4, 8, 3, "softmax"), epochs=1, loss="categorical_crossentropy"), integer_data)
+    assert math.isfinite(result.history["loss"][-1])
