@@ -184,7 +184,7 @@ def cmd_train(args) -> int:
         choice = DatasetChoice(str(Path(args.file).parent / choice.name), choice.options)
     out = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
     dataset = load_dataset(choice)
-    print(f"Training {project.name!r} on {dataset.title} ({len(dataset.x_train):,} samples)", file=sys.stderr)
+    print(f"Training {project.name!r} on {dataset.title} ({dataset.train_rows:,} samples)", file=sys.stderr)
     result = train(project, dataset, ConsoleState(), epochs=args.epochs)
     out.mkdir(parents=True, exist_ok=True)
     if result.discriminator is not None:
@@ -199,10 +199,12 @@ def cmd_train(args) -> int:
         print(result.stopped_reason, file=sys.stderr)
     last = {k: v[-1] for k, v in result.history.items() if v}
     print("final: " + ", ".join(f"{k} {v:.4f}" for k, v in last.items()), file=sys.stderr)
-    if dataset.x_test is not None and result.discriminator is None:
+    test_rows = len(dataset.stream_test if dataset.streamed else dataset.x_test) if (
+        dataset.stream_test is not None or dataset.x_test is not None) else 0
+    if test_rows and result.discriminator is None:
         scores = evaluate(result.model, dataset, project.training["mode"])
         (out / "test.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
-        print(f"test ({len(dataset.x_test):,} rows never seen in training): "
+        print(f"test ({test_rows:,} rows never seen in training): "
               + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()), file=sys.stderr)
     print(f"wrote {out}/")
     return 0

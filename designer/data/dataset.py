@@ -33,6 +33,19 @@ class Dataset:
     #: inputs with noise added (option input_noise), fed to a denoising autoencoder whose targets stay x_train
     noisy_train: np.ndarray | None = None
     noisy_val: np.ndarray | None = None
+    #: an image folder too big for memory (designer.data.user_files.ImageStream): training reads these; then
+    #: x_train/y_train hold only the first images, decoded, for the preview and the shape checks
+    stream_train: Any = None
+    stream_val: Any = None
+    stream_test: Any = None
+
+    @property
+    def train_rows(self) -> int:
+        return len(self.stream_train) if self.stream_train is not None else len(self.x_train)
+
+    @property
+    def streamed(self) -> bool:
+        return self.stream_train is not None
 
     @property
     def sample_shape(self) -> tuple[int, ...]:

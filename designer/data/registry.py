@@ -194,6 +194,8 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
         info = user_file_info(choice.name)
         options = _check_options(info, choice.options)
         raw = load_user_file(choice.name, options["target"], options["task"], options["image_size"], options["color"])
+        if raw.stream is not None:
+            return _prepare_stream(replace(info, description=raw.description, task=raw.task, image_max=255.0), options, raw)
         return _prepare(
             replace(info, description=raw.description, task=raw.task, image_max=raw.image_max),
             options, raw.x, raw.y, raw.class_names, raw.x_val, raw.y_val,
@@ -253,6 +255,35 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         dataset.noisy_train = _add_noise(x, options["input_noise"], rng)
         dataset.noisy_val = None if x_val is None else _add_noise(x_val, options["input_noise"], rng)
     return dataset
+
+
+def _prepare_stream(info: DatasetInfo, options: dict[str, Any], raw) -> Dataset:
+    """A folder read from disk while training: the options become file-list splits and pipeline steps; the
+    decoded first images stand in for the data in the preview and the shape checks."""
+    for name, refused in (("scale", "standardize"), ("input_noise", None)):
+        value = options[name]
+        if (refused is not None and value == refused) or (refused is None and value):
+            raise DataError(
+                f"Dataset option {name} {value!r} needs every image in memory, and this folder is read from disk "
+                "while training: choose scale 0..1 or -1..1 and no input noise, or a smaller image size."
+            )
+    stream = raw.stream
+    rng = np.random.default_rng(options["seed"])
+    if options["shuffle"]:
+        stream = stream.subset(rng.permutation(len(stream)))
+    test = validation = None
+    if options["test_fraction"] > 0:
+        rows = int(round(len(stream) * options["test_fraction"]))
+        stream, test = stream.subset(slice(0, len(stream) - rows)), stream.subset(slice(len(stream) - rows, None))
+    if options["validation"] == "last":
+        rows = options["validation_rows"]
+        if rows >= len(stream):
+            raise DataError(f"validation_rows is {rows:,} but {info.name} has only {len(stream):,} images: choose fewer.")
+        stream, validation = stream.subset(slice(0, len(stream) - rows)), stream.subset(slice(len(stream) - rows, None))
+    sample = _prepare(info, {**options, "validation": "split", "test_fraction": 0.0, "shuffle": False},
+                      raw.x, raw.y, raw.class_names)
+    sample.stream_train, sample.stream_val, sample.stream_test = stream, validation, test
+    return sample
 
 
 def _add_noise(x: np.ndarray, stddev: float, rng: np.random.Generator) -> np.ndarray:

@@ -19,6 +19,7 @@ class DataSummary:
     task: str
     #: (class name, training samples) per class, or None when there are no classes
     class_counts: list[tuple[str, int]] | None
+    #: for data read from disk while training, of the first images only
     value_min: float
     value_max: float
     value_mean: float
@@ -41,12 +42,14 @@ def class_indices(y: np.ndarray) -> np.ndarray:
 def summarize(dataset: Dataset) -> DataSummary:
     x = dataset.x_train
     counts = None
-    if dataset.class_names and dataset.y_train is not None:
-        per_class = np.bincount(class_indices(dataset.y_train), minlength=len(dataset.class_names))
+    labels = dataset.stream_train.labels if dataset.streamed else dataset.y_train
+    if dataset.class_names and labels is not None:
+        per_class = np.bincount(class_indices(labels), minlength=len(dataset.class_names))
         counts = [(name, int(n)) for name, n in zip(dataset.class_names, per_class)]
+    validation = dataset.stream_val if dataset.streamed else dataset.x_val
     return DataSummary(
-        train_rows=len(x),
-        validation_rows=0 if dataset.x_val is None else len(dataset.x_val),
+        train_rows=dataset.train_rows,
+        validation_rows=0 if validation is None else len(validation),
         sample_shape=dataset.sample_shape,
         label_shape=dataset.label_shape,
         task=dataset.task,

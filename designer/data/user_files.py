@@ -11,8 +11,9 @@ a ``.npy`` holds inputs only, for an autoencoder. Pickled objects are never load
 
 An image folder has one subfolder per class (the class names are the subfolder names); PNG, JPEG, GIF and BMP
 images are decoded with TensorFlow (no other image library needed), resized to the chosen size and kept as
-8-bit values. A folder whose images would not fit comfortably in memory at that size is refused with the figure
-and what to do (streaming from disk is not there yet).
+8-bit values. A folder whose decoded images would take more than `MEMORY_LIMIT_BYTES` is not loaded at once: it
+becomes an `ImageStream` that reads and decodes the images batch by batch through tf.data while training, and only
+its first images are decoded for the preview.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class RawData:
     y_val: np.ndarray | None = None
     feature_names: list[str] | None = None
     image_max: float | None = None
+    #: a folder too big for memory: `x`/`y` hold its first images only, the stream holds them all
+    stream: "ImageStream | None" = None
 
 
 def is_user_file(name: str) -> bool:
@@ -308,23 +311,108 @@ def load_image_folder(path: Path, size: tuple[int, int] = (64, 64), color: str =
             raise DataError(f"{folder} holds no images (PNG, JPEG, GIF or BMP): add some, or remove the folder.")
         files += [(image, label) for image in images]
     channels = 1 if color == "grayscale" else 3
+    labels = np.array([label for _, label in files], dtype=np.int64)
+    class_names = [folder.name for folder in folders]
+    one_class = len(class_names) == 1  # images to reconstruct or generate, nothing to classify
     needed = len(files) * size[0] * size[1] * channels
+    stream = None
     if needed > MEMORY_LIMIT_BYTES:
-        raise DataError(
-            f"{path} holds {len(files):,} images: at {size[0]}×{size[1]} they take {needed / 1024**3:.1f} GB, more than "
-            f"the {MEMORY_LIMIT_BYTES / 1024**3:.0f} GB this app loads at once. Choose a smaller image size."
-        )
+        _check_image_headers(files)
+        stream = ImageStream([str(f) for f, _ in files], None if one_class else labels, tuple(size), channels)
+        files = files[:PREVIEW_IMAGES]
     x = np.empty((len(files), size[0], size[1], channels), dtype=np.uint8)
     for i, (image, _) in enumerate(files):
         x[i] = _decode_image(image, size, channels)
-    y = np.array([label for _, label in files], dtype=np.int64)
-    class_names = [folder.name for folder in folders]
-    if len(class_names) == 1:  # one class: images to reconstruct or generate, nothing to classify
-        description = f"Your folder {path.name}: {len(files):,} images {size[0]}×{size[1]}, one class ({class_names[0]})."
-        return RawData(x, None, None, "generation", description, image_max=255.0)
-    counts = ", ".join(f"{name} {int((y == i).sum()):,}" for i, name in enumerate(class_names))
-    description = f"Your folder {path.name}: {len(files):,} images {size[0]}×{size[1]} in {len(class_names)} classes ({counts})."
-    return RawData(x, y, class_names, "classification", description, image_max=255.0)
+    y = labels[: len(files)]
+    total = len(stream) if stream else len(files)
+    streamed = (
+        f" Read from disk while training ({needed / 1024**3:.1f} GB decoded is more than is loaded at once)."
+        if stream else ""
+    )
+    if one_class:
+        description = f"Your folder {path.name}: {total:,} images {size[0]}×{size[1]}, one class ({class_names[0]}).{streamed}"
+        return RawData(x, None, None, "generation", description, image_max=255.0, stream=stream)
+    counts = ", ".join(f"{name} {int((labels == i).sum()):,}" for i, name in enumerate(class_names))
+    description = (
+        f"Your folder {path.name}: {total:,} images {size[0]}×{size[1]} in {len(class_names)} classes ({counts}).{streamed}"
+    )
+    return RawData(x, y, class_names, "classification", description, image_max=255.0, stream=stream)
+
+
+PREVIEW_IMAGES = 64  # decoded at once from a streamed folder, for the preview and the shapes
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
+
+
+def _check_image_headers(files: list[tuple[Path, int]]) -> None:
+    """Before streaming, make sure every file at least starts like an image, so a stray file is named now and not
+    halfway through an epoch (a file damaged further in still fails then, with TensorFlow's message)."""
+    for image, _ in files:
+        try:
+            with open(image, "rb") as handle:
+                head = handle.read(8)
+        except OSError as error:
+            raise DataError(f"{image} cannot be read ({error.strerror or error}).") from None
+        if not head.startswith(_IMAGE_MAGIC):
+            raise DataError(
+                f"{image} cannot be read as an image (it does not start like a PNG, JPEG, GIF or BMP file). "
+                "Delete or replace it."
+            )
+
+
+@dataclass
+class ImageStream:
+    """The images of a folder too big for memory, read batch by batch. Plain data until `tf_dataset` is called."""
+
+    files: list[str]
+    labels: np.ndarray | None
+    size: tuple[int, int]
+    channels: int
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def subset(self, rows: np.ndarray | slice) -> "ImageStream":
+        files = list(np.asarray(self.files, dtype=object)[rows])
+        labels = None if self.labels is None else self.labels[rows]
+        return ImageStream(files, labels, self.size, self.channels)
+
+    def tf_dataset(self, batch_size: int, scale: str, x_only: bool = False, one_hot: int = 0,
+                   input_shape: tuple | None = None, shuffle_seed: int | None = None):
+        """A tf.data pipeline of (images, labels) batches (or (images, images) with `x_only`), decoded and resized
+        in parallel, scaled like the in-memory data, reshaped to the model's Input, prefetched."""
+        import tensorflow as tf
+
+        height, width = self.size
+        channels = self.channels
+
+        def load(path):
+            pixels = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
+            pixels = tf.image.resize(tf.ensure_shape(pixels, [None, None, channels]), (height, width),
+                                     method="area", antialias=True)
+            pixels = tf.clip_by_value(tf.round(pixels), 0.0, 255.0)
+            if scale == "-1..1":
+                pixels = pixels / 127.5 - 1.0
+            elif scale in ("0..1", "auto"):
+                pixels = pixels / 255.0
+            return tf.reshape(pixels, input_shape) if input_shape else pixels
+
+        def label(y):
+            return tf.one_hot(y, one_hot) if one_hot else y
+
+        unlabelled = x_only or self.labels is None
+        data = tf.data.Dataset.from_tensor_slices(self.files if unlabelled else (self.files, self.labels))
+        if shuffle_seed is not None:  # shuffle the file names, not decoded images: the buffer stays small
+            data = data.shuffle(len(self.files), seed=shuffle_seed, reshuffle_each_iteration=True)
+        if unlabelled:
+            data = data.map(lambda path: _pair(load(path)), num_parallel_calls=tf.data.AUTOTUNE)
+        else:
+            data = data.map(lambda path, y: (load(path), label(y)), num_parallel_calls=tf.data.AUTOTUNE)
+        return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _pair(x):
+    """An autoencoder's example: the image is both the input and the target."""
+    return x, x
 
 
 def _decode_image(image: Path, size: tuple[int, int], channels: int) -> np.ndarray:

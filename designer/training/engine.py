@@ -169,6 +169,14 @@ def labels_for_loss(y: np.ndarray, loss: str, classes: int) -> np.ndarray:
 
 def evaluate(model, dataset: Dataset, mode: str = "supervised") -> dict[str, float]:
     """The trained model's loss and metrics on the dataset's test rows, under Keras's names."""
+    if dataset.streamed:
+        x_only = mode in ("autoencoder", "vae")
+        loss = model.loss if isinstance(model.loss, str) else ""
+        one_hot = (dataset.num_classes or 0) if (loss == "categorical_crossentropy" and not x_only) else 0
+        pipeline = dataset.stream_test.tf_dataset(32, dataset.options.get("scale", "auto"), x_only=x_only,
+                                                  one_hot=one_hot, input_shape=tuple(model.inputs[0].shape[1:]))
+        scores = model.evaluate(pipeline, verbose=0, return_dict=True)
+        return {name: float(value) for name, value in scores.items()}
     x = _fit(dataset.x_test, model)
     y = x if mode in ("autoencoder", "vae") else dataset.y_test
     if mode == "supervised":
@@ -192,6 +200,8 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
 
     graph = project.graph("model")
     model = compile_graph(graph)
+    if dataset.streamed:
+        return _train_streamed(graph, model, dataset, state, settings)
     x = _fit(dataset.x_train, model)
     x_val = _fit(dataset.x_val, model) if dataset.x_val is not None else None
     mode = settings["mode"]
@@ -218,9 +228,24 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
     model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss, mode))
 
     validation_split = 0.0 if x_val is not None else settings["validation_split"]
+    return _run_fit(
+        model, state, settings, loss,
+        has_validation=x_val is not None or validation_split > 0,
+        x=x,
+        y=y,
+        batch_size=settings["batch_size"],
+        validation_split=validation_split,
+        validation_data=(x_val, y_val) if x_val is not None else None,
+    )
+
+
+def _run_fit(model, state: TrainingState, settings: dict[str, Any], loss: str, has_validation: bool,
+             **fit_arguments) -> TrainingResult:
+    """`model.fit` with the progress, stop and NaN callback and early stopping; the result handed to the state."""
+    import keras
+
     progress = _progress_callback(state, ("loss",))
     callbacks = [progress]
-    has_validation = x_val is not None or validation_split > 0
     if settings["early_stopping_patience"] > 0:
         callbacks.append(
             keras.callbacks.EarlyStopping(
@@ -230,17 +255,7 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
             )
         )
     try:
-        fitted = _fit_reporting_memory(
-            model,
-            x,
-            y,
-            batch_size=settings["batch_size"],
-            epochs=settings["epochs"],
-            validation_split=validation_split,
-            validation_data=(x_val, y_val) if x_val is not None else None,
-            callbacks=callbacks,
-            verbose=0,
-        )
+        fitted = _fit_reporting_memory(model, epochs=settings["epochs"], callbacks=callbacks, verbose=0, **fit_arguments)
     except ValueError as error:
         raise TrainingError(f"Keras could not train on this data: {str(error).splitlines()[0]}") from error
     history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
@@ -250,6 +265,55 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
     result = TrainingResult(model, history, reason, loss)
     state.end(result)
     return result
+
+
+def _train_streamed(graph: LayerGraph, model, dataset: Dataset, state: TrainingState, settings: dict[str, Any]):
+    """Training on an image folder read from disk batch by batch (tf.data), for folders too big for memory."""
+    import tensorflow as tf
+
+    mode = settings["mode"]
+    x_only = mode in ("autoencoder", "vae")
+    train_stream, val_stream = dataset.stream_train, dataset.stream_val
+    if not x_only and train_stream.labels is None:
+        raise TrainingError(f"The dataset {dataset.name} has no labels; choose the autoencoder mode or other data.")
+    input_shape = tuple(model.inputs[0].shape[1:])
+    _fit(dataset.x_train[:1], model)  # the same shape check, with the same message, as for data in memory
+    if x_only and tuple(model.output_shape[1:]) != input_shape:
+        raise TrainingError(
+            f"An autoencoder's output must have the shape of its input: the model outputs "
+            f"{tuple(model.output_shape[1:])} but the data is {input_shape}. Change the last layer."
+        )
+    labels = None if x_only else dataset.y_train
+    loss = settings["loss"] if settings["loss"] != "auto" else suggest_loss(graph, mode, labels)
+    classes = dataset.num_classes or int(model.output_shape[-1])
+    one_hot = classes if (not x_only and loss == "categorical_crossentropy") else 0
+    seed = settings["seed"] if settings["seed"] is not None else 0
+    if val_stream is None and settings["validation_split"] > 0:
+        # the files are listed class by class: mix them before the last ones are set aside
+        mixed = train_stream.subset(np.random.default_rng(seed).permutation(len(train_stream)))
+        rows = max(1, int(round(len(mixed) * settings["validation_split"])))
+        train_stream, val_stream = mixed.subset(slice(0, len(mixed) - rows)), mixed.subset(slice(len(mixed) - rows, None))
+    scale = dataset.options.get("scale", "auto")
+
+    def pipeline(stream, shuffle: bool):
+        return stream.tf_dataset(settings["batch_size"], scale, x_only=x_only, one_hot=one_hot,
+                                 input_shape=input_shape, shuffle_seed=seed if shuffle else None)
+
+    model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss, mode))
+    try:
+        return _run_fit(
+            model, state, settings, loss,
+            has_validation=val_stream is not None,
+            shuffle=False,  # the pipeline shuffles the file names itself
+            x=pipeline(train_stream, shuffle=True),
+            validation_data=pipeline(val_stream, shuffle=False) if val_stream is not None else None,
+        )
+    except tf.errors.InvalidArgumentError as error:
+        detail = str(getattr(error, "message", error)).splitlines()[0]
+        raise TrainingError(
+            f"An image of {dataset.name} could not be read while training ({detail}). Open the folder's images "
+            "in an image viewer to find the damaged one, and delete or replace it."
+        ) from None
 
 
 def _fit(x: np.ndarray | None, model) -> np.ndarray | None:

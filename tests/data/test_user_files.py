@@ -205,16 +205,6 @@ def test_image_folder_problems_are_named(tmp_path):
     assert "b.png" not in message
 
 
-def test_an_image_folder_too_big_for_memory_is_refused_with_the_figure(tmp_path, monkeypatch):
-    from designer.data import user_files
-
-    folder = tmp_path / "big"
-    for name in ("a", "b"):
-        save_png(folder / name / "x.png", 4, 4, 1)
-    monkeypatch.setattr(user_files, "MEMORY_LIMIT_BYTES", 1000)
-    refused(folder, "2 images", "Choose a smaller image size", image_size=[100, 100])
-
-
 # ------------------------------------------------------------------------------------------------ preparation
 def test_shuffle_test_rows_and_input_noise():
     plain = load_dataset(DatasetChoice("iris"))
@@ -231,3 +221,24 @@ def test_shuffle_test_rows_and_input_noise():
     assert abs(float((noisy.noisy_train - noisy.x_train).std()) - 0.3) < 0.1
     with pytest.raises(DataError, match="test_fraction"):
         load_dataset(DatasetChoice("sum_threshold", {"samples": 4, "test_fraction": 0.1}))
+
+
+def test_a_folder_too_big_for_memory_is_streamed_from_disk(tmp_path, monkeypatch):
+    from designer.data import user_files
+    from designer.data.summary import summarize
+
+    folder = tmp_path / "many"
+    for i in range(7):
+        save_png(folder / "light" / f"l{i}.png", 12, 12, 220)
+        save_png(folder / "dark" / f"d{i}.png", 12, 12, 20)
+    monkeypatch.setattr(user_files, "MEMORY_LIMIT_BYTES", 500)
+    monkeypatch.setattr(user_files, "PREVIEW_IMAGES", 4)
+    data = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 8], "shuffle": True, "test_fraction": 0.2}))
+    assert data.streamed and len(data.x_train) == 4 and data.train_rows == 11 and len(data.stream_test) == 3
+    assert "Read from disk while training" in data.description
+    summary = summarize(data)
+    assert summary.train_rows == 11 and sum(n for _, n in summary.class_counts) == 11
+    with pytest.raises(DataError, match="needs every image in memory"):
+        load_dataset(DatasetChoice(str(folder), {"image_size": [8, 8], "scale": "standardize"}))
+    (folder / "dark" / "fake.png").write_text("not an image at all")
+    refused(folder, "fake.png", "does not start like", image_size=[8, 8])

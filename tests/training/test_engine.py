@@ -264,3 +264,32 @@ def test_labels_follow_the_chosen_loss_whatever_the_data_option_says():
     integer_data = load_dataset(DatasetChoice("iris"))
     result = train(project(mlp(4, 8, 3, "softmax"), epochs=1, loss="categorical_crossentropy"), integer_data)
     assert math.isfinite(result.history["loss"][-1])
+
+
+def test_an_image_folder_streamed_from_disk_trains_and_scores(tmp_path, monkeypatch):
+    import tensorflow as tf
+
+    from designer.data import user_files
+    from designer.training.engine import evaluate
+
+    for name, value in (("light", 230), ("dark", 10)):
+        for i in range(8):
+            path = tmp_path / "pics" / name / f"{i}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tf.io.write_file(str(path), tf.io.encode_png(np.full((10, 10, 3), value, dtype=np.uint8)))
+    monkeypatch.setattr(user_files, "MEMORY_LIMIT_BYTES", 100)
+    data = load_dataset(DatasetChoice(str(tmp_path / "pics"), {"image_size": [8, 8], "test_fraction": 0.25, "shuffle": True}))
+    assert data.streamed
+    g = LayerGraph()
+    x = g.add("Flatten", g.add("Input", shape=[8, 8, 3]))
+    g.add("Dense", x, units=2, activation="softmax")
+    recorder = Recorder()
+    result = train(project(g, epochs=3, batch_size=4, validation_split=0.25, learning_rate=0.05,
+                           loss="categorical_crossentropy"), data, recorder)
+    assert set(result.history) >= {"loss", "val_loss", "accuracy"} and len(result.history["loss"]) == 3
+    assert recorder.batches == 3 * 3  # 9 training images in batches of 4, for 3 epochs
+    assert set(evaluate(result.model, data)) == {"loss", "accuracy"}
+    flat = LayerGraph()
+    flat.add("Dense", flat.add("Input", shape=[192]), units=192, activation="sigmoid")
+    auto = train(project(flat, mode="autoencoder", epochs=1, batch_size=4), data)
+    assert math.isfinite(auto.history["loss"][-1])
