@@ -38,6 +38,8 @@ class Dataset:
     stream_train: Any = None
     stream_val: Any = None
     stream_test: Any = None
+    #: a CSV's columns, so the person can pick the one to predict
+    columns: list[str] | None = None
 
     @property
     def train_rows(self) -> int:

@@ -175,7 +175,12 @@ def option_specs(name: str) -> tuple[ParamSpec, ...]:
     info = DATASETS.get(name)
     if info is not None:
         return COMMON_OPTIONS + info.options
-    return COMMON_OPTIONS + USER_FILE_OPTIONS if is_user_file(name) else COMMON_OPTIONS
+    if not is_user_file(name):
+        return COMMON_OPTIONS
+    # only what applies to this kind of file: a CSV's task, an image folder's size and colour
+    wanted = ("image_size", "color") if Path(name).expanduser().is_dir() else (
+        ("target", "task") if Path(name).suffix.lower() in (".csv", ".tsv", ".txt") else ())
+    return COMMON_OPTIONS + tuple(spec for spec in USER_FILE_OPTIONS if spec.name in wanted)
 
 
 def user_file_info(path: str) -> DatasetInfo:
@@ -196,10 +201,12 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
         raw = load_user_file(choice.name, options["target"], options["task"], options["image_size"], options["color"])
         if raw.stream is not None:
             return _prepare_stream(replace(info, description=raw.description, task=raw.task, image_max=255.0), options, raw)
-        return _prepare(
+        dataset = _prepare(
             replace(info, description=raw.description, task=raw.task, image_max=raw.image_max),
             options, raw.x, raw.y, raw.class_names, raw.x_val, raw.y_val,
         )
+        dataset.columns = raw.columns
+        return dataset
     if info is None:
         raise DataError(
             f"There is no dataset {choice.name!r}. The datasets are: {', '.join(DATASETS)}; "

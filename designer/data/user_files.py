@@ -51,6 +51,8 @@ class RawData:
     image_max: float | None = None
     #: a folder too big for memory: `x`/`y` hold its first images only, the stream holds them all
     stream: "ImageStream | None" = None
+    #: a CSV's columns, in file order (the target is one of them)
+    columns: list[str] | None = None
 
 
 def is_user_file(name: str) -> bool:
@@ -173,7 +175,7 @@ def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
         f"Your file {path.name}: {len(body):,} rows, {len(feature_names)} input values per row, "
         f"target {target!r} ({task}{f', {len(class_names)} classes' if class_names else ''})."
     )
-    return RawData(x, y, class_names, task, description, feature_names=feature_names)
+    return RawData(x, y, class_names, task, description, feature_names=feature_names, columns=header)
 
 
 def _column_kind(path: Path, name: str, values: list[str], lines: list[int]) -> str:

@@ -135,6 +135,16 @@ class DataPanel(QWidget):
         # the options of the chosen dataset (scaling, flattening, labels, validation rows, its own settings)
         self.options_title = QLabel("<b>Preparation</b> (applied when the data is loaded; undo with Ctrl+Z)", self)
         self.options_title.setWordWrap(True)
+        # a CSV: which column the network learns to predict (the others are its inputs)
+        self.target_row = QWidget(self)
+        target_layout = QHBoxLayout(self.target_row)
+        target_layout.setContentsMargins(0, 0, 0, 0)
+        target_layout.addWidget(QLabel("Predict the column", self.target_row))
+        self.target_combo = QComboBox(self.target_row)
+        self.target_combo.setToolTip("The column the network learns to predict; every other column is an input")
+        self.target_combo.activated.connect(self._on_target_chosen)
+        target_layout.addWidget(self.target_combo, 1)
+        self.target_row.hide()
         self.options_holder = QVBoxLayout()
         self.options_holder.setContentsMargins(0, 0, 0, 0)
         self.options_form: ParamForm | None = None
@@ -163,7 +173,7 @@ class DataPanel(QWidget):
         for widget in (self.combo,):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-        for widget in (self.description, self.fit_problems, self.fit_button, self.options_title):
+        for widget in (self.description, self.fit_problems, self.fit_button, self.target_row, self.options_title):
             layout.addWidget(widget)
         layout.addLayout(self.options_holder)
         layout.addWidget(self.options_error)
@@ -212,7 +222,8 @@ class DataPanel(QWidget):
         """The options form of the chosen dataset, rebuilt when the dataset changes, updated otherwise."""
         from designer.data.registry import option_specs
 
-        specs = option_specs(choice.name) if choice else ()
+        # a CSV's target is picked from its columns in the combo above, not typed
+        specs = tuple(s for s in (option_specs(choice.name) if choice else ()) if s.name != "target")
         names = tuple(spec.name for spec in specs)
         if self.options_form is None or self.options_form.names != names:
             if self.options_form is not None:
@@ -232,6 +243,21 @@ class DataPanel(QWidget):
         self.options_error.hide()
         if self.choice is not None:
             self.dataset_chosen.emit(DatasetChoice(self.choice.name, {**self.choice.options, name: value}))
+
+    def _on_target_chosen(self, index: int) -> None:
+        column = self.target_combo.itemText(index)
+        if self.choice is not None and column != self.choice.options.get("target", ""):
+            self.dataset_chosen.emit(DatasetChoice(self.choice.name, {**self.choice.options, "target": column}))
+
+    def _show_target(self, dataset) -> None:
+        columns = getattr(dataset, "columns", None) if dataset is not None else None
+        self.target_row.setVisible(bool(columns))
+        if not columns:
+            return
+        self.target_combo.clear()
+        self.target_combo.addItems(columns)
+        target = (self.choice.options.get("target") if self.choice else "") or columns[-1]
+        self.target_combo.setCurrentIndex(columns.index(target) if target in columns else len(columns) - 1)
 
     def _on_option_refused(self, message: str) -> None:
         self.options_error.setText(message)
@@ -321,6 +347,7 @@ class DataPanel(QWidget):
         if choice is not self.choice:
             return
         self.dataset = dataset
+        self._show_target(dataset)
         summary = summarize(dataset)
         self.description.setText(f"<b>{dataset.title}</b> — {dataset.description}")
         shape = format_shape(summary.sample_shape)

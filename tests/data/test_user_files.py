@@ -242,3 +242,15 @@ def test_a_folder_too_big_for_memory_is_streamed_from_disk(tmp_path, monkeypatch
         load_dataset(DatasetChoice(str(folder), {"image_size": [8, 8], "scale": "standardize"}))
     (folder / "dark" / "fake.png").write_text("not an image at all")
     refused(folder, "fake.png", "does not start like", image_size=[8, 8])
+
+
+def test_each_kind_of_file_offers_only_its_own_options(tmp_path):
+    from designer.data.registry import option_specs
+
+    def own(name):
+        return {spec.name for spec in option_specs(name)} & {"target", "task", "image_size", "color"}
+
+    (tmp_path / "pics").mkdir()
+    assert own(str(tmp_path / "t.csv")) == {"target", "task"}
+    assert own(str(tmp_path / "pics")) == {"image_size", "color"}
+    assert own(str(tmp_path / "a.npz")) == set() and own("digits") == set()

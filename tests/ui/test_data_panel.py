@@ -142,3 +142,22 @@ def test_choosing_other_data_fits_the_input_and_asks_about_the_output(window, qt
     window.undo_action.trigger()  # the fit
     window.undo_action.trigger()  # the choice
     assert graph.node(input_id).params["shape"] == [64] and window.project.dataset.name == "digits"
+
+
+def test_the_column_to_predict_is_picked_from_the_csv_columns(window, qtbot, tmp_path):
+    path = tmp_path / "houses.csv"
+    path.write_text("rooms,area,price\n" + "".join(f"{i % 4 + 1},{50 + i},{100 + 7.5 * i}\n" for i in range(30)))
+    window.new_project("linear_regression")
+    window._data_dock.raise_()
+    panel = window.data_panel
+    panel.choose_path(str(path))
+    qtbot.waitUntil(lambda: panel.dataset is not None, timeout=30_000)
+    assert panel.target_row.isVisibleTo(panel)
+    combo = panel.target_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["rooms", "area", "price"]
+    assert combo.currentText() == "price" and panel.dataset.task == "regression"
+    combo.setCurrentIndex(0)
+    combo.activated.emit(0)
+    assert window.project.dataset.options["target"] == "rooms"
+    qtbot.waitUntil(lambda: panel.dataset is not None and panel.dataset.task == "classification", timeout=30_000)
+    assert panel.dataset.class_names == ["1", "2", "3", "4"] and panel.target_combo.currentText() == "rooms"
