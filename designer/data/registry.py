@@ -37,6 +37,8 @@ COMMON_OPTIONS = (
     ParamSpec("shuffle", "bool", False, "Shuffle the rows (with the seed) before the validation and test rows are set aside."),
     ParamSpec("test_fraction", "float", 0.0, "Fraction of the rows kept apart as a test set, never seen in training (0: none).",
               minimum=0.0, maximum=0.5),
+    ParamSpec("test_rows", "int", 0, "Keep the last rows as a test set, never seen in training (0: use test_fraction).",
+              minimum=0, maximum=10_000_000),
     ParamSpec("input_noise", "float", 0.0, "Denoising autoencoders: Gaussian noise of this standard deviation added to the "
               "inputs only; the targets stay clean (0: none).", minimum=0.0, maximum=10.0),
 )
@@ -242,10 +244,8 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         x = x[order]
         y = None if y is None else np.asarray(y)[order]
     x_test = y_test = None
-    if options["test_fraction"] > 0:
-        rows = int(round(len(x) * options["test_fraction"]))
-        if not 0 < rows < len(x):
-            raise DataError(f"test_fraction {options['test_fraction']:g} of {len(x):,} rows leaves no test or no training rows.")
+    rows = _test_rows(options, len(x))
+    if rows:
         x, x_test = x[:-rows], x[-rows:]
         if y is not None:
             y, y_test = y[:-rows], y[-rows:]
@@ -279,18 +279,31 @@ def _prepare_stream(info: DatasetInfo, options: dict[str, Any], raw) -> Dataset:
     if options["shuffle"]:
         stream = stream.subset(rng.permutation(len(stream)))
     test = validation = None
-    if options["test_fraction"] > 0:
-        rows = int(round(len(stream) * options["test_fraction"]))
+    rows = _test_rows(options, len(stream))
+    if rows:
         stream, test = stream.subset(slice(0, len(stream) - rows)), stream.subset(slice(len(stream) - rows, None))
     if options["validation"] == "last":
         rows = options["validation_rows"]
         if rows >= len(stream):
             raise DataError(f"validation_rows is {rows:,} but {info.name} has only {len(stream):,} images: choose fewer.")
         stream, validation = stream.subset(slice(0, len(stream) - rows)), stream.subset(slice(len(stream) - rows, None))
-    sample = _prepare(info, {**options, "validation": "split", "test_fraction": 0.0, "shuffle": False},
+    sample = _prepare(info, {**options, "validation": "split", "test_fraction": 0.0, "test_rows": 0, "shuffle": False},
                       raw.x, raw.y, raw.class_names)
     sample.stream_train, sample.stream_val, sample.stream_test = stream, validation, test
     return sample
+
+
+def _test_rows(options: dict[str, Any], total: int) -> int:
+    """How many last rows make the test set: test_rows if given, else the test_fraction of `total`."""
+    if options["test_rows"]:
+        rows, asked = options["test_rows"], f"test_rows {options['test_rows']:,}"
+    elif options["test_fraction"] > 0:
+        rows, asked = int(round(total * options["test_fraction"])), f"test_fraction {options['test_fraction']:g}"
+    else:
+        return 0
+    if not 0 < rows < total:
+        raise DataError(f"{asked} of {total:,} rows leaves no test rows or no training rows: choose a smaller test set.")
+    return rows
 
 
 def _add_noise(x: np.ndarray, stddev: float, rng: np.random.Generator) -> np.ndarray:

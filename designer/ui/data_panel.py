@@ -102,6 +102,8 @@ class DataPanel(QWidget):
     dataset_chosen = Signal(object)  # DatasetChoice picked by the person (the window makes it undoable)
     preview_ready = Signal()
     fit_requested = Signal()  # "Fit model to data"
+    #: a training setting edited here (the validation fraction): name, value
+    training_edited = Signal(str, object)
 
     def __init__(self, parent=None, active: bool = True) -> None:
         super().__init__(parent)
@@ -148,6 +150,13 @@ class DataPanel(QWidget):
         self.options_holder = QVBoxLayout()
         self.options_holder.setContentsMargins(0, 0, 0, 0)
         self.options_form: ParamForm | None = None
+        # the validation fraction is a training setting, shown here where the data is split
+        from designer.core.project import TRAINING_SPECS
+
+        split_spec = next(spec for spec in TRAINING_SPECS if spec.name == "validation_split")
+        self.split_form = ParamForm((split_spec,), labels={"validation_split": "validation fraction"})
+        self.split_form.value_edited.connect(self.training_edited)
+        self.split_form.refused.connect(self._on_option_refused)
         self.options_error = QLabel(self)
         self.options_error.setWordWrap(True)
         self.options_error.setStyleSheet(f"color: {style.ERROR_COLOUR};")
@@ -176,6 +185,7 @@ class DataPanel(QWidget):
         for widget in (self.description, self.fit_problems, self.fit_button, self.target_row, self.options_title):
             layout.addWidget(widget)
         layout.addLayout(self.options_holder)
+        layout.addWidget(self.split_form)
         layout.addWidget(self.options_error)
         for widget in (self.facts, self.balance_title, self.balance, self.samples_title,
                        self.grid_host, self.table):
@@ -243,6 +253,10 @@ class DataPanel(QWidget):
         self.options_error.hide()
         if self.choice is not None:
             self.dataset_chosen.emit(DatasetChoice(self.choice.name, {**self.choice.options, name: value}))
+
+    def show_training(self, training: dict) -> None:
+        """The training settings shown here (the validation fraction), without emitting."""
+        self.split_form.set_values({"validation_split": training.get("validation_split", 0.2)})
 
     def _on_target_chosen(self, index: int) -> None:
         column = self.target_combo.itemText(index)

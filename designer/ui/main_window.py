@@ -81,6 +81,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self._data_dock.visibilityChanged.connect(self.data_panel.set_active)
         self.data_panel.preview_ready.connect(self._check_fit)
         self.data_panel.fit_requested.connect(self.fit_model_to_data)
+        self.data_panel.training_edited.connect(self._on_training_edited)
         self.data_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.palette.add_requested.connect(self._add_from_palette)
         self.inspector.parameter_edited.connect(self._on_parameter_edited)
@@ -205,6 +206,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
             self.undo_stack.resetClean()
         self._update_title()
         self.data_panel.show_choice(project.dataset)
+        self.data_panel.show_training(project.training)
         if self.analysis.ready:
             self.data_panel.preload()
         self._on_tab_changed(self.tabs.currentIndex())
@@ -399,6 +401,14 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         old_name = self.project.dataset.name if self.project.dataset else None
         self._fit_when_loaded = choice is not None and choice.name != old_name
         self.undo_stack.push(ValueUndoCommand("Choose dataset", self._apply_dataset, self.project.dataset, choice))
+
+    def _on_training_edited(self, name: str, value) -> None:
+        old = dict(self.project.training)
+        self.undo_stack.push(ValueUndoCommand(f"Set {name.replace('_', ' ')}", self._apply_training, old, {**old, name: value}))
+
+    def _apply_training(self, training: dict) -> None:
+        self.project.training = dict(training)
+        self.data_panel.show_training(self.project.training)
 
     def _apply_dataset(self, choice) -> None:
         self.project.dataset = choice

@@ -254,3 +254,10 @@ def test_each_kind_of_file_offers_only_its_own_options(tmp_path):
     assert own(str(tmp_path / "t.csv")) == {"target", "task"}
     assert own(str(tmp_path / "pics")) == {"image_size", "color"}
     assert own(str(tmp_path / "a.npz")) == set() and own("digits") == set()
+
+
+def test_test_rows_take_the_last_rows():
+    data = load_dataset(DatasetChoice("iris", {"test_rows": 10, "test_fraction": 0.4}))  # rows win over the fraction
+    assert len(data.x_test) == 10 and len(data.x_train) == 140 and data.y_test.tolist() == [2] * 10
+    with pytest.raises(DataError, match="test_rows 150"):
+        load_dataset(DatasetChoice("iris", {"test_rows": 150}))

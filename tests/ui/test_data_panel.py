@@ -161,3 +161,22 @@ def test_the_column_to_predict_is_picked_from_the_csv_columns(window, qtbot, tmp
     assert window.project.dataset.options["target"] == "rooms"
     qtbot.waitUntil(lambda: panel.dataset is not None and panel.dataset.task == "classification", timeout=30_000)
     assert panel.dataset.class_names == ["1", "2", "3", "4"] and panel.target_combo.currentText() == "rooms"
+
+
+def test_the_validation_fraction_is_edited_in_the_data_panel_and_undone(window, qtbot):
+    window.new_project("digits_mlp")
+    window._data_dock.raise_()
+    panel = window.data_panel
+    field = panel.split_form.field("validation_split")
+    assert field.text() == "0.2"
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "0.3")
+    qtbot.keyClick(field, Qt.Key_Return)
+    assert window.project.training["validation_split"] == 0.3 and window.isWindowModified()
+    field.selectAll()
+    qtbot.keyClicks(field, "2")
+    qtbot.keyClick(field, Qt.Key_Return)
+    assert window.project.training["validation_split"] == 0.3 and "at most 0.9" in panel.options_error.text()
+    window.undo_action.trigger()
+    assert window.project.training["validation_split"] == 0.2 and field.text() == "0.2"
