@@ -104,9 +104,10 @@ class AnalysisService(QObject):
         self._thread.start()
 
     def shutdown(self) -> None:
+        """Stop the thread and wait for it: a QThread destroyed while running aborts the whole process. If it
+        is still importing TensorFlow (the first seconds), that import cannot be interrupted and is waited for."""
         self._thread.stop()
-        # the thread may be inside the TensorFlow import, which cannot be interrupted; do not hang the close
-        self._thread.wait(2000)
+        self._thread.wait()
 
     def request(self, key: object, graph: LayerGraph) -> None:
         """Analyse `graph` (identified by `key`) as it is now."""

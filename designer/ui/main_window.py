@@ -438,5 +438,6 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
             return
         self.autosave_timer.stop()
         self.recovery.stop()
+        self.hide()  # gone from the screen at once, even if the analysis thread is still loading TensorFlow
         self.analysis.shutdown()
         event.accept()

@@ -52,3 +52,32 @@ def test_keyboard_delete_copy_paste_undo_on_the_canvas(canvas, window, qtbot):
     assert len(graph) == 3
     qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert len(graph) == 2
+
+
+def test_closing_while_tensorflow_is_still_loading_exits_cleanly(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    program = textwrap.dedent(
+        """
+        from PySide6.QtCore import QTimer
+        from designer.ui.app import make_application, open_window
+        app = make_application()
+        window = open_window()
+        def close():
+            assert not window.analysis.ready  # still importing TensorFlow
+            window.close()
+            app.quit()
+        QTimer.singleShot(300, close)
+        app.exec()
+        print("closed", flush=True)
+        """
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DESIGNER_DATA_DIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 0, run.stderr[-2000:]  # a QThread destroyed while running aborts with 134
+    assert run.stdout.strip() == "closed"
