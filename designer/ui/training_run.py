@@ -1,0 +1,117 @@
+"""A training run in a background QThread: the engine's plain `train` function, reporting to a state object that
+hands progress to the GUI thread without slowing training down.
+
+Per-batch logs are only appended to a buffer (a lock and a list append; no Qt signal per batch — a signal plus a
+redraw per batch made training ~3× slower); the window drains the buffer on its own timer with `take_batches`.
+Rarer events (begin, epoch end, finish, failure) are queued signals. Pause blocks the training thread between
+batches on an event; Stop sets the engine's stop flag (the model keeps what it has learned so far). The run
+trains a copy of the project, so the canvas can be edited meanwhile without touching the running model.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from designer.core.project import Project, dumps, loads
+from designer.training.state import TrainingState
+
+
+class _QtState(TrainingState):
+    def __init__(self, run: "TrainingRun") -> None:
+        self._run = run
+
+    def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
+        self._run.began.emit(total_epochs, steps_per_epoch)
+
+    def batch_end(self, epoch: int, step: int, logs: dict[str, Any]) -> None:
+        with self._run._lock:
+            self._run._batches.append((epoch, step, dict(logs)))
+
+    def epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        self._run.epoch_finished.emit(epoch, dict(logs))
+
+    def should_stop(self) -> bool:
+        return self._run._stop.is_set()
+
+    def wait_if_paused(self) -> None:
+        self._run._running.wait()  # returns at once unless paused; Stop also releases it
+
+
+class _Thread(QThread):
+    def __init__(self, run: "TrainingRun") -> None:
+        super().__init__(run)
+        self._owner = run
+
+    def run(self) -> None:
+        self._owner._train()
+
+
+class TrainingRun(QObject):
+    began = Signal(int, int)  # total epochs, steps per epoch
+    epoch_finished = Signal(int, dict)  # epoch (from 0), its logs under Keras's names
+    finished = Signal(object)  # TrainingResult (also after Stop or a NaN stop: see its stopped_reason)
+    failed = Signal(str)  # a plain message; the window stays usable
+
+    def __init__(self, project: Project, dataset, epochs: int | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = loads(dumps(project))  # what the canvas does next cannot reach the running model
+        self.dataset = dataset
+        self.epochs = epochs
+        self.result = None
+        self.error: str | None = None
+        self._lock = threading.Lock()
+        self._batches: list[tuple[int, int, dict]] = []
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+        self._thread = _Thread(self)
+
+    # ------------------------------------------------------------------ control (GUI thread)
+    def start(self) -> None:
+        self._thread.start()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._running.set()  # a paused run must wake up to see the stop
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, milliseconds: int | None = None) -> bool:
+        return self._thread.wait() if milliseconds is None else self._thread.wait(milliseconds)
+
+    def take_batches(self) -> list[tuple[int, int, dict]]:
+        """The per-batch logs since the last call (the window calls this on its redraw timer)."""
+        with self._lock:
+            batches, self._batches = self._batches, []
+        return batches
+
+    # ------------------------------------------------------------------ the training thread
+    def _train(self) -> None:
+        from designer.data.dataset import DataError
+        from designer.training.engine import TrainingError, train
+
+        try:
+            self.result = train(self.project, self.dataset, _QtState(self), epochs=self.epochs)
+        except (TrainingError, DataError) as error:
+            self.error = str(error)
+            self.failed.emit(self.error)
+            return
+        except Exception as error:  # a bug or a Keras surprise: said in the window, which keeps working
+            self.error = f"Training failed unexpectedly ({type(error).__name__}: {error})."
+            self.failed.emit(self.error)
+            return
+        self.finished.emit(self.result)
