@@ -32,6 +32,8 @@ from designer.ui.inspector import Inspector
 from designer.ui.palette import Palette
 from designer.ui.recovery import RecoveryStore
 from designer.ui.summary import SummaryPanel
+from designer.ui.training_panel import TrainingPanel
+from designer.ui.training_run import TrainingRun
 from designer.ui.undo import ValueUndoCommand
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 
@@ -79,6 +81,13 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.tabifyDockWidget(self._inspector_dock, self._data_dock)
         self._inspector_dock.raise_()
         self._data_dock.visibilityChanged.connect(self.data_panel.set_active)
+        self.training_panel = TrainingPanel(self)
+        self._training_dock = self._dock(self.training_panel, "Training", Qt.BottomDockWidgetArea)
+        # the bottom area sits under the canvas only; the side panels keep their full height
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        self.training_panel.train_requested.connect(self.start_training)
+        self.training_run = None
         self.data_panel.preview_ready.connect(self._check_fit)
         self.data_panel.fit_requested.connect(self.fit_model_to_data)
         self.data_panel.training_edited.connect(self._on_training_edited)
@@ -108,6 +117,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         # the inspector gets the taller share: its form, messages and explanation should not need scrolling
         self.resizeDocks([self._inspector_dock, self._summary_dock], [500, 300], Qt.Vertical)
         self.resizeDocks([self._inspector_dock], [420], Qt.Horizontal)
+        self.resizeDocks([self._training_dock], [330], Qt.Vertical)  # room for the curves under the canvas
         self.set_project(self.project, None)
 
     def _dock(self, widget, title: str, area) -> QDockWidget:
@@ -164,6 +174,9 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self._action(view_menu, "Zoom &Out", lambda: self.current_editor().view.zoom_by(0.8), QKeySequence.ZoomOut)
         self._action(view_menu, "&Auto-arrange", lambda: self.current_editor().auto_arrange(), "Ctrl+L",
                      "Lay the layers out top to bottom, in the order data flows")
+        train_menu = bar.addMenu("&Train")
+        self.train_action = self._action(train_menu, "&Train", self.start_training, "F5",
+                                         "Train the model on the chosen data, in the background")
         view_menu.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
@@ -394,6 +407,30 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         finally:
             self.undo_stack.endMacro()
 
+    # ================================================================== training
+    def start_training(self) -> None:
+        """Train a copy of the project on its data in the background, with live curves in the Training panel."""
+        if self.training_run is not None and self.training_run.is_running():
+            self.show_message("A run is already going: pause or stop it first.")
+            return
+        self._training_dock.raise_()
+        if self.project.dataset is None:
+            self.training_panel.status.setText("Choose the data to train on first, in the Data tab.")
+            self._data_dock.raise_()
+            return
+        problems = [line for e in self.editors for line in self._report_errors(e.graph)]
+        if problems:
+            self.training_panel.status.setText("Fix the problems marked in red first: " + problems[0])
+            return
+        panel = self.data_panel
+        loaded = panel.dataset is not None and panel.choice == self.project.dataset
+        self.training_run = TrainingRun(self.project, panel.dataset if loaded else self.project.dataset, parent=self)
+        self.training_panel.attach(self.training_run)
+
+    def _report_errors(self, graph: LayerGraph) -> list[str]:
+        report, complete = self.reports.get(id(graph), (None, False))
+        return report.errors(graph) if report is not None else []
+
     def _on_dataset_chosen(self, choice) -> None:
         if choice == self.project.dataset:
             return
@@ -439,5 +476,8 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.autosave_timer.stop()
         self.recovery.stop()
         self.hide()  # gone from the screen at once, even if the analysis thread is still loading TensorFlow
+        if self.training_run is not None and self.training_run.is_running():
+            self.training_run.stop()
+            self.training_run.wait()
         self.analysis.shutdown()
         event.accept()

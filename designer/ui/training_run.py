@@ -56,6 +56,8 @@ class TrainingRun(QObject):
     failed = Signal(str)  # a plain message; the window stays usable
 
     def __init__(self, project: Project, dataset, epochs: int | None = None, parent: QObject | None = None) -> None:
+        """`dataset`: a loaded Dataset, or a DatasetChoice to load in the training thread (a download must not
+        freeze the window)."""
         super().__init__(parent)
         self.project = loads(dumps(project))  # what the canvas does next cannot reach the running model
         self.dataset = dataset
@@ -101,10 +103,14 @@ class TrainingRun(QObject):
 
     # ------------------------------------------------------------------ the training thread
     def _train(self) -> None:
+        from designer.core.project import DatasetChoice
         from designer.data.dataset import DataError
+        from designer.data.registry import load_dataset
         from designer.training.engine import TrainingError, train
 
         try:
+            if isinstance(self.dataset, DatasetChoice):
+                self.dataset = load_dataset(self.dataset)
             self.result = train(self.project, self.dataset, _QtState(self), epochs=self.epochs)
         except (TrainingError, DataError) as error:
             self.error = str(error)
