@@ -356,6 +356,9 @@ def _jsonable(value: Any) -> bool:
 
 
 def _key(key: str) -> str:
+    """A field name as a location shows it: short, and on one line even if the file's key holds a newline."""
+    if not key.isprintable():
+        key = key.encode("unicode_escape").decode("ascii")
     return key if len(key) <= 40 else key[:37] + "..."
 
 

@@ -967,3 +967,10 @@ def test_load_project_reads_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes("\ufeff".encode() + SMALL_TEXT.encode())
     assert dumps(load_project(path)) == SMALL_TEXT
+
+
+def test_a_field_name_with_a_newline_is_reported_on_one_line() -> None:
+    text = json.dumps({"format": "network-designer-project", "version": 1, "graphs": [], "\nname": 1})
+    with pytest.raises(ProjectError) as error:
+        loads(text)
+    assert "\n" not in str(error.value) and r"\nname" in str(error.value)
