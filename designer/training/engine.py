@@ -68,6 +68,28 @@ def suggest_loss(graph: LayerGraph, mode: str, labels: np.ndarray | None) -> str
     return "mse"
 
 
+def loss_warning(graph: LayerGraph, mode: str, loss: str) -> str | None:
+    """Why a chosen loss does not suit the output layer, in plain words; None when they agree."""
+    if mode != "supervised" or loss == "auto":
+        return None
+    node = output_node(graph)
+    if node is None or node.kind != "Dense":
+        return None
+    activation, units = node.params.get("activation"), node.params.get("units")
+    crossentropy = "crossentropy" in loss
+    if activation == "softmax" and loss == "binary_crossentropy" and units and units > 1:
+        return ("softmax shares one probability among the classes, but binary cross-entropy scores each output as its "
+                "own yes/no: use (sparse) categorical cross-entropy, or one sigmoid unit for a yes/no answer.")
+    if activation == "sigmoid" and units == 1 and loss in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+        return "One sigmoid unit answers yes or no: use binary cross-entropy (categorical losses need one unit per class)."
+    if crossentropy and activation not in ("softmax", "sigmoid"):
+        return (f"Cross-entropy needs probabilities, but the output layer's activation is {activation}: use softmax "
+                "(classes) or sigmoid (yes/no) on it, or MSE/MAE to predict numbers.")
+    if not crossentropy and activation == "softmax":
+        return f"{loss.upper()} on softmax outputs trains slowly; categorical cross-entropy is the loss made for classes."
+    return None
+
+
 def _optimizer(settings: dict[str, Any]):
     import keras
 

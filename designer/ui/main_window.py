@@ -32,7 +32,7 @@ from designer.ui.inspector import Inspector
 from designer.ui.palette import Palette
 from designer.ui.recovery import RecoveryStore
 from designer.ui.summary import SummaryPanel
-from designer.ui.training_panel import TrainingPanel
+from designer.ui.training_panel import TrainingPanel, TrainingSettings
 from designer.ui.training_run import TrainingRun
 from designer.ui.undo import ValueUndoCommand
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
@@ -81,9 +81,14 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.tabifyDockWidget(self._inspector_dock, self._data_dock)
         self._inspector_dock.raise_()
         self._data_dock.visibilityChanged.connect(self.data_panel.set_active)
+        self.training_settings = TrainingSettings(self)
+        self._settings_dock = self._dock(self.training_settings, "Settings", Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self._data_dock, self._settings_dock)
+        self._inspector_dock.raise_()
+        self.training_settings.setting_edited.connect(self._on_training_edited)
         self.training_panel = TrainingPanel(self)
         self._training_dock = self._dock(self.training_panel, "Training", Qt.BottomDockWidgetArea)
-        # the bottom area sits under the canvas only; the side panels keep their full height
+        # the Training dock sits under the canvas only, a slim bar until a run shows its curves
         self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         self.training_panel.train_requested.connect(self.start_training)
@@ -117,7 +122,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         # the inspector gets the taller share: its form, messages and explanation should not need scrolling
         self.resizeDocks([self._inspector_dock, self._summary_dock], [500, 300], Qt.Vertical)
         self.resizeDocks([self._inspector_dock], [420], Qt.Horizontal)
-        self.resizeDocks([self._training_dock], [330], Qt.Vertical)  # room for the curves under the canvas
+        self.resizeDocks([self._training_dock], [70], Qt.Vertical)
         self.set_project(self.project, None)
 
     def _dock(self, widget, title: str, area) -> QDockWidget:
@@ -220,6 +225,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self._update_title()
         self.data_panel.show_choice(project.dataset)
         self.data_panel.show_training(project.training)
+        self.training_settings.show_settings(project.training)
         if self.analysis.ready:
             self.data_panel.preload()
         self._on_tab_changed(self.tabs.currentIndex())
@@ -373,6 +379,8 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         for editor in self.editors:
             editor.scene.set_data_problems(problems if editor.graph is graph else {})
         self.data_panel.show_fit_problems([p for texts in problems.values() for p in texts])
+        if graph is not None:
+            self._update_loss_hint()
         if self.data_panel.error:
             self._fit_when_loaded = False  # nothing to fit to
         if self.data_panel.dataset is not None and self._fit_when_loaded:
@@ -426,6 +434,8 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         loaded = panel.dataset is not None and panel.choice == self.project.dataset
         self.training_run = TrainingRun(self.project, panel.dataset if loaded else self.project.dataset, parent=self)
         self.training_panel.attach(self.training_run)
+        if self._training_dock.height() < 300:
+            self.resizeDocks([self._training_dock], [320], Qt.Vertical)  # room for the curves
 
     def _report_errors(self, graph: LayerGraph) -> list[str]:
         report, complete = self.reports.get(id(graph), (None, False))
@@ -446,6 +456,23 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
     def _apply_training(self, training: dict) -> None:
         self.project.training = dict(training)
         self.data_panel.show_training(self.project.training)
+        self.training_settings.show_settings(self.project.training)
+        self._update_loss_hint()
+
+    def _update_loss_hint(self) -> None:
+        """What loss "auto" picks for this output layer and these labels, and whether a chosen one suits."""
+        target = self._fit_graph()
+        if target is None or self.project.is_gan:
+            self.training_settings.show_loss_hint(self.project.training["loss"], None, None)
+            return
+        from designer.training.engine import loss_warning, suggest_loss
+
+        graph = target[0]
+        mode, chosen = self.project.training["mode"], self.project.training["loss"]
+        dataset = self.data_panel.dataset
+        labels = dataset.y_train if dataset is not None and mode == "supervised" else None
+        suggested = suggest_loss(graph, mode, labels) if chosen == "auto" else None
+        self.training_settings.show_loss_hint(chosen, suggested, loss_warning(graph, mode, chosen))
 
     def _apply_dataset(self, choice) -> None:
         self.project.dataset = choice

@@ -1,5 +1,7 @@
 """The Training panel: Train / Pause / Resume / Stop, a progress bar with the time left, and live curves of the
-loss and the metrics — per batch (thin) and per epoch (training and validation, thick).
+loss and the metrics — per batch (thin) and per epoch (training and validation, thick) — and the Settings panel
+(`TrainingSettings`): the training settings as a form, with the loss "auto" will pick and a warning when a chosen
+loss does not suit the output layer.
 
 Curves are redrawn by a 100 ms timer from the run's batch buffer, never per batch, with pyqtgraph's downsampling
 and clip-to-view so a million points stay smooth. pyqtgraph (~0.4 s to import) is loaded when the first run
@@ -11,9 +13,10 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from designer.ui import style
+from designer.ui.param_form import ParamForm
 
 REDRAW_MS = 100
 EPOCH_COLOURS = {"train": "#3d7bd9", "val": "#d98b2b"}
@@ -30,6 +33,60 @@ def _format_duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+class TrainingSettings(QWidget):
+    """The training settings, generated from the project's typed specs, and which loss training will use."""
+
+    #: name, value (the window makes each edit an undo step)
+    setting_edited = Signal(str, object)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        from designer.core.project import TRAINING_SPECS
+
+        self.form = ParamForm(TRAINING_SPECS)
+        self.form.value_edited.connect(self.setting_edited)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {style.ERROR_COLOUR};")
+        self.error.hide()
+        self.form.refused.connect(self._show_refusal)
+        self.form.value_edited.connect(lambda *_: self.error.hide())
+        self.loss_hint = QLabel(self)
+        self.loss_hint.setWordWrap(True)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.loss_hint)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.show_loss_hint("auto", None, None)
+
+    def show_settings(self, training: dict) -> None:
+        """The project's training settings in the form, without emitting."""
+        self.form.set_values(training)
+
+    def show_loss_hint(self, chosen: str, suggested: str | None, warning: str | None) -> None:
+        """Which loss training will use (what "auto" picks) and, in amber, why a chosen one does not suit."""
+        lines = []
+        if chosen == "auto" and suggested:
+            lines.append(f"Loss \"auto\" will use <b>{suggested.replace('_', ' ')}</b>.")
+        if warning:
+            lines.append(f"<span style='color:{style.WARNING_COLOUR}'>{warning}</span>")
+        self.loss_hint.setText("<br>".join(lines))
+        self.loss_hint.setVisible(bool(lines))
+
+    def _show_refusal(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+
 class TrainingPanel(QWidget):
     train_requested = Signal()
 
@@ -43,7 +100,9 @@ class TrainingPanel(QWidget):
         self.stop_button.setToolTip("End the run; the model keeps what it has learned so far")
         self.progress = QProgressBar(self)
         self.progress.setFormat("%p%")
-        self.status = QLabel("Choose data in the Data tab, then press Train.", self)
+        self.status = QLabel(
+            "Train (F5) trains the model on the data chosen in the Data tab, with the Settings tab's settings.", self
+        )
         self.status.setWordWrap(True)
         self.train_button.clicked.connect(self.train_requested)
         self.pause_button.clicked.connect(self._toggle_pause)
@@ -56,11 +115,13 @@ class TrainingPanel(QWidget):
         self.plots_host.setMinimumHeight(200)
         self.plots_layout = QHBoxLayout(self.plots_host)
         self.plots_layout.setContentsMargins(0, 0, 0, 0)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.plots_host, 1)
+        self.plots_host.hide()  # until the first run: the dock stays a slim bar under the canvas
         self.loss_plot = self.metric_plot = None
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
@@ -95,6 +156,7 @@ class TrainingPanel(QWidget):
     def attach(self, run) -> None:
         """Show `run` (a TrainingRun, not started yet) and start it."""
         self._ensure_plots()
+        self.plots_host.show()
         self.run = run
         self._batch_x: list[float] = []
         self._batch_logs: dict[str, list[float]] = {}

@@ -293,3 +293,18 @@ def test_an_image_folder_streamed_from_disk_trains_and_scores(tmp_path, monkeypa
     flat.add("Dense", flat.add("Input", shape=[192]), units=192, activation="sigmoid")
     auto = train(project(flat, mode="autoencoder", epochs=1, batch_size=4), data)
     assert math.isfinite(auto.history["loss"][-1])
+
+
+def test_a_loss_that_does_not_suit_the_output_is_explained():
+    from designer.training.engine import loss_warning
+
+    softmax = mlp(4, 8, 3, "softmax")
+    assert "categorical cross-entropy" in loss_warning(softmax, "supervised", "binary_crossentropy")
+    assert loss_warning(softmax, "supervised", "sparse_categorical_crossentropy") is None
+    assert loss_warning(softmax, "supervised", "auto") is None
+    yes_no = mlp(2, 3, 1, "sigmoid")
+    assert "binary cross-entropy" in loss_warning(yes_no, "supervised", "categorical_crossentropy")
+    linear = mlp(1, 3, 1, "linear")
+    assert "needs probabilities" in loss_warning(linear, "supervised", "binary_crossentropy")
+    assert loss_warning(linear, "supervised", "mse") is None
+    assert loss_warning(yes_no, "autoencoder", "categorical_crossentropy") is None

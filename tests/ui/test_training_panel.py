@@ -40,3 +40,29 @@ def test_training_without_data_or_with_problems_says_what_to_do(window, qtbot):
     window.new_project("")
     qtbot.mouseClick(window.training_panel.train_button, Qt.LeftButton)
     assert "Choose the data" in window.training_panel.status.text() and window.training_run is None
+
+
+def test_settings_are_edited_in_the_panel_undoably_and_the_loss_is_explained(window, qtbot):
+    window.new_project("digits_mlp")
+    panel = window.training_settings
+    form = panel.form
+    epochs = form.field("epochs")
+    assert epochs.value() == window.project.training["epochs"]
+    epochs.setFocus()
+    epochs.lineEdit().selectAll()
+    qtbot.keyClicks(epochs.lineEdit(), "7")
+    qtbot.keyClick(epochs.lineEdit(), Qt.Key_Return)
+    assert window.project.training["epochs"] == 7 and window.isWindowModified()
+    qtbot.waitUntil(lambda: window.data_panel.dataset is not None, timeout=30_000)  # preloaded: bundled digits
+    loss = form.field("loss")
+    loss.setCurrentIndex(loss.findText("binary_crossentropy"))
+    assert window.project.training["loss"] == "binary_crossentropy"
+    assert "softmax shares one probability" in panel.loss_hint.text()
+    loss.setCurrentIndex(loss.findText("auto"))
+    assert "sparse categorical crossentropy" in panel.loss_hint.text() and "softmax" not in panel.loss_hint.text()
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert window.project.training["epochs"] != 7
+    assert window.project.training["loss"] == "sparse_categorical_crossentropy"
+    assert form.field("epochs").value() == window.project.training["epochs"]
