@@ -186,6 +186,11 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
 
+        learn_menu = bar.addMenu("&Learn")
+        self.explorer_action = self._action(learn_menu, "&Activation functions and one neuron…", self.show_explorer,
+                                            tip="The activation functions with their derivatives, and one neuron's sum")
+        self.explorer_action.setEnabled(False)  # its numbers come from Keras: enabled once TensorFlow is loaded
+
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Canvas basics", self._show_canvas_help)
         self._action(help_menu, f"&About {APP_NAME}", self._show_about)
@@ -294,6 +299,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         # the window is up and TensorFlow loaded: read the project's data (if it needs no download) so a model
         # that does not fit it is marked on the canvas before anyone opens the Data tab
         self.data_panel.preload()
+        self.explorer_action.setEnabled(True)
         self.device_label.setText(f"Training device: {device}")
         self.device_label.setToolTip("The device TensorFlow will train on")
 
@@ -483,6 +489,14 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     # ================================================================== help and closing
+    def show_explorer(self):
+        from designer.ui.explorer import ExplorerDialog
+
+        dialog = ExplorerDialog(self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def _show_canvas_help(self) -> None:
         QMessageBox.information(
             self, "Canvas basics",
