@@ -1,8 +1,8 @@
 """The designer window: palette, one canvas per graph (two for a GAN), inspector, summary, undo.
 
 It owns the open `Project`, the single QUndoStack over its graphs, the live analysis service and the
-autosave timer; the file commands (open, save, recovery) live in `window_files`. Panels talk to each other
-only through this window.
+autosave timer; the file commands (open, save, recovery) live in `window_files`, the data and training commands
+in `window_data`. Panels talk to each other only through this window.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ from designer.ui.palette import Palette
 from designer.ui.recovery import RecoveryStore
 from designer.ui.summary import SummaryPanel
 from designer.ui.training_panel import TrainingPanel, TrainingSettings
-from designer.ui.training_run import TrainingRun
-from designer.ui.undo import ValueUndoCommand
+from designer.ui.window_data import DataAndTrainingMixin
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 
 ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
@@ -48,7 +47,7 @@ def autosave_interval_ms() -> int:
         return 30_000
 
 
-class MainWindow(ProjectFilesMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
     project_loaded = Signal()
 
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
@@ -356,134 +355,6 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         editor = self.current_editor()
         editor.scene.select_nodes([node_id])
         editor.view.ensureVisible(editor.scene.nodes[node_id], 60, 60)
-
-    # ================================================================== model against data
-    def _fit_graph(self) -> tuple[LayerGraph, bool] | None:
-        """The graph the data feeds, and whether its output is compared with the labels."""
-        if self.project.is_gan:
-            return self.project.graph("discriminator"), False
-        graph = next((g for g in self.project.graphs if g.role == "model"), None)
-        if graph is None:
-            return None
-        return graph, self.project.training.get("mode", "supervised") == "supervised"
-
-    def _fit_advice(self):
-        dataset = self.data_panel.dataset
-        target = self._fit_graph()
-        if dataset is None or target is None:
-            return None, None
-        from designer.data.fit import advise
-
-        graph, check_output = target
-        return graph, advise(graph, dataset.sample_shape, dataset.task, dataset.num_classes, dataset.label_shape,
-                             check_output=check_output)
-
-    def _check_fit(self) -> None:
-        """Show on the canvas (and in the Data panel) where the model does not fit the chosen data."""
-        graph, advice = self._fit_advice()
-        problems = advice.problems if advice else {}
-        for editor in self.editors:
-            editor.scene.set_data_problems(problems if editor.graph is graph else {})
-        self.data_panel.show_fit_problems([p for texts in problems.values() for p in texts])
-        if graph is not None:
-            self._update_loss_hint()
-        if self.data_panel.error:
-            self._fit_when_loaded = False  # nothing to fit to
-        if self.data_panel.dataset is not None and self._fit_when_loaded:
-            self._fit_when_loaded = False
-            if problems:
-                self.fit_model_to_data()  # choosing data sets the Input's shape (and the units, if agreed)
-
-    def confirm_output_fix(self, node_name: str, units: int) -> bool:
-        answer = QMessageBox.question(
-            self, "Fit model to data",
-            f"Also give the output layer {node_name} {units} units to match the data?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes,
-        )
-        return answer == QMessageBox.Yes
-
-    def fit_model_to_data(self) -> None:
-        """Set the Input's shape to the data's (and the output units, if the person agrees): one undo step."""
-        graph, advice = self._fit_advice()
-        if advice is None or advice.ok:
-            return
-        editor = next(e for e in self.editors if e.graph is graph)
-        self.tabs.setCurrentWidget(editor)
-        output_fix = advice.output_fix
-        if output_fix and not self.confirm_output_fix(graph.node(output_fix[0]).name, output_fix[1]):
-            output_fix = None
-        self.undo_stack.beginMacro("Fit model to data")
-        try:
-            if advice.input_fix:
-                editor.run(SetParameter(advice.input_fix[0], "shape", advice.input_fix[1]))
-            if output_fix:
-                editor.run(SetParameter(output_fix[0], "units", output_fix[1]))
-        finally:
-            self.undo_stack.endMacro()
-
-    # ================================================================== training
-    def start_training(self) -> None:
-        """Train a copy of the project on its data in the background, with live curves in the Training panel."""
-        if self.training_run is not None and self.training_run.is_running():
-            self.show_message("A run is already going: pause or stop it first.")
-            return
-        self._training_dock.raise_()
-        if self.project.dataset is None:
-            self.training_panel.status.setText("Choose the data to train on first, in the Data tab.")
-            self._data_dock.raise_()
-            return
-        problems = [line for e in self.editors for line in self._report_errors(e.graph)]
-        if problems:
-            self.training_panel.status.setText("Fix the problems marked in red first: " + problems[0])
-            return
-        panel = self.data_panel
-        loaded = panel.dataset is not None and panel.choice == self.project.dataset
-        self.training_run = TrainingRun(self.project, panel.dataset if loaded else self.project.dataset, parent=self)
-        self.training_panel.attach(self.training_run)
-        if self._training_dock.height() < 300:
-            self.resizeDocks([self._training_dock], [320], Qt.Vertical)  # room for the curves
-
-    def _report_errors(self, graph: LayerGraph) -> list[str]:
-        report, complete = self.reports.get(id(graph), (None, False))
-        return report.errors(graph) if report is not None else []
-
-    def _on_dataset_chosen(self, choice) -> None:
-        if choice == self.project.dataset:
-            return
-        # another dataset (not only other options): once it is loaded, fit the model to it
-        old_name = self.project.dataset.name if self.project.dataset else None
-        self._fit_when_loaded = choice is not None and choice.name != old_name
-        self.undo_stack.push(ValueUndoCommand("Choose dataset", self._apply_dataset, self.project.dataset, choice))
-
-    def _on_training_edited(self, name: str, value) -> None:
-        old = dict(self.project.training)
-        self.undo_stack.push(ValueUndoCommand(f"Set {name.replace('_', ' ')}", self._apply_training, old, {**old, name: value}))
-
-    def _apply_training(self, training: dict) -> None:
-        self.project.training = dict(training)
-        self.data_panel.show_training(self.project.training)
-        self.training_settings.show_settings(self.project.training)
-        self._update_loss_hint()
-
-    def _update_loss_hint(self) -> None:
-        """What loss "auto" picks for this output layer and these labels, and whether a chosen one suits."""
-        target = self._fit_graph()
-        if target is None or self.project.is_gan:
-            self.training_settings.show_loss_hint(self.project.training["loss"], None, None)
-            return
-        from designer.training.engine import loss_warning, suggest_loss
-
-        graph = target[0]
-        mode, chosen = self.project.training["mode"], self.project.training["loss"]
-        dataset = self.data_panel.dataset
-        labels = dataset.y_train if dataset is not None and mode == "supervised" else None
-        suggested = suggest_loss(graph, mode, labels) if chosen == "auto" else None
-        self.training_settings.show_loss_hint(chosen, suggested, loss_warning(graph, mode, chosen))
-
-    def _apply_dataset(self, choice) -> None:
-        self.project.dataset = choice
-        self.data_panel.show_choice(choice)
-        self._check_fit()  # the old data's problems go; the new data's come when its preview is loaded
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
