@@ -144,6 +144,7 @@ def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...]):
                     self._stop_for(value)
                     return
             state.wait_if_paused()
+            state.adjust(self.model)  # changes made while paused (a new learning rate) take effect here
             if state.should_stop():
                 self.stopped_reason = "Stopped by request; the model keeps what it learned so far."
                 self.model.stop_training = True

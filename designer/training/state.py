@@ -1,7 +1,7 @@
 """The protocol the training engine reports to, and the states that need no window.
 
 `TrainingState` is a base class whose methods do nothing: a state overrides what it needs. The engine calls
-`batch_end`, `wait_if_paused` and `should_stop` after every batch, so they must stay cheap: the logs arrive as
+`batch_end`, `wait_if_paused`, `adjust` and `should_stop` after every batch, so they must stay cheap: the logs arrive as
 plain Python floats (Keras's TensorFlow trainer converts them after each batch anyway), and a window should
 keep them and redraw on a timer rather than per call. Calls come from the thread that trains.
 """
@@ -33,6 +33,9 @@ class TrainingState:
 
     def wait_if_paused(self) -> None:
         pass
+
+    def adjust(self, model: Any) -> None:
+        """Called between batches, after any pause: apply changes asked for meanwhile to the training model."""
 
 
 class NullState(TrainingState):

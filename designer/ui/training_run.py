@@ -4,7 +4,8 @@ hands progress to the GUI thread without slowing training down.
 Per-batch logs are only appended to a buffer (a lock and a list append; no Qt signal per batch — a signal plus a
 redraw per batch made training ~3× slower); the window drains the buffer on its own timer with `take_batches`.
 Rarer events (begin, epoch end, finish, failure) are queued signals. Pause blocks the training thread between
-batches on an event; Stop sets the engine's stop flag (the model keeps what it has learned so far). The run
+batches on an event; Stop sets the engine's stop flag (the model keeps what it has learned so far); a learning
+rate set meanwhile (`set_learning_rate`) is applied before the next batch. The run
 trains a copy of the project, so the canvas can be edited meanwhile without touching the running model.
 """
 
@@ -39,6 +40,13 @@ class _QtState(TrainingState):
     def wait_if_paused(self) -> None:
         self._run._running.wait()  # returns at once unless paused; Stop also releases it
 
+    def adjust(self, model) -> None:
+        rate = self._run._new_learning_rate
+        if rate is not None:  # set by the GUI thread, usually while paused
+            self._run._new_learning_rate = None
+            model.optimizer.learning_rate.assign(rate)
+            self._run.learning_rate = rate
+
 
 class _Thread(QThread):
     def __init__(self, run: "TrainingRun") -> None:
@@ -69,6 +77,9 @@ class TrainingRun(QObject):
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._new_learning_rate: float | None = None
+        #: the learning rate in use, once changed during the run
+        self.learning_rate: float | None = None
         self._thread = _Thread(self)
 
     # ------------------------------------------------------------------ control (GUI thread)
@@ -84,6 +95,10 @@ class TrainingRun(QObject):
     def stop(self) -> None:
         self._stop.set()
         self._running.set()  # a paused run must wake up to see the stop
+
+    def set_learning_rate(self, rate: float) -> None:
+        """Use `rate` from the next batch on (typically changed while paused, then Resume)."""
+        self._new_learning_rate = float(rate)
 
     @property
     def paused(self) -> bool:

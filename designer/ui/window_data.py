@@ -117,6 +117,10 @@ class DataAndTrainingMixin:
         self.undo_stack.push(ValueUndoCommand("Choose dataset", self._apply_dataset, self.project.dataset, choice))
 
     def _on_training_edited(self, name: str, value) -> None:
+        run = self.training_run
+        if name == "learning_rate" and run is not None and run.is_running():
+            run.set_learning_rate(value)  # the running model takes it from its next batch (after Resume)
+            self.training_panel.status.setText(f"Learning rate {value:g} from the next batch on.")
         old = dict(self.project.training)
         self.undo_stack.push(ValueUndoCommand(f"Set {name.replace('_', ' ')}", self._apply_training, old, {**old, name: value}))
 

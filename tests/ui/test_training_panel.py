@@ -66,3 +66,23 @@ def test_settings_are_edited_in_the_panel_undoably_and_the_loss_is_explained(win
     assert window.project.training["epochs"] != 7
     assert window.project.training["loss"] == "sparse_categorical_crossentropy"
     assert form.field("epochs").value() == window.project.training["epochs"]
+
+
+def test_the_learning_rate_set_in_the_settings_reaches_a_paused_run(window, qtbot):
+    window.new_project("perceptron")
+    window.project.training.update(epochs=500, batch_size=4)
+    panel = window.training_panel
+    qtbot.mouseClick(panel.train_button, Qt.LeftButton)
+    run = window.training_run
+    qtbot.waitUntil(lambda: len(panel._epoch_logs) > 0, timeout=120_000)
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
+    field = window.training_settings.form.field("learning_rate")
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "0.2")
+    qtbot.keyClick(field, Qt.Key_Return)
+    assert "Learning rate 0.2" in panel.status.text() and window.project.training["learning_rate"] == 0.2
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # Resume
+    qtbot.waitUntil(lambda: run.learning_rate == 0.2, timeout=30_000)
+    qtbot.mouseClick(panel.stop_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: run.result is not None, timeout=60_000)

@@ -89,3 +89,18 @@ def test_a_failure_is_a_message_and_a_nan_stops_with_advice(qtbot, data):
     with qtbot.waitSignal(run.finished, timeout=120_000):
         run.start()
     assert "learning rate" in run.result.stopped_reason
+
+
+def test_a_learning_rate_changed_while_paused_is_used_after_resume(qtbot, data):
+    from designer.ui.training_run import TrainingRun
+
+    run = TrainingRun(tiny_project(epochs=200, batch_size=8, learning_rate=0.001), data)
+    with qtbot.waitSignal(run.epoch_finished, timeout=120_000):
+        run.start()
+    run.pause()
+    run.set_learning_rate(0.05)
+    run.resume()
+    qtbot.waitUntil(lambda: run.learning_rate == 0.05, timeout=30_000)
+    with qtbot.waitSignal(run.finished, timeout=60_000):
+        run.stop()
+    assert abs(float(run.result.model.optimizer.learning_rate.numpy()) - 0.05) < 1e-7
