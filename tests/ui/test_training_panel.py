@@ -19,14 +19,19 @@ def test_train_from_the_window_draws_the_curves(window, qtbot):
     assert panel.progress.value() == panel.progress.maximum()
 
 
-def test_stop_button_keeps_the_model_and_says_so(window, qtbot):
+def start_a_long_run_and_pause(window, qtbot):
+    """Train the perceptron for many epochs with the Train button, wait for the first epoch, press Pause."""
     window.new_project("perceptron")
     window.project.training.update(epochs=500, batch_size=4)
     panel = window.training_panel
     qtbot.mouseClick(panel.train_button, Qt.LeftButton)
-    run = window.training_run
     qtbot.waitUntil(lambda: len(panel._epoch_logs) > 0, timeout=120_000)
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
+    return panel, window.training_run
+
+
+def test_stop_button_keeps_the_model_and_says_so(window, qtbot):
+    panel, run = start_a_long_run_and_pause(window, qtbot)
     assert run.paused and panel.pause_button.text() == "Resume"
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
     assert not run.paused
@@ -69,13 +74,7 @@ def test_settings_are_edited_in_the_panel_undoably_and_the_loss_is_explained(win
 
 
 def test_the_learning_rate_set_in_the_settings_reaches_a_paused_run(window, qtbot):
-    window.new_project("perceptron")
-    window.project.training.update(epochs=500, batch_size=4)
-    panel = window.training_panel
-    qtbot.mouseClick(panel.train_button, Qt.LeftButton)
-    run = window.training_run
-    qtbot.waitUntil(lambda: len(panel._epoch_logs) > 0, timeout=120_000)
-    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
+    panel, run = start_a_long_run_and_pause(window, qtbot)
     field = window.training_settings.form.field("learning_rate")
     field.setFocus()
     field.selectAll()
