@@ -17,7 +17,7 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from designer.core.analysis import GraphReport, structural_report
+from designer.core.analysis import GraphReport, Message, structural_report
 from designer.core.graph import LayerGraph
 
 
@@ -75,9 +75,7 @@ class _AnalysisThread(QThread):
                 return newest
 
 
-def _internal_error(error: Exception):
-    from designer.core.analysis import Message
-
+def _internal_error(error: Exception) -> Message:
     return Message("error", f"The live analysis failed unexpectedly ({type(error).__name__}: {error}).")
 
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from designer.core.analysis import format_shape
 from designer.core.project import DatasetChoice
 from designer.ui import style
+from designer.ui.panels import fill_with_scrolling
 from designer.ui.param_form import ParamForm
 
 # numpy and designer.data are imported when the panel is first shown, not with the window: importing them
@@ -191,13 +191,7 @@ class DataPanel(QWidget):
                        self.grid_host, self.table):
             layout.addWidget(widget)
         layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scrolling(self, content)
         self.show_choice(None)
 
     # ------------------------------------------------------------------ choosing

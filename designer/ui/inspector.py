@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from designer.core.analysis import NodeReport, format_shape
 from designer.core.catalogue import LayerKind
 from designer.core.graph import LayerNode
+from designer.ui.panels import fill_with_scrolling
 from designer.ui.param_form import ParamForm, form_layout
 from designer.ui.style import ERROR_COLOUR, MUTED_TEXT_COLOUR, WARNING_COLOUR, category_colour
 
@@ -46,13 +46,7 @@ class Inspector(QWidget):
         self._node: LayerNode | None = None
         self._shown_name = ""
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        self.scroll = fill_with_scrolling(self)
 
         content = QWidget()
         self._layout = QVBoxLayout(content)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from designer.ui import style
+from designer.ui.panels import fill_with_scrolling
 from designer.ui.param_form import ParamForm
 
 REDRAW_MS = 100
@@ -59,13 +60,7 @@ class TrainingSettings(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.loss_hint)
         layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scrolling(self, content)
         self.show_loss_hint("auto", None, None)
 
     def show_settings(self, training: dict) -> None:
