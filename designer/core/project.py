@@ -40,6 +40,8 @@ LOSSES = (
     "categorical_crossentropy",
     "sparse_categorical_crossentropy",
 )
+#: "gpu:N" is the N-th GPU TensorFlow sees (the settings panel lists only those that are there)
+DEVICES = ("auto", "cpu", *(f"gpu:{index}" for index in range(8)))
 METRICS = ("accuracy", "auc", "mae", "mse")
 
 #: the training settings, typed and ranged like layer parameters (the settings panel is generated from these)
@@ -57,6 +59,8 @@ TRAINING_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("validation_split", "float", 0.2, "Fraction of the data held out to measure generalisation.", minimum=0.0, maximum=0.9),
     ParamSpec("early_stopping_patience", "int", 0, "Stop when the validation loss has not improved for this many epochs (0: never).", minimum=0, maximum=10_000),
     ParamSpec("seed", "int", None, "Random seed for repeatable runs (empty: random).", minimum=0, maximum=2**31 - 1, optional=True),
+    ParamSpec("device", "choice", "auto", "Where training runs: \"auto\" uses the first GPU TensorFlow sees, else the "
+              "CPU; or a chosen GPU, or the CPU.", choices=DEVICES),
 )
 
 

@@ -114,23 +114,33 @@ def _metrics(names: list[str], loss: str, mode: str) -> list:
     return chosen
 
 
-def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...]):
+def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observer=None, observed=()):
+    """The callback of every fit; `observer` (designer.training.insights.Observer) takes snapshots of the
+    `observed` models (the model itself when empty; a GAN's generator and discriminator)."""
     import keras
 
     class Progress(keras.callbacks.Callback):
-        """Forwards progress to the state; stops on request or on a NaN/inf loss.
+        """Forwards progress to the state; stops on request or on a NaN/inf loss; snapshots for the panels.
 
-        Keras's TensorFlow trainer hands the callbacks plain floats after every batch, with or without us, so
-        checking the loss per batch costs no extra device sync and catches a NaN at once, not an epoch later."""
+        Keras's TensorFlow trainer hands the callbacks plain floats after every batch (every execution of
+        `steps_per_execution` batches), with or without us, so checking the loss there costs no extra device
+        sync and catches a NaN at once, not an epoch later."""
 
         def __init__(self) -> None:
             super().__init__()
             self.epoch = 0
             self.stopped_reason: str | None = None
+            #: the trainable weights changed while paused: this fit ends and a new one goes on
+            self.restart = False
+            self.diverged = False
+            self._planned = False
 
         def on_train_begin(self, logs=None):
             # Keras's own count of batches (after the validation split) is the one the bar must reach
             state.begin(self.params.get("epochs") or 0, self.params.get("steps") or 0)
+            if observer is not None and not self._planned:
+                self._planned = True
+                state.insights_planned(observer.plan(*(observed or (self.model,))))
 
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
@@ -144,7 +154,9 @@ def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...]):
                     self._stop_for(value)
                     return
             state.wait_if_paused()
-            state.adjust(self.model)  # changes made while paused (a new learning rate) take effect here
+            if state.adjust(self.model):  # changes made while paused (learning rate, unfrozen layers)
+                self.restart = True
+                self.model.stop_training = True
             if state.should_stop():
                 self.stopped_reason = "Stopped by request; the model keeps what it learned so far."
                 self.model.stop_training = True
@@ -157,12 +169,47 @@ def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...]):
                         self._stop_for(value)
                         break
             state.epoch_end(epoch, logs)
+            if observer is not None and not self.diverged:  # NaN weights make no picture
+                last = (self.model.stop_training and not self.restart) or epoch + 1 >= (self.params.get("epochs") or 0)
+                if observer.due(last):
+                    state.insights(observer.snapshot(*(observed or (self.model,)), epoch=epoch))
 
         def _stop_for(self, value: float) -> None:
             self.stopped_reason = NAN_ADVICE.format(value=value, epoch=self.epoch + 1)
+            self.diverged = True
             self.model.stop_training = True
 
     return Progress()
+
+
+def steps_per_execution(rows: int, batch_size: int) -> int:
+    """How many batches Keras runs per call into TensorFlow: one call per batch costs more than a small batch
+    itself (bench/bench_training.py: 4-5x on the notes-002 MLP), so an epoch of many batches runs them in groups
+    of up to 32, still reporting to the panels ~16 times or more per epoch."""
+    steps = math.ceil(rows / max(1, batch_size))
+    return max(1, min(32, steps // 16))
+
+
+def _device_scope(device: str):
+    """TensorFlow's device scope for the setting: "auto" (TensorFlow's choice: the first GPU when there is
+    one), "cpu", or "gpu:N"; TrainingError when that GPU is not there."""
+    from contextlib import nullcontext
+
+    import tensorflow as tf
+
+    if device == "auto":
+        return nullcontext()
+    if device == "cpu":
+        return tf.device("/CPU:0")
+    index = int(device.split(":")[1])
+    gpus = tf.config.list_logical_devices("GPU")
+    if index >= len(gpus):
+        seen = f"TensorFlow sees {len(gpus)} GPU{'s' * (len(gpus) != 1)} here" if gpus else "TensorFlow sees no GPU here"
+        raise TrainingError(
+            f"The training settings ask for GPU {index}, but {seen}. Choose \"auto\" or \"cpu\" as the device in "
+            "the Settings tab, and train again."
+        )
+    return tf.device(gpus[index].name)
 
 
 def _fit_reporting_memory(model, *args, **kwargs):
@@ -218,15 +265,20 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
         settings["epochs"] = epochs
     if settings["seed"] is not None:
         keras.utils.set_random_seed(settings["seed"])
-    if settings["mode"] == "gan" or project.is_gan:
-        return _train_gan(project, dataset, state, settings)
+    with _device_scope(settings["device"]):
+        if settings["mode"] == "gan" or project.is_gan:
+            return _train_gan(project, dataset, state, settings)
+        graph = project.graph("model")
+        model = compile_graph(graph)
+        if dataset.streamed:
+            return _train_streamed(graph, model, dataset, state, settings)
+        return _train_in_memory(graph, model, dataset, state, settings)
 
-    graph = project.graph("model")
-    model = compile_graph(graph)
-    if dataset.streamed:
-        return _train_streamed(graph, model, dataset, state, settings)
+
+def _train_in_memory(graph: LayerGraph, model, dataset: Dataset, state: TrainingState, settings: dict[str, Any]):
     x = _fit(dataset.x_train, model)
     x_val = _fit(dataset.x_val, model) if dataset.x_val is not None else None
+    clean_x = x
     mode = settings["mode"]
     if mode in ("autoencoder", "vae"):
         y, y_val = x, x_val
@@ -248,12 +300,28 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
         classes = dataset.num_classes or int(model.output_shape[-1])
         y = labels_for_loss(y, loss, classes)
         y_val = None if y_val is None else labels_for_loss(y_val, loss, classes)
-    model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss, mode))
-
     validation_split = 0.0 if x_val is not None else settings["validation_split"]
+    train_rows = len(x) - int(len(x) * validation_split)
+    _compile(model, settings, loss, mode, train_rows)
+
+    observer = None
+    if state.wants_insights:
+        from designer.training.insights import Observer
+
+        # Keras's validation_split holds out the last rows; the panels show those, or the dataset's own
+        if x_val is not None:
+            view = (x_val, y_val)
+        elif validation_split:
+            view = (x[train_rows:], y[train_rows:])
+        else:
+            view = (x, y)
+        observer = Observer(mode, dataset, train=(x, y), view=view, loss=loss, seed=settings["seed"] or 0)
+        observer.value_range = (float(np.min(clean_x)), float(np.max(clean_x)))
     return _run_fit(
         model, state, settings, loss,
         has_validation=x_val is not None or validation_split > 0,
+        observer=observer,
+        recompile=lambda: _compile(model, settings, loss, mode, train_rows),
         x=x,
         y=y,
         batch_size=settings["batch_size"],
@@ -262,26 +330,48 @@ def train(project: Project, dataset: Dataset, state: TrainingState | None = None
     )
 
 
+def _compile(model, settings: dict[str, Any], loss: str, mode: str, train_rows: int) -> None:
+    model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss, mode),
+                  steps_per_execution=steps_per_execution(train_rows, settings["batch_size"]))
+
+
 def _run_fit(model, state: TrainingState, settings: dict[str, Any], loss: str, has_validation: bool,
-             **fit_arguments) -> TrainingResult:
-    """`model.fit` with the progress, stop and NaN callback and early stopping; the result handed to the state."""
+             observer=None, recompile=None, **fit_arguments) -> TrainingResult:
+    """`model.fit` with the progress, stop and NaN callback and early stopping; the result handed to the state.
+
+    When layers are unfrozen while paused (`TrainingState.adjust` says so), the fit ends after that batch and
+    `recompile` makes Keras collect the new set of trainable weights; training goes on from the next epoch with
+    the weights as they are (a new optimizer at the learning rate in use)."""
     import keras
 
-    progress = _progress_callback(state, ("loss",))
-    callbacks = [progress]
-    if settings["early_stopping_patience"] > 0:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss" if has_validation else "loss",
-                patience=settings["early_stopping_patience"],
-                restore_best_weights=True,
+    progress = _progress_callback(state, ("loss",), observer)
+    history: dict[str, list[float]] = {}
+    while True:
+        callbacks = [progress]
+        if settings["early_stopping_patience"] > 0:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if has_validation else "loss",
+                    patience=settings["early_stopping_patience"],
+                    restore_best_weights=True,
+                )
             )
-        )
-    try:
-        fitted = _fit_reporting_memory(model, epochs=settings["epochs"], callbacks=callbacks, verbose=0, **fit_arguments)
-    except ValueError as error:
-        raise TrainingError(f"Keras could not train on this data: {str(error).splitlines()[0]}") from error
-    history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
+        done = len(history.get("loss", []))
+        try:
+            fitted = _fit_reporting_memory(model, epochs=settings["epochs"], initial_epoch=done, callbacks=callbacks,
+                                           verbose=0, **fit_arguments)
+        except ValueError as error:
+            raise TrainingError(f"Keras could not train on this data: {str(error).splitlines()[0]}") from error
+        for key, values in fitted.history.items():
+            history.setdefault(key, []).extend(float(v) for v in values)
+        if not progress.restart or recompile is None or progress.stopped_reason:
+            break
+        progress.restart = False
+        if len(history.get("loss", [])) >= settings["epochs"]:
+            break
+        rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+        recompile()
+        model.optimizer.learning_rate = rate
     reason = progress.stopped_reason
     if reason is None and len(history.get("loss", [])) < settings["epochs"] and settings["early_stopping_patience"]:
         reason = "Early stopping: the validation loss stopped improving; the best weights were kept."
@@ -322,11 +412,20 @@ def _train_streamed(graph: LayerGraph, model, dataset: Dataset, state: TrainingS
         return stream.tf_dataset(settings["batch_size"], scale, x_only=x_only, one_hot=one_hot,
                                  input_shape=input_shape, shuffle_seed=seed if shuffle else None)
 
-    model.compile(optimizer=_optimizer(settings), loss=loss, metrics=_metrics(settings["metrics"], loss, mode))
+    _compile(model, settings, loss, mode, len(train_stream))
+    observer = None
+    if state.wants_insights:  # the panels follow the first images, the ones decoded for the preview
+        from designer.training.insights import Observer
+
+        first = _fit(dataset.x_train, model)
+        targets = first if x_only else labels_for_loss(dataset.y_train, loss, classes)
+        observer = Observer(mode, dataset, train=(first, targets), view=(first, targets), loss=loss, seed=seed)
     try:
         return _run_fit(
             model, state, settings, loss,
             has_validation=val_stream is not None,
+            observer=observer,
+            recompile=lambda: _compile(model, settings, loss, mode, len(train_stream)),
             shuffle=False,  # the pipeline shuffles the file names itself
             x=pipeline(train_stream, shuffle=True),
             validation_data=pipeline(val_stream, shuffle=False) if val_stream is not None else None,
@@ -367,8 +466,8 @@ def _gan_class():
             self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
             self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
 
-        def compile(self, d_optimizer, g_optimizer):
-            super().compile()
+        def compile(self, d_optimizer, g_optimizer, steps_per_execution=1):
+            super().compile(steps_per_execution=steps_per_execution)
             self.d_optimizer = d_optimizer
             self.g_optimizer = g_optimizer
             self.loss_fn = keras.losses.BinaryCrossentropy()
@@ -418,8 +517,15 @@ def _train_gan(project: Project, dataset: Dataset, state: TrainingState, setting
         )
     x = _fit(dataset.x_train, discriminator)
     gan = _gan_class()(generator, discriminator)
-    gan.compile(d_optimizer=_optimizer(settings), g_optimizer=_optimizer(settings))
-    progress = _progress_callback(state, ("d_loss", "g_loss"))
+    gan.compile(d_optimizer=_optimizer(settings), g_optimizer=_optimizer(settings),
+                steps_per_execution=steps_per_execution(len(x), settings["batch_size"]))
+    observer = None
+    if state.wants_insights:
+        from designer.training.insights import Observer
+
+        observer = Observer("gan", dataset, train=(x, None), view=(x, None), noise_shape=gan.latent_shape,
+                            seed=settings["seed"] or 0)
+    progress = _progress_callback(state, ("d_loss", "g_loss"), observer, observed=(generator, discriminator))
     fitted = _fit_reporting_memory(gan, x, batch_size=settings["batch_size"], epochs=settings["epochs"], callbacks=[progress], verbose=0)
     history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
     result = TrainingResult(generator, history, progress.stopped_reason, "binary_crossentropy", discriminator)

@@ -16,6 +16,10 @@ from typing import Any
 class TrainingState:
     """Receives progress; tells the engine when to stop or wait."""
 
+    #: whether the engine should take snapshots for the live panels (designer.training.insights): they cost
+    #: forward passes, so a state without panels (the command line, tests of the curves) says no
+    wants_insights = False
+
     def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
         pass
 
@@ -34,8 +38,17 @@ class TrainingState:
     def wait_if_paused(self) -> None:
         pass
 
-    def adjust(self, model: Any) -> None:
-        """Called between batches, after any pause: apply changes asked for meanwhile to the training model."""
+    def adjust(self, model: Any) -> bool:
+        """Called between batches, after any pause: apply changes asked for meanwhile to the training model.
+        Return True when the set of trainable weights changed (a backbone unfrozen): Keras fixes that set when
+        fit starts, so the engine ends this fit and goes on with a new one from the current weights."""
+        return False
+
+    def insights_planned(self, reasons: dict[str, str | None]) -> None:
+        """Before the first epoch: panel name → None when it will show data, else why it stays empty."""
+
+    def insights(self, snapshot: Any) -> None:
+        """A designer.training.insights.Snapshot of the model at the end of an epoch."""
 
 
 class NullState(TrainingState):

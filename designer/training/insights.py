@@ -1,0 +1,321 @@
+"""What the live panels show besides the curves, computed in the training thread from the model as it learns.
+
+`Observer` is made by the engine when its state asks for insights (`TrainingState.wants_insights`). At the
+end of an epoch it takes a `Snapshot` of the model: per-layer activations for a few fixed samples, weight and
+gradient histograms, a predictions grid, a confusion matrix, a reconstruction grid, images generated from fixed
+noise (GAN), the decision boundary of 2-D data, forecast vs truth. `plan()` says beforehand which panels mean
+something for this model and data, and for the others why not, in plain words.
+
+Everything here is small numpy arrays (a few samples, histograms, at most `EVALUATED_ROWS` predictions), so the
+state can hand it to a window at once. Taking a snapshot costs forward passes, so `Observer.due` keeps the
+time spent on it under `BUDGET` of the time spent training: on a tiny, fast model most epochs are skipped and
+the panels still change every few tenths of a second; the last epoch is always shown.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from designer.data.dataset import Dataset
+from designer.data.summary import class_indices, looks_like_images
+
+PANELS = ("activations", "weights", "gradients", "predictions", "confusion", "reconstructions", "generated",
+          "boundary", "forecast")
+#: how many fixed samples the activations and the reconstruction grid follow
+SAMPLES = 8
+#: images in the predictions and generated grids
+GRID = 16
+#: rows predicted for the confusion matrix, the decision boundary's points and the forecast
+EVALUATED_ROWS = 1000
+#: rows whose loss gradients are histogrammed
+GRADIENT_ROWS = 64
+#: at most this fraction of the training time goes into snapshots (the last epoch is always taken)
+BUDGET = 0.05
+BINS = 40
+#: values histogrammed per variable at most (a strided sample of bigger ones)
+HISTOGRAM_VALUES = 200_000
+BOUNDARY_STEPS = 80
+
+
+@dataclass
+class Histogram:
+    name: str  # "dense/kernel"
+    counts: np.ndarray
+    edges: np.ndarray
+
+
+@dataclass
+class Snapshot:
+    epoch: int  # from 0
+    #: the fixed samples (as images when they are pictures, else as they are fed) and their labels if any
+    samples: np.ndarray | None = None
+    sample_labels: list[str] | None = None
+    #: (layer name, its outputs for the fixed samples: [SAMPLES, ...]) in the order of the graph
+    activations: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    weights: list[Histogram] = field(default_factory=list)
+    gradients: list[Histogram] = field(default_factory=list)
+    #: images [n, h, w(, 3)] in 0..1, predicted and true class names, confidence of the prediction
+    predictions: dict[str, Any] | None = None
+    #: {"matrix": [classes, classes] (rows: true, columns: predicted), "classes": names}
+    confusion: dict[str, Any] | None = None
+    #: {"originals": images, "reconstructions": images}
+    reconstructions: dict[str, Any] | None = None
+    #: images from the same noise every epoch
+    generated: np.ndarray | None = None
+    #: {"xs", "ys": grid axes, "classes": [len(ys), len(xs)] predicted class, "points": [n, 2], "labels": [n]}
+    boundary: dict[str, Any] | None = None
+    #: {"truth": [n], "prediction": [n], "axis": "sample" | "step"}
+    forecast: dict[str, Any] | None = None
+
+
+def image_shape(sample_shape: tuple[int, ...], options: dict[str, Any]) -> tuple[int, ...] | None:
+    """The picture a sample is, or None: images as they are, and images the data options flattened back."""
+    if looks_like_images(sample_shape):
+        return sample_shape
+    if len(sample_shape) == 1 and options.get("flatten"):
+        for channels in (1, 3):
+            side = math.isqrt(sample_shape[0] // channels)
+            if side >= 8 and side * side * channels == sample_shape[0]:
+                return (side, side) if channels == 1 else (side, side, 3)
+    return None
+
+
+class Observer:
+    """Takes snapshots of a model during training; see the module docstring."""
+
+    def __init__(self, mode: str, dataset: Dataset, train: tuple, view: tuple, loss: str = "",
+                 noise_shape: tuple[int, ...] | None = None, seed: int = 0) -> None:
+        """`train`, `view`: (inputs, targets) as the model reads them — training rows (gradients) and the rows
+        the panels show (the validation rows, or training rows when there are none); targets may be None.
+        `noise_shape`: a GAN generator's input."""
+        self.mode, self.dataset, self.loss = mode, dataset, loss
+        x, y = train
+        x_view, y_view = view
+        self.x_view, self.y_view = x_view[:EVALUATED_ROWS], None if y_view is None else y_view[:EVALUATED_ROWS]
+        self.x_train, self.y_train = x[:GRADIENT_ROWS], None if y is None else y[:GRADIENT_ROWS]
+        self.samples = self.x_view[:SAMPLES]
+        self.classes = dataset.class_names if (mode == "supervised" and dataset.task == "classification") else None
+        # the data's own sample shape says whether a sample is a picture, even when the Input flattens it
+        own = image_shape(dataset.sample_shape, dataset.options)
+        self.images = own if own and math.prod(own) == math.prod(x.shape[1:]) else image_shape(tuple(x.shape[1:]), {})
+        self.value_range = (float(np.min(x)), float(np.max(x))) if x.size else (0.0, 1.0)
+        rng = np.random.default_rng(seed)
+        self.noise = rng.standard_normal((GRID, *noise_shape)).astype(np.float32) if noise_shape else None
+        self._probe = None
+        self._spent = 0.0
+        self._started = time.monotonic()
+        self.snapshots_taken = 0
+
+    # ------------------------------------------------------------------ which panels mean something
+    def plan(self, model, discriminator=None) -> dict[str, str | None]:
+        """Panel → None when it will show data, else why it stays empty (plain words)."""
+        inputs = tuple(model.inputs[0].shape[1:]) if self.mode != "gan" else None
+        classifying = self.classes is not None
+        reasons: dict[str, str | None] = dict.fromkeys(PANELS)
+        if not model.trainable_weights:
+            reasons["weights"] = reasons["gradients"] = "This model has no weights that train (every layer is frozen)."
+        if not classifying:
+            why = ("it is for classifiers; this run " +
+                   ("trains a " + self.mode.upper() if self.mode != "supervised" else "predicts numbers, not classes") + ".")
+            reasons["predictions"] = "The predictions grid shows images with their predicted and true class: " + why
+            reasons["confusion"] = "The confusion matrix counts which class is taken for which: " + why
+        elif self.images is None:
+            reasons["predictions"] = ("The predictions grid shows pictures with their predicted and true class; this "
+                                      "data's samples are not pictures. The confusion matrix shows how each class fares.")
+        if self.mode not in ("autoencoder", "vae"):
+            reasons["reconstructions"] = ("Reconstructions are for autoencoders (mode autoencoder or VAE), which "
+                                          "rebuild their input.")
+        if self.mode != "gan":
+            reasons["generated"] = "Generated images are for GANs: set the mode to GAN with a generator and a discriminator."
+        if not classifying or inputs != (2,):
+            what = f"this model reads {_shape_words(inputs)}" if inputs else "a GAN reads noise"
+            reasons["boundary"] = (f"The decision boundary is drawn for classifiers of two numbers (points in a "
+                                   f"plane); {what}.")
+        if self.dataset.task != "forecasting" or self.mode != "supervised":
+            reasons["forecast"] = ("Forecast vs truth is for sequence data that predicts what comes next, such as "
+                                   "the sine waves.")
+        return reasons
+
+    # ------------------------------------------------------------------ when
+    def due(self, last: bool) -> bool:
+        """Whether to take a snapshot now: always for the last epoch and the first, else within the budget."""
+        if last or self.snapshots_taken == 0:
+            return True
+        elapsed = time.monotonic() - self._started
+        return self._spent <= BUDGET * max(elapsed - self._spent, 0.0)
+
+    def snapshot(self, model, discriminator=None, *, epoch: int) -> Snapshot:
+        started = time.monotonic()
+        try:
+            if self.mode == "gan":
+                return self._gan_snapshot(model, discriminator, epoch)
+            return self._snapshot(model, epoch)
+        finally:
+            self._spent += time.monotonic() - started
+            self.snapshots_taken += 1
+
+    # ------------------------------------------------------------------ what
+    def _snapshot(self, model, epoch: int) -> Snapshot:
+        shot = Snapshot(epoch, samples=self._pictures(self.samples), sample_labels=self._labels(self.y_view, SAMPLES))
+        shot.activations = self._activations(model, self.samples)
+        shot.weights = _histograms(model.trainable_weights, model)
+        shot.gradients = self._gradients(model)
+        if self.classes is not None or self.mode in ("autoencoder", "vae") or self.dataset.task == "forecasting":
+            predicted = np.asarray(model.predict_on_batch(self.x_view))
+            if self.classes is not None:
+                self._classification(model, shot, predicted)
+            elif self.mode in ("autoencoder", "vae"):
+                shot.reconstructions = {"originals": self._pictures(self.samples),
+                                        "reconstructions": self._pictures(predicted[:SAMPLES])}
+            elif self.y_view is not None:
+                shot.forecast = _forecast(self.y_view, predicted)
+        return shot
+
+    def _classification(self, model, shot: Snapshot, predicted: np.ndarray) -> None:
+        import tensorflow as tf
+
+        classes = len(self.classes)
+        chosen = _class_of(predicted)
+        truth = class_indices(self.y_view) if self.y_view is not None else None
+        if truth is not None:
+            matrix = tf.math.confusion_matrix(truth, chosen, num_classes=classes).numpy()
+            shot.confusion = {"matrix": matrix, "classes": list(self.classes)}
+        if self.images is not None and truth is not None:
+            confidence = predicted.max(axis=1) if predicted.shape[-1] > 1 else np.where(chosen == 1, predicted[:, 0], 1 - predicted[:, 0])
+            shot.predictions = {
+                "images": self._pictures(self.x_view[:GRID]),
+                "predicted": [self.classes[i] for i in chosen[:GRID]],
+                "actual": [self.classes[i] for i in truth[:GRID]],
+                "confidence": np.asarray(confidence[:GRID], dtype=np.float32),
+            }
+        if tuple(self.x_view.shape[1:]) == (2,) and truth is not None:
+            shot.boundary = self._boundary(lambda grid: _class_of(np.asarray(model.predict_on_batch(grid))), truth)
+
+    def _boundary(self, predicted_for, truth) -> dict[str, Any]:
+        points = self.x_view
+        low, high = points.min(axis=0), points.max(axis=0)
+        margin = (high - low) * 0.1 + 1e-6
+        xs = np.linspace(low[0] - margin[0], high[0] + margin[0], BOUNDARY_STEPS, dtype=np.float32)
+        ys = np.linspace(low[1] - margin[1], high[1] + margin[1], BOUNDARY_STEPS, dtype=np.float32)
+        grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        return {"xs": xs, "ys": ys, "classes": predicted_for(grid).reshape(len(ys), len(xs)),
+                "points": points[:500], "labels": truth[:500], "class_names": list(self.classes)}
+
+    def _activations(self, model, samples: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        import keras
+
+        if self._probe is None:
+            layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)
+                      and not isinstance(layer.output, (list, tuple))]
+            inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+            self._probe = ([layer.name for layer in layers], keras.Model(inputs, [layer.output for layer in layers]))
+        names, probe = self._probe
+        outputs = probe(samples, training=False)
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        return [(name, np.asarray(out)) for name, out in zip(names, outputs)]
+
+    def _gradients(self, model) -> list[Histogram]:
+        import tensorflow as tf
+
+        if self.y_train is None or not model.trainable_weights:
+            return []
+        with tf.GradientTape() as tape:
+            predicted = model(self.x_train, training=False)
+            loss = model.compute_loss(x=self.x_train, y=self.y_train, y_pred=predicted, training=False)
+        gradients = tape.gradient(loss, model.trainable_weights)
+        return _histograms(model.trainable_weights, model, gradients)
+
+    def _gan_snapshot(self, generator, discriminator, epoch: int) -> Snapshot:
+        import keras
+        import tensorflow as tf
+
+        shot = Snapshot(epoch)
+        samples = self.noise[:SAMPLES]
+        shot.samples = samples
+        shot.activations = self._activations(generator, samples)
+        made = np.asarray(generator(self.noise, training=False))
+        shot.generated = self._pictures(made)
+        shot.weights = (_histograms(generator.trainable_weights, generator, prefix="generator ") +
+                        _histograms(discriminator.trainable_weights, discriminator, prefix="discriminator "))
+        real = self.x_train
+        bce = keras.losses.BinaryCrossentropy()
+        with tf.GradientTape(persistent=True) as tape:
+            fake = generator(self.noise, training=False)
+            judged_fake = discriminator(fake, training=False)
+            g_loss = bce(tf.ones_like(judged_fake), judged_fake)
+            d_loss = bce(tf.ones((len(real), 1)), discriminator(real, training=False)) + bce(tf.zeros_like(judged_fake), judged_fake)
+        g_grads = tape.gradient(g_loss, generator.trainable_weights)
+        d_grads = tape.gradient(d_loss, discriminator.trainable_weights)
+        del tape
+        shot.gradients = (_histograms(generator.trainable_weights, generator, g_grads, prefix="generator ") +
+                          _histograms(discriminator.trainable_weights, discriminator, d_grads, prefix="discriminator "))
+        return shot
+
+    # ------------------------------------------------------------------ helpers
+    def _pictures(self, x: np.ndarray) -> np.ndarray:
+        """Samples as images in 0..1 when they are pictures; otherwise as they are."""
+        if self.images is None:
+            return np.asarray(x, dtype=np.float32)
+        low, high = self.value_range
+        images = (np.asarray(x, dtype=np.float32).reshape(len(x), *self.images) - low) / ((high - low) or 1.0)
+        if images.ndim == 4 and images.shape[-1] == 1:
+            images = images[..., 0]
+        return np.clip(images, 0.0, 1.0)
+
+    def _labels(self, y: np.ndarray | None, count: int) -> list[str] | None:
+        if y is None or self.classes is None:
+            return None
+        return [self.classes[i] for i in class_indices(y[:count])]
+
+
+def _class_of(predicted: np.ndarray) -> np.ndarray:
+    """The class each prediction chooses: the biggest probability, or above 0.5 for one sigmoid unit."""
+    predicted = np.asarray(predicted)
+    if predicted.ndim == 2 and predicted.shape[1] > 1:
+        return predicted.argmax(axis=1)
+    return (predicted.reshape(len(predicted)) > 0.5).astype(np.int64)
+
+
+def _forecast(truth: np.ndarray, predicted: np.ndarray) -> dict[str, Any]:
+    """The next value over consecutive samples, or every step of the first sequence when each step is predicted."""
+    truth, predicted = np.asarray(truth, dtype=np.float32), np.asarray(predicted, dtype=np.float32)
+    if truth.ndim >= 2 and truth.shape[1] > 1:
+        return {"truth": truth[0].reshape(-1), "prediction": predicted[0].reshape(-1), "axis": "step"}
+    return {"truth": truth.reshape(len(truth), -1)[:200, 0], "prediction": predicted.reshape(len(predicted), -1)[:200, 0],
+            "axis": "sample"}
+
+
+def _histograms(variables, model, values=None, prefix: str = "") -> list[Histogram]:
+    """One histogram per variable (of `values` when given: their gradients), named "layer/variable"."""
+    owners = {}
+    for layer in model.layers:
+        for variable in layer.trainable_weights:
+            owners.setdefault(id(variable), layer.name)
+    histograms = []
+    for index, variable in enumerate(variables):
+        data = variable if values is None else values[index]
+        if data is None:
+            continue
+        array = np.asarray(data, dtype=np.float32).reshape(-1)
+        if array.size > HISTOGRAM_VALUES:
+            array = array[:: math.ceil(array.size / HISTOGRAM_VALUES)]
+        array = array[np.isfinite(array)]
+        if not array.size:
+            continue
+        counts, edges = np.histogram(array, bins=BINS)
+        name = f"{prefix}{owners.get(id(variable), model.name)}/{variable.name}"
+        histograms.append(Histogram(name, counts.astype(np.int64), edges.astype(np.float32)))
+    return histograms
+
+
+def _shape_words(shape: tuple[int, ...] | None) -> str:
+    if not shape:
+        return "no input"
+    if len(shape) == 1:
+        return f"{shape[0]} number{'s' * (shape[0] != 1)}"
+    return "samples of shape " + " × ".join(str(s) for s in shape)
