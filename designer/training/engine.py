@@ -369,7 +369,7 @@ def _run_fit(model, state: TrainingState, settings: dict[str, Any], loss: str, h
         progress.restart = False
         if len(history.get("loss", [])) >= settings["epochs"]:
             break
-        rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+        rate = float(model.optimizer.learning_rate.numpy())
         recompile()
         model.optimizer.learning_rate = rate
     reason = progress.stopped_reason

@@ -3,9 +3,10 @@ hands progress to the GUI thread without slowing training down.
 
 Per-batch logs are only appended to a buffer (a lock and a list append; no Qt signal per batch — a signal plus a
 redraw per batch made training ~3× slower); the window drains the buffer on its own timer with `take_batches`.
-Rarer events (begin, epoch end, finish, failure) are queued signals. Pause blocks the training thread between
-batches on an event; Stop sets the engine's stop flag (the model keeps what it has learned so far); a learning
-rate set meanwhile (`set_learning_rate`) is applied before the next batch. The run
+Rarer events (begin, epoch end, a snapshot for the live panels, finish, failure) are queued signals. Pause
+blocks the training thread between batches on an event; Stop sets the engine's stop flag (the model keeps what
+it has learned so far); a learning rate set meanwhile (`set_learning_rate`) is applied before the next batch, and
+a layer frozen or unfrozen meanwhile (`set_trainable`, a backbone's "trainable") from the next epoch. The run
 trains a copy of the project, so the canvas can be edited meanwhile without touching the running model.
 """
 
@@ -23,6 +24,7 @@ from designer.training.state import TrainingState
 class _QtState(TrainingState):
     def __init__(self, run: "TrainingRun") -> None:
         self._run = run
+        self.wants_insights = run.insights
 
     def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
         self._run.began.emit(total_epochs, steps_per_epoch)
@@ -40,12 +42,30 @@ class _QtState(TrainingState):
     def wait_if_paused(self) -> None:
         self._run._running.wait()  # returns at once unless paused; Stop also releases it
 
-    def adjust(self, model) -> None:
+    def adjust(self, model) -> bool:
         rate = self._run._new_learning_rate
         if rate is not None:  # set by the GUI thread, usually while paused
             self._run._new_learning_rate = None
             model.optimizer.learning_rate.assign(rate)
             self._run.learning_rate = rate
+        changed = False
+        with self._run._lock:
+            wanted, self._run._trainable = self._run._trainable, {}
+        for name, trainable in wanted.items():
+            try:
+                layer = model.get_layer(name)
+            except ValueError:  # not in this model (renamed since the run started): nothing to change
+                continue
+            if layer.trainable != trainable:
+                layer.trainable = trainable
+                changed = True
+        return changed
+
+    def insights_planned(self, reasons: dict) -> None:
+        self._run.insights_planned.emit(dict(reasons))
+
+    def insights(self, snapshot) -> None:
+        self._run.snapshot_taken.emit(snapshot)
 
 
 class _Thread(QThread):
@@ -62,11 +82,15 @@ class TrainingRun(QObject):
     epoch_finished = Signal(int, dict)  # epoch (from 0), its logs under Keras's names
     finished = Signal(object)  # TrainingResult (also after Stop or a NaN stop: see its stopped_reason)
     failed = Signal(str)  # a plain message; the window stays usable
+    insights_planned = Signal(dict)  # panel name -> None (will show data) or why it stays empty
+    snapshot_taken = Signal(object)  # a designer.training.insights.Snapshot at the end of an epoch
 
-    def __init__(self, project: Project, dataset, epochs: int | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, project: Project, dataset, epochs: int | None = None, parent: QObject | None = None,
+                 insights: bool = True) -> None:
         """`dataset`: a loaded Dataset, or a DatasetChoice to load in the training thread (a download must not
-        freeze the window)."""
+        freeze the window). `insights`: take snapshots for the live panels."""
         super().__init__(parent)
+        self.insights = insights
         self.project = loads(dumps(project))  # what the canvas does next cannot reach the running model
         self.dataset = dataset
         self.epochs = epochs
@@ -78,6 +102,7 @@ class TrainingRun(QObject):
         self._running = threading.Event()
         self._running.set()
         self._new_learning_rate: float | None = None
+        self._trainable: dict[str, bool] = {}
         #: the learning rate in use, once changed during the run
         self.learning_rate: float | None = None
         self._thread = _Thread(self)
@@ -99,6 +124,12 @@ class TrainingRun(QObject):
     def set_learning_rate(self, rate: float) -> None:
         """Use `rate` from the next batch on (typically changed while paused, then Resume)."""
         self._new_learning_rate = float(rate)
+
+    def set_trainable(self, layer_name: str, trainable: bool) -> None:
+        """Freeze or unfreeze a layer (a pretrained backbone) of the running model; training goes on from the
+        next epoch with the new set of trainable weights."""
+        with self._lock:
+            self._trainable[layer_name] = bool(trainable)
 
     @property
     def paused(self) -> bool:

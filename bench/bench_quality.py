@@ -1,0 +1,170 @@
+"""Whether the templates learn what the product promises (run: python bench/bench_quality.py).
+
+Every figure comes from the product's own engine (`designer.training.engine.train`) on bundled or generated data,
+with the template's settings and a fixed seed, so a run here is a run a person would make in the app:
+
+- digits MLP (`digits_mlp`, bundled 8×8 digits): best validation accuracy >= 0.95;
+- sine forecaster (`lstm_forecaster`, sine_waves): validation MSE < 0.01;
+- linear regression (`linear_regression`, linear_5x_plus_3): the Dense kernel and bias recover y = 5x + 3 within
+  0.1 (the template's scale option is "auto", which leaves this data unscaled, so these are the raw line's w and b);
+- GAN (`mlp_gan` moved from 28×28 MNIST to the bundled 8×8 digits: 784 → 64 inputs/outputs, scale -1..1): the
+  images generated from the fixed noise of the live panels change between the first and the last epoch, and
+  d_loss and g_loss stay finite every epoch;
+- autoencoder (`autoencoder` moved to the digits the same way): the validation loss falls to under half of the
+  first epoch's.
+
+One line per goal says PASS or FAIL; the exit status is 1 when any goal fails. Epochs are the templates' own
+unless `EPOCHS` below says otherwise (the GAN and autoencoder templates are sized for 60,000 MNIST digits).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from designer.core.project import DatasetChoice, Project  # noqa: E402
+from designer.core.templates import load_template  # noqa: E402
+from designer.data.registry import DATASETS, load_dataset  # noqa: E402
+from designer.training.engine import train  # noqa: E402
+from designer.training.state import TrainingState  # noqa: E402
+
+SEED = 0
+#: epochs where the template's own are cut (None: the template's)
+EPOCHS: dict[str, int | None] = {"digits_mlp": None, "lstm_forecaster": None, "linear_regression": None,
+                                 "mlp_gan": None, "autoencoder": None}
+#: the GAN's images (0..1, as the panel shows them) must move by more than this on average, see README
+GAN_MIN_CHANGE = 0.02
+AE_MAX_RATIO = 0.5
+
+
+class Watch(TrainingState):
+    """Keeps every epoch's logs and, for a GAN, the images generated from the panel's fixed noise."""
+
+    wants_insights = False
+
+    def __init__(self, insights: bool = False) -> None:
+        self.wants_insights = insights
+        self.logs: list[dict[str, float]] = []
+        self.generated: dict[int, np.ndarray] = {}
+
+    def epoch_end(self, epoch, logs):
+        self.logs.append(dict(logs))
+
+    def insights(self, snapshot):
+        if snapshot.generated is not None:
+            self.generated[snapshot.epoch] = snapshot.generated
+
+
+def template(key: str) -> Project:
+    project = load_template(key)
+    project.training["seed"] = SEED
+    return project
+
+
+def on_digits(project: Project) -> Project:
+    """A 28×28 (784-pixel) template moved to the bundled 8×8 digits: inputs, outputs and reshapes of 784 → 64."""
+    for graph in project.graphs:
+        for node in graph.nodes():
+            if node.kind == "Input" and list(node.params["shape"]) == [784]:
+                graph.set_param(node.id, "shape", [64])
+            elif node.kind == "Dense" and node.params.get("units") == 784:
+                graph.set_param(node.id, "units", 64)
+            elif node.kind == "Reshape" and list(node.params.get("target_shape", []))[:2] == [28, 28]:
+                graph.set_param(node.id, "target_shape", [8, 8, *node.params["target_shape"][2:]])
+    options = dict(project.dataset.options) if project.dataset else {}
+    project.dataset = DatasetChoice("digits", {**options, "flatten": True})
+    return project
+
+
+def run(key: str, project: Project, state: TrainingState | None = None):
+    started = time.perf_counter()
+    dataset = load_dataset(project.dataset)
+    result = train(project, dataset, state, epochs=EPOCHS[key])
+    epochs = len(next(iter(result.history.values())))
+    print(f"  [{key}: {epochs} epochs, {time.perf_counter() - started:.1f} s]", flush=True)
+    return result
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def digits_mlp() -> bool:
+    result = run("digits_mlp", template("digits_mlp"))
+    accuracy = result.history["val_accuracy"]
+    best, last = max(accuracy), accuracy[-1]
+    ok = best >= 0.95
+    print(f"digits MLP: val accuracy best {best:.3f} (epoch {accuracy.index(best) + 1}), last {last:.3f} "
+          f"(goal best >= 0.95) {verdict(ok)}")
+    return ok
+
+
+def sine_lstm() -> bool:
+    project = template("lstm_forecaster")
+    result = run("lstm_forecaster", project)
+    assert result.loss == "mse"
+    last, best = result.history["val_loss"][-1], min(result.history["val_loss"])
+    ok = last < 0.01
+    print(f"sine LSTM: val MSE last {last:.5f}, best {best:.5f} (goal last < 0.01) {verdict(ok)}")
+    return ok
+
+
+def linear_regression() -> bool:
+    project = template("linear_regression")
+    # the template's scale is "auto": no rescaling for data that is not images, so the fit is of the raw line
+    scale = project.dataset.options.get("scale", "auto")
+    unscaled = scale == "none" or (scale == "auto" and not DATASETS[project.dataset.name].image_max)
+    result = run("linear_regression", project)
+    kernel, bias = result.model.layers[-1].get_weights()
+    w, b = kernel.item(), bias.item()
+    ok = unscaled and abs(w - 5) <= 0.1 and abs(b - 3) <= 0.1
+    print(f"linear regression: w {w:.3f}, b {b:.3f} (scale {scale!r}: data unscaled: {unscaled}; "
+          f"goal w = 5 ± 0.1, b = 3 ± 0.1) {verdict(ok)}")
+    return ok
+
+
+def gan() -> bool:
+    project = on_digits(template("mlp_gan"))
+    state = Watch(insights=True)
+    result = run("mlp_gan", project, state)
+    finite = all(math.isfinite(logs[k]) for logs in state.logs for k in ("d_loss", "g_loss"))
+    first, last = min(state.generated), max(state.generated)
+    change = float(np.mean(np.abs(state.generated[last] - state.generated[first])))
+    ok = finite and last > first and change > GAN_MIN_CHANGE and result.stopped_reason is None
+    d, g = result.history["d_loss"], result.history["g_loss"]
+    print(f"GAN on digits: generated images change {change:.3f} between epochs {first + 1} and {last + 1} "
+          f"(goal > {GAN_MIN_CHANGE}); d_loss {d[0]:.3f} → {d[-1]:.3f}, g_loss {g[0]:.3f} → {g[-1]:.3f}, "
+          f"finite every epoch: {finite} {verdict(ok)}")
+    return ok
+
+
+def autoencoder() -> bool:
+    project = on_digits(template("autoencoder"))
+    result = run("autoencoder", project)
+    loss, val = result.history["loss"], result.history["val_loss"]
+    ratio = val[-1] / val[0]
+    ok = ratio < AE_MAX_RATIO
+    print(f"autoencoder on digits ({result.loss}): loss {loss[0]:.4f} → {loss[-1]:.4f}, val_loss {val[0]:.4f} → "
+          f"{val[-1]:.4f}, ratio {ratio:.3f} (goal < {AE_MAX_RATIO}) {verdict(ok)}")
+    return ok
+
+
+def main() -> int:
+    started = time.perf_counter()
+    passed = [check() for check in (digits_mlp, sine_lstm, linear_regression, gan, autoencoder)]
+    print(f"\n{sum(passed)} of {len(passed)} goals met in {time.perf_counter() - started:.0f} s")
+    print("re-run: python bench/bench_quality.py")
+    return 0 if all(passed) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
