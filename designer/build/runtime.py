@@ -41,8 +41,14 @@ def import_tensorflow_quietly():
 def training_device() -> str:
     """"GPU: <name>" for the first GPU TensorFlow sees, else "CPU only"."""
     tf = import_tensorflow_quietly()
-    gpus = tf.config.list_physical_devices("GPU")
-    if not gpus:
-        return "CPU only"
-    details = tf.config.experimental.get_device_details(gpus[0])
-    return f"GPU: {details.get('device_name', gpus[0].name)}"
+    names = gpu_names()
+    return f"GPU: {names[0]}" if names else "CPU only"
+
+
+def gpu_names() -> list[str]:
+    """The names of the GPUs TensorFlow sees, in its order (the "gpu:N" training setting counts in it)."""
+    tf = import_tensorflow_quietly()
+    names = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        names.append(tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name))
+    return names

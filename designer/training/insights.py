@@ -210,10 +210,17 @@ class Observer:
         import keras
 
         if self._probe is None:
-            layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)
-                      and not isinstance(layer.output, (list, tuple))]
+            outputs = {}
+            for layer in model.layers:
+                if isinstance(layer, keras.layers.InputLayer):
+                    continue
+                # a nested model (a pretrained backbone) answers `.output` with its own inner tensor: its
+                # tensor in this graph is the one its call here made (Keras has no public name for it)
+                produced = layer._inbound_nodes[-1].output_tensors if isinstance(layer, keras.Model) else [layer.output]
+                if len(produced) == 1 and not isinstance(produced[0], (list, tuple)):
+                    outputs[layer.name] = produced[0]
             inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-            self._probe = ([layer.name for layer in layers], keras.Model(inputs, [layer.output for layer in layers]))
+            self._probe = (list(outputs), keras.Model(inputs, list(outputs.values())))
         names, probe = self._probe
         outputs = probe(samples, training=False)
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]

@@ -32,7 +32,8 @@ from designer.ui.inspector import Inspector
 from designer.ui.palette import Palette
 from designer.ui.recovery import RecoveryStore
 from designer.ui.summary import SummaryPanel
-from designer.ui.training_panel import TrainingPanel, TrainingSettings
+from designer.ui.training_panel import TrainingPanel
+from designer.ui.training_settings import TrainingSettings
 from designer.ui.window_data import DataAndTrainingMixin
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 
@@ -266,6 +267,8 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         if event.kind == "node_moved":
             return  # positions change no shape
         self._request_analysis(graph)
+        if event.kind == "param_changed":
+            self._follow_frozen_layers(graph, event.node_id)
         if event.kind in ("param_changed", "node_renamed", "node_removed") and graph is self.current_editor().graph:
             QTimer.singleShot(0, self._on_selection_changed)
 
@@ -300,7 +303,10 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         self.data_panel.preload()
         self.explorer_action.setEnabled(True)
         self.device_label.setText(f"Training device: {device}")
-        self.device_label.setToolTip("The device TensorFlow will train on")
+        self.device_label.setToolTip("The device TensorFlow will train on (Settings → device chooses another)")
+        from designer.build.runtime import gpu_names  # TensorFlow is loaded: this is quick
+
+        self.training_settings.show_devices(gpu_names())
 
     def _on_keras_failed(self, message: str) -> None:
         self.device_label.setText("TensorFlow unavailable")

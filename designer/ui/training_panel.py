@@ -1,7 +1,6 @@
-"""The Training panel: Train / Pause / Resume / Stop, a progress bar with the time left, and live curves of the
-loss and the metrics — per batch (thin) and per epoch (training and validation, thick) — and the Settings panel
-(`TrainingSettings`): the training settings as a form, with the loss "auto" will pick and a warning when a chosen
-loss does not suit the output layer.
+"""The Training panel: Train / Pause / Resume / Stop, a progress bar with the time left, live curves of the
+loss and the metrics — per batch (thin) and per epoch (training and validation, thick) — and beside them the
+insight panels (activations, histograms, predictions...: designer.ui.insight_panels) fed by the run's snapshots.
 
 Curves are redrawn by a 100 ms timer from the run's batch buffer, never per batch, with pyqtgraph's downsampling
 and clip-to-view so a million points stay smooth. pyqtgraph (~0.4 s to import) is loaded when the first run
@@ -13,14 +12,40 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from designer.ui import style
-from designer.ui.panels import fill_with_scrolling
-from designer.ui.param_form import ParamForm
 
 REDRAW_MS = 100
 EPOCH_COLOURS = {"train": "#3d7bd9", "val": "#d98b2b"}
+
+
+class _Series:
+    """A growing column of floats kept in a numpy buffer that doubles when full, so each redraw hands
+    pyqtgraph a view of it instead of converting a list of a million points again. (numpy, like pyqtgraph, is
+    imported with the first run: the window opens without it.)"""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._data = np.empty(1024, dtype=np.float64)
+        self.size = 0
+
+    def extend(self, values) -> None:
+        import numpy as np
+
+        values = np.asarray(values, dtype=np.float64)
+        needed = self.size + len(values)
+        if needed > len(self._data):
+            grown = np.empty(max(needed, 2 * len(self._data)), dtype=np.float64)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size:needed] = values
+        self.size = needed
+
+    @property
+    def values(self):
+        return self._data[: self.size]
 
 
 def _format_duration(seconds: float) -> str:
@@ -32,54 +57,6 @@ def _format_duration(seconds: float) -> str:
         return f"{minutes} min {seconds:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
-
-
-class TrainingSettings(QWidget):
-    """The training settings, generated from the project's typed specs, and which loss training will use."""
-
-    #: name, value (the window makes each edit an undo step)
-    setting_edited = Signal(str, object)
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        from designer.core.project import TRAINING_SPECS
-
-        self.form = ParamForm(TRAINING_SPECS)
-        self.form.value_edited.connect(self.setting_edited)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {style.ERROR_COLOUR};")
-        self.error.hide()
-        self.form.refused.connect(self._show_refusal)
-        self.form.value_edited.connect(lambda *_: self.error.hide())
-        self.loss_hint = QLabel(self)
-        self.loss_hint.setWordWrap(True)
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.addWidget(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.loss_hint)
-        layout.addStretch(1)
-        fill_with_scrolling(self, content)
-        self.show_loss_hint("auto", None, None)
-
-    def show_settings(self, training: dict) -> None:
-        """The project's training settings in the form, without emitting."""
-        self.form.set_values(training)
-
-    def show_loss_hint(self, chosen: str, suggested: str | None, warning: str | None) -> None:
-        """Which loss training will use (what "auto" picks) and, in amber, why a chosen one does not suit."""
-        lines = []
-        if chosen == "auto" and suggested:
-            lines.append(f"Loss \"auto\" will use <b>{suggested.replace('_', ' ')}</b>.")
-        if warning:
-            lines.append(f"<span style='color:{style.WARNING_COLOUR}'>{warning}</span>")
-        self.loss_hint.setText("<br>".join(lines))
-        self.loss_hint.setVisible(bool(lines))
-
-    def _show_refusal(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
 
 
 class TrainingPanel(QWidget):
@@ -106,10 +83,13 @@ class TrainingPanel(QWidget):
         for widget in (self.train_button, self.pause_button, self.stop_button):
             row.addWidget(widget)
         row.addWidget(self.progress, 1)
-        self.plots_host = QWidget(self)
+        # curves on the left, the insight panels on the right; the person can move the divide
+        self.plots_host = QSplitter(Qt.Horizontal, self)
         self.plots_host.setMinimumHeight(200)
-        self.plots_layout = QHBoxLayout(self.plots_host)
+        self.curves_host = QWidget(self.plots_host)
+        self.plots_layout = QHBoxLayout(self.curves_host)
         self.plots_layout.setContentsMargins(0, 0, 0, 0)
+        self.insights = None  # InsightPanels, made with the first run (it needs pyqtgraph)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -140,7 +120,8 @@ class TrainingPanel(QWidget):
         else:
             self.run.pause()
             self.pause_button.setText("Resume")
-            self.status.setText("Paused after the current batch. Resume goes on from where it stopped.")
+            self.status.setText("Paused. Resume goes on from where it stopped; meanwhile you can change the learning "
+                                "rate, or unfreeze a pretrained backbone (its \"trainable\" box in the Inspector).")
 
     def _stop(self) -> None:
         if self.run is not None:
@@ -153,8 +134,8 @@ class TrainingPanel(QWidget):
         self._ensure_plots()
         self.plots_host.show()
         self.run = run
-        self._batch_x: list[float] = []
-        self._batch_logs: dict[str, list[float]] = {}
+        self._batch_x = _Series()
+        self._batch_logs: dict[str, _Series] = {}
         self._epoch_logs: dict[str, list[float]] = {}
         self._steps = 1
         self._epochs = 1
@@ -163,7 +144,10 @@ class TrainingPanel(QWidget):
         for plot in (self.loss_plot, self.metric_plot):
             plot.clear()
         self._curves = {}
+        self.insights.clear()
         run.began.connect(self._on_began)
+        run.insights_planned.connect(self.insights.set_plan)
+        run.snapshot_taken.connect(self.insights.show_snapshot)
         run.epoch_finished.connect(self._on_epoch)
         run.finished.connect(self._on_finished)
         run.failed.connect(self._on_failed)
@@ -189,6 +173,12 @@ class TrainingPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.addLegend(offset=legend_offset)
             self.plots_layout.addWidget(plot)
+        from designer.ui.insight_panels import InsightPanels
+
+        self.insights = InsightPanels()
+        self.plots_host.addWidget(self.insights)
+        self.plots_host.setStretchFactor(0, 1)
+        self.plots_host.setStretchFactor(1, 1)
 
     def _curve(self, name: str, epoch_level: bool):
         key = (name, epoch_level)
@@ -218,14 +208,14 @@ class TrainingPanel(QWidget):
         batches = self.run.take_batches()
         if not batches:
             return
-        for epoch, step, logs in batches:
-            self._batch_x.append(epoch + (step + 1) / self._steps)
-            for name, value in logs.items():
-                if isinstance(value, float):
-                    self._batch_logs.setdefault(name, []).append(value)
-        for name, values in self._batch_logs.items():
-            if len(values) == len(self._batch_x):
-                self._curve(name, epoch_level=False).setData(self._batch_x, values)
+        self._batch_x.extend([epoch + (step + 1) / self._steps for epoch, step, _ in batches])
+        for name in batches[-1][2]:
+            values = [logs.get(name) for _, _, logs in batches]
+            if all(isinstance(value, float) for value in values):
+                self._batch_logs.setdefault(name, _Series()).extend(values)
+        for name, series in self._batch_logs.items():
+            if series.size == self._batch_x.size:
+                self._curve(name, epoch_level=False).setData(self._batch_x.values, series.values)
         last_epoch, last_step, _ = batches[-1]
         self._done = last_epoch * self._steps + last_step + 1
         self.progress.setValue(min(self._done, self.progress.maximum()))

@@ -124,6 +124,20 @@ class DataAndTrainingMixin:
         old = dict(self.project.training)
         self.undo_stack.push(ValueUndoCommand(f"Set {name.replace('_', ' ')}", self._apply_training, old, {**old, name: value}))
 
+    def _follow_frozen_layers(self, graph: LayerGraph, node_id: str | None) -> None:
+        """A backbone frozen or unfrozen on the canvas during a run: the running model follows (see TrainingRun)."""
+        run = self.training_run
+        if run is None or not run.is_running() or node_id is None or node_id not in graph:
+            return
+        node = graph.node(node_id)
+        if "trainable" not in node.params:
+            return
+        trainable = bool(node.params["trainable"])
+        run.set_trainable(node.name, trainable)
+        change = "unfrozen: it learns too" if trainable else "frozen again"
+        when = "once you press Resume" if run.paused else "from the next batch"
+        self.training_panel.status.setText(f"{node.name} {change}, {when}; training goes on from the weights it has now.")
+
     def _apply_training(self, training: dict) -> None:
         self.project.training = dict(training)
         self.data_panel.show_training(self.project.training)
