@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,6 +27,8 @@ from designer.ui import style
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
+#: panels that show every epoch received, not only the latest
+HISTORY_PANELS = ("weights", "gradients", "generated")
 TITLES = {"activations": "Activations", "weights": "Weights", "gradients": "Gradients", "predictions": "Predictions",
           "confusion": "Confusion matrix", "reconstructions": "Reconstructions", "generated": "Generated",
           "boundary": "Decision boundary", "forecast": "Forecast"}
@@ -815,24 +818,44 @@ class InsightPanels(QTabWidget):
         }
         self._pages = {name: PanelPage(makers[name]) for name in PANELS}
         self._reasons: dict[str, str | None] = dict.fromkeys(PANELS)
+        #: snapshots a panel out of view has not drawn yet (see show_snapshot)
+        self._waiting: dict[str, list] = {name: [] for name in PANELS}
         self._arrange()
+        self.currentChanged.connect(lambda index: self._show_waiting(self.widget(index)))
 
     # ------------------------------------------------------------------ public
     def set_plan(self, reasons: dict[str, str | None]) -> None:
         """Which panels will get data (None) and why the others will not: meaningful tabs first, the others greyed
         with their reason in the page and as the tab's tooltip."""
         self._reasons = {name: reasons.get(name) for name in PANELS}
-        for name in PANELS:
-            if self._reasons[name] is None:
-                self._pages[name].content  # made now, while the model builds, not at the end of the first epoch
         self._arrange()
 
     def show_snapshot(self, snapshot) -> None:
-        """Every panel that is meant to show data takes what the snapshot has for it; the others stay as they are."""
+        """The panel in view takes what the snapshot has for it at once; the others when they come into view.
+
+        Drawing every panel at every snapshot cost the GUI thread ~30 ms while training (more for the first
+        one, which builds the panels), enough to make the window stutter; a hidden panel only keeps the
+        snapshots it will need: the latest, and for the panels that show the epochs gone by (histograms,
+        generated images) each one, without the activations that make a snapshot big."""
         for name in PANELS:
-            page = self._pages[name]
-            if self._reasons[name] is None and page.content.show_snapshot(snapshot):
-                page.show_data()
+            if self._reasons[name] is not None:
+                continue
+            if name in HISTORY_PANELS:
+                self._waiting[name].append(replace(snapshot, activations=[], samples=None))
+            elif getattr(snapshot, name):  # a snapshot without this panel's field leaves it as it is
+                self._waiting[name] = [snapshot]
+        self._show_waiting(self.currentWidget())
+
+    def _show_waiting(self, page) -> None:
+        name = next((n for n, p in self._pages.items() if p is page), None)
+        if name is None or self._reasons[name] is not None or not self._waiting[name]:
+            return
+        waiting, self._waiting[name] = self._waiting[name], []
+        shown = False
+        for snapshot in waiting:
+            shown = page.content.show_snapshot(snapshot) or shown
+        if shown:
+            page.show_data()
 
     def clear(self) -> None:
         """Back to the state before `set_plan`: no data, no reasons, the tabs in their first order."""
@@ -841,10 +864,16 @@ class InsightPanels(QTabWidget):
                 page.content.reset()
             page.say(WAITING)
         self._reasons = dict.fromkeys(PANELS)
+        self._waiting = {name: [] for name in PANELS}
         self._arrange()
 
     def panel(self, name: str) -> QWidget:
         """The panel's own widget (made now if it was not yet)."""
+        return self._pages[name].content
+
+    def show_panel(self, name: str) -> QWidget:
+        """Bring a panel into view (as clicking its tab does: it draws what it has not drawn yet); its widget."""
+        self.setCurrentWidget(self._pages[name])
         return self._pages[name].content
 
     def showing_data(self, name: str) -> bool:

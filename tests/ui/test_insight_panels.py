@@ -151,12 +151,14 @@ def test_a_classifier_snapshot_fills_its_panels(panels, qtbot):
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
     shot = classifier_snapshot()
     panels.show_snapshot(shot)
+    assert not panels.showing_data("confusion")  # out of view: drawn when it comes into view
     for name in ("activations", "weights", "gradients", "predictions", "confusion"):
+        panels.show_panel(name)
         assert panels.showing_data(name), name
     for name, reason in NOT_FOR_CLASSIFIERS.items():
         assert not panels.showing_data(name) and panels.message(name) == reason
 
-    activations = panels.panel("activations")
+    activations = panels.show_panel("activations")
     dense, conv, output = activations.rows
     assert "first 256 of 300" in dense.title.text() and "10 values" in output.title.text()
     assert len(dense.view.bars.opts["height"]) == 256 and len(output.view.bars.opts["height"]) == 10
@@ -165,14 +167,14 @@ def test_a_classifier_snapshot_fills_its_panels(panels, qtbot):
     assert activations.sample_view.image.axisOrder == "row-major"
     assert activations.sample_view.vb.state["yInverted"]  # row 0 on top: the 7 stands upright
 
-    predictions = panels.panel("predictions")
+    predictions = panels.show_panel("predictions")
     assert predictions.title.text() == "<b>12 of 16 right</b> at epoch 1"
     assert all(item.image.shape == (8, 8) for item in predictions.grid.items)
     first, second = predictions.grid.captions[:2]  # the first is wrong, the second right
     assert "true: 0" in first.text and "1 (" in first.text and first.opts["color"] == "#d64541"
     assert second.opts["color"] == "#1e8e3e"
 
-    confusion = panels.panel("confusion")
+    confusion = panels.show_panel("confusion")
     matrix = shot.confusion["matrix"]
     assert confusion.image.image.shape == (10, 10) and len(confusion.texts) == 100
     assert confusion.texts[0].textItem.toPlainText() == str(matrix[0, 0])
@@ -181,7 +183,7 @@ def test_a_classifier_snapshot_fills_its_panels(panels, qtbot):
     assert "Accuracy" in confusion.plot.getPlotItem().titleLabel.text
     assert confusion.plot.getPlotItem().getAxis("bottom")._tickLevels[0][3][1] == "3"
 
-    weights = panels.panel("weights")
+    weights = panels.show_panel("weights")
     assert [weights.list.item(i).text() for i in range(weights.list.count())][:2] == ["dense/kernel", "dense/bias"]
     visible = [curve for curve in weights.curves if curve.isVisible()]
     x, y = visible[0].getData()
@@ -193,7 +195,7 @@ def test_the_sample_spin_box_changes_what_the_layers_show(panels, qtbot):
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
     shot = classifier_snapshot()
     panels.show_snapshot(shot)
-    activations = panels.panel("activations")
+    activations = panels.show_panel("activations")
     dense = activations.rows[0]
     assert np.allclose(dense.view.bars.opts["height"], shot.activations[0][1][0, :256])
     assert activations.spin.maximum() == 8
@@ -223,7 +225,7 @@ def test_the_weight_list_keeps_the_chosen_variable(panels, qtbot):
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
     panels.show_snapshot(classifier_snapshot())
     click_tab(qtbot, panels, "weights")
-    weights = panels.panel("weights")
+    weights = panels.show_panel("weights")
     item = weights.list.item(2)
     qtbot.mouseClick(weights.list.viewport(), Qt.LeftButton, pos=weights.list.visualItemRect(item).center())
     assert weights.chosen() == "output/kernel"
@@ -235,7 +237,7 @@ def test_the_weight_list_keeps_the_chosen_variable(panels, qtbot):
     assert np.array_equal(visible[-1].getData()[1], later.weights[2].counts)  # the newest on top, in strong blue
     assert visible[-1].opts["pen"].width() > visible[0].opts["pen"].width()
     assert "output/kernel · epoch 2" in weights.plot.getPlotItem().titleLabel.text
-    gradients = panels.panel("gradients")
+    gradients = panels.show_panel("gradients")
     assert gradients.chosen() == "dense/kernel" and "stopped learning" in gradients.note.text()
 
 
@@ -244,8 +246,8 @@ def test_a_point_classifier_draws_its_decision_boundary(panels):
     panels.set_plan(plan())
     shot = boundary_snapshot()
     panels.show_snapshot(shot)
+    boundary = panels.show_panel("boundary")
     assert panels.showing_data("boundary") and not panels.showing_data("forecast")
-    boundary = panels.panel("boundary")
     assert boundary.image.image.shape == (60, 80, 3)
     rect = boundary.image.mapRectToParent(boundary.image.boundingRect())
     assert rect.left() < -2 < rect.right() and rect.left() < 3 < rect.right() and rect.top() < -1
@@ -259,7 +261,7 @@ def test_a_point_classifier_draws_its_decision_boundary(panels):
 def test_an_autoencoder_shows_originals_above_reconstructions(panels):
     panels.set_plan(plan(predictions="classifiers only", confusion="classifiers only"))
     panels.show_snapshot(autoencoder_snapshot())
-    grid = panels.panel("reconstructions").grid
+    grid = panels.show_panel("reconstructions").grid
     assert panels.showing_data("reconstructions")
     assert all(item.image.shape == (8, 8) for item in grid.items)
     assert np.allclose(grid.items[8].image, autoencoder_snapshot().reconstructions["reconstructions"][0])
@@ -271,7 +273,7 @@ def test_a_gan_keeps_every_grid_and_the_slider_goes_back(panels, qtbot):
     panels.set_plan(plan(predictions="no", confusion="no", reconstructions="no", boundary="no", forecast="no"))
     panels.show_snapshot(gan_snapshot(0))
     panels.show_snapshot(gan_snapshot(1))
-    generated = panels.panel("generated")
+    generated = panels.show_panel("generated")
     assert generated.shown_epoch == 2 and "epoch 2" in generated.title.text()
     assert generated.grid.items[0].image.shape == (8, 8) and generated.slider.maximum() == 1
     click_tab(qtbot, panels, "generated")
@@ -285,14 +287,14 @@ def test_a_gan_keeps_every_grid_and_the_slider_goes_back(panels, qtbot):
     qtbot.keyClick(generated.slider, Qt.Key_End)
     panels.show_snapshot(gan_snapshot(3))  # at the end again: it follows the newest
     assert generated.shown_epoch == 4
-    assert len(panels.panel("activations").rows[0].view.bars.opts["height"]) == 64
-    assert panels.panel("activations").sample_view.bars.isVisible()  # noise is numbers: bars
+    assert len(panels.show_panel("activations").rows[0].view.bars.opts["height"]) == 64
+    assert panels.show_panel("activations").sample_view.bars.isVisible()  # noise is numbers: bars
 
 
 def test_a_forecaster_draws_truth_and_prediction(panels):
     panels.set_plan(plan(predictions="no", confusion="no"))
     panels.show_snapshot(forecast_snapshot())
-    forecast = panels.panel("forecast")
+    forecast = panels.show_panel("forecast")
     assert panels.showing_data("forecast")
     assert len(forecast.truth.getData()[1]) == 200 and len(forecast.prediction.getData()[1]) == 200
     assert forecast.plot.getPlotItem().getAxis("bottom").labelText == "time step"
@@ -303,7 +305,8 @@ def test_empty_fields_leave_a_panel_as_it_is(panels):
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
     panels.show_snapshot(classifier_snapshot())
     panels.show_snapshot(Snapshot(1))  # nothing in it
-    assert panels.showing_data("confusion") and panels.panel("predictions").title.text().startswith("<b>12 of 16")
+    panels.show_panel("confusion")
+    assert panels.showing_data("confusion") and panels.show_panel("predictions").title.text().startswith("<b>12 of 16")
 
 
 def test_clear_goes_back_to_before_the_plan(panels):
@@ -316,11 +319,12 @@ def test_clear_goes_back_to_before_the_plan(panels):
     assert panels.tab_names() == list(PANELS) and panels.currentIndex() == 0
     assert all(not panels.showing_data(name) and panels.message(name) == WAITING for name in PANELS)
     assert all(panels.tabToolTip(i) == "" for i in range(panels.count()))
-    weights = panels.panel("weights")
+    weights = panels.show_panel("weights")
     assert weights.list.count() == 0 and not weights.history
-    assert panels.panel("activations").rows == []
+    assert panels.show_panel("activations").rows == []
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
     panels.show_snapshot(classifier_snapshot(epoch=0))
+    panels.show_panel("weights")
     assert len([c for c in weights.curves if c.isVisible()]) == 1  # the old run's histograms are gone
 
 
@@ -331,8 +335,8 @@ def test_many_classes_and_colour_pictures(panels):
     shot.confusion = {"matrix": np.eye(30, dtype=np.int64) * 5, "classes": names}
     shot.predictions["images"] = np.random.default_rng(3).random((16, 8, 8, 3)).astype(np.float32)
     panels.show_snapshot(shot)
-    confusion = panels.panel("confusion")
+    confusion = panels.show_panel("confusion")
     assert confusion.texts == [] and confusion.accuracy == 1.0  # 900 numbers would be unreadable
     ticks = confusion.plot.getPlotItem().getAxis("bottom")._tickLevels[0]
     assert [name for _, name in ticks] == names[::2]
-    assert panels.panel("predictions").grid.items[0].image.shape == (8, 8, 3)
+    assert panels.show_panel("predictions").grid.items[0].image.shape == (8, 8, 3)
