@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QScrollArea, QSizePolicy, QSlider,
                                QSpinBox, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QScroll
 from designer.training.insights import GRID, PANELS, SAMPLES
 from designer.ui import style
 
-pg.setConfigOptions(antialias=True, background="w", foreground="k")
+pg.setConfigOptions(antialias=False, background="w", foreground="k")
 
 #: panels that show every epoch received, not only the latest
 HISTORY_PANELS = ("weights", "gradients", "generated")
@@ -278,16 +278,29 @@ class ActivationsPanel(QWidget):
         return True
 
     def _set_rows(self, structure: list) -> None:
-        """One row per layer, made again only when the layers or their shapes change."""
+        """One row per layer, made again only when the layers or their shapes change: one row per turn of the
+        event loop, so a deep model's first snapshot does not hold the window still while training runs."""
         if structure == self._structure:
             return
         for row in self.rows:
             row.setParent(None)
             row.deleteLater()
-        self.rows = [LayerRow(name, shape) for name, shape in structure]
-        for index, row in enumerate(self.rows):
-            self.rows_layout.insertWidget(index, row)
+        self.rows = []
         self._structure = structure
+        self._add_row(structure)
+
+    def _add_row(self, structure: list) -> None:
+        if structure is not self._structure or len(self.rows) == len(structure):
+            return  # another model's rows are on their way, or all are made
+        name, shape = structure[len(self.rows)]
+        row = LayerRow(name, shape)
+        self.rows_layout.insertWidget(len(self.rows), row)
+        self.rows.append(row)
+        if self._last is not None:
+            index = self.spin.value() - 1
+            output = self._last[2][len(self.rows) - 1][1]
+            row.show_output(output[min(index, len(output) - 1)])
+        QTimer.singleShot(0, lambda: self._add_row(structure))
 
     def _redraw(self, *_) -> None:
         if self._last is None:

@@ -159,6 +159,7 @@ def test_a_classifier_snapshot_fills_its_panels(panels, qtbot):
         assert not panels.showing_data(name) and panels.message(name) == reason
 
     activations = panels.show_panel("activations")
+    qtbot.waitUntil(lambda: len(activations.rows) == 3)  # one row per turn of the event loop
     dense, conv, output = activations.rows
     assert "first 256 of 300" in dense.title.text() and "10 values" in output.title.text()
     assert len(dense.view.bars.opts["height"]) == 256 and len(output.view.bars.opts["height"]) == 10
@@ -196,6 +197,7 @@ def test_the_sample_spin_box_changes_what_the_layers_show(panels, qtbot):
     shot = classifier_snapshot()
     panels.show_snapshot(shot)
     activations = panels.show_panel("activations")
+    qtbot.waitUntil(lambda: len(activations.rows) == len(shot.activations))
     dense = activations.rows[0]
     assert np.allclose(dense.view.bars.opts["height"], shot.activations[0][1][0, :256])
     assert activations.spin.maximum() == 8
@@ -287,6 +289,7 @@ def test_a_gan_keeps_every_grid_and_the_slider_goes_back(panels, qtbot):
     qtbot.keyClick(generated.slider, Qt.Key_End)
     panels.show_snapshot(gan_snapshot(3))  # at the end again: it follows the newest
     assert generated.shown_epoch == 4
+    qtbot.waitUntil(lambda: len(panels.show_panel("activations").rows) > 0)
     assert len(panels.show_panel("activations").rows[0].view.bars.opts["height"]) == 64
     assert panels.show_panel("activations").sample_view.bars.isVisible()  # noise is numbers: bars
 
