@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QScroll
 
 from designer.training.insights import GRID, PANELS, SAMPLES
 from designer.ui import style
+from designer.ui.plot_pieces import (MAX_MAPS, STRONG, ImageGrid, ValuesView, coloured, is_picture,
+                                     muted_label, normalised, as_picture, shape_words, tiled_maps)
 
 pg.setConfigOptions(antialias=False, background="w", foreground="k")
 
@@ -38,10 +40,8 @@ GRADIENTS_NOTE = ("How big the loss's gradients are for each weight: near zero e
                   "stopped learning.")
 #: bars drawn for one layer's output at most, feature maps shown per layer at most
 MAX_BARS = 256
-MAX_MAPS = 16
 #: histograms drawn per variable at most (evenly spread over the epochs, always the first and the newest)
 MAX_CURVES = 30
-STRONG = style.CATEGORY_COLOURS["Core"]
 GREYED_TAB = "#9aa0a6"
 RIGHT_COLOUR = "#1e8e3e"
 WRONG_COLOUR = style.ERROR_COLOUR
@@ -50,173 +50,7 @@ CLASS_COLOURS = ("#3d7bd9", "#d98b2b", "#2e9e6a", "#d64541", "#9a5cc6", "#8c6d3f
 #: class areas of the decision boundary: the class colours mixed with white, so the dots stand out on them
 LIGHT_CLASS_RGB = np.array([[round(255 - 0.3 * (255 - QColor(c).getRgb()[k])) for k in range(3)]
                             for c in CLASS_COLOURS], dtype=np.uint8)
-#: feature maps and sequence heatmaps: viridis as bytes, looked up with numpy (cheaper than an ImageItem LUT per map)
-MAP_LUT = pg.colormap.get("viridis").getLookupTable(nPts=256, mode="byte")[:, :3]
 CONFUSION_MAP = pg.ColorMap([0.0, 1.0], [(255, 255, 255), (31, 95, 191)])
-
-
-# ---------------------------------------------------------------------- array helpers
-def _normalised(values: np.ndarray) -> np.ndarray:
-    """Values stretched to 0..1 (all zeros when they are all the same)."""
-    values = np.nan_to_num(np.asarray(values, dtype=np.float32))
-    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
-    return (values - low) / (high - low) if high > low else np.zeros_like(values)
-
-
-def _coloured(normalised: np.ndarray) -> np.ndarray:
-    return MAP_LUT[(np.clip(normalised, 0.0, 1.0) * 255).astype(np.uint8)]
-
-
-def _tiled_maps(output: np.ndarray) -> np.ndarray:
-    """The first MAX_MAPS feature maps of an (h, w, channels) output side by side in colour, each stretched on its
-    own (a map's pattern matters, not its scale), with white gaps between them."""
-    height, width, channels = output.shape
-    count = min(channels, MAX_MAPS)
-    gap = max(1, round(width / 8))
-    tiled = np.full((height, count * (width + gap) - gap, 3), 255, dtype=np.uint8)
-    for index in range(count):
-        left = index * (width + gap)
-        tiled[:, left:left + width] = _coloured(_normalised(output[:, :, index]))
-    return tiled
-
-
-def _picture(sample) -> tuple[np.ndarray, bool]:
-    """A sample as an ImageItem shows it (rows top to bottom) and whether it is a picture; anything that is not
-    (h, w) or (h, w, 3) becomes a 1×N strip of its numbers."""
-    sample = np.asarray(sample)
-    if sample.ndim == 3 and sample.shape[-1] == 1:
-        sample = sample[..., 0]
-    if sample.ndim == 2 or (sample.ndim == 3 and sample.shape[-1] == 3):
-        return sample, True
-    return sample.reshape(1, -1), False
-
-
-def _is_picture(sample) -> bool:
-    return _picture(sample)[1]
-
-
-def _shape_words(shape: tuple[int, ...]) -> str:
-    if len(shape) == 1:
-        return f"{shape[0]} value{'s' * (shape[0] != 1)}"
-    if len(shape) == 2:
-        return f"{shape[0]} time steps × {shape[1]} features"
-    if len(shape) == 3:
-        return f"{shape[2]} feature map{'s' * (shape[2] != 1)} of {shape[0]} × {shape[1]}"
-    return "shape " + " × ".join(str(s) for s in shape)
-
-
-def _muted_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {style.MUTED_TEXT_COLOUR};")
-    return label
-
-
-# ---------------------------------------------------------------------- shared plot pieces
-class ValuesView(pg.GraphicsLayoutWidget):
-    """A small plot that shows numbers as bars, or an array as a picture (upright, square pixels, no axes).
-
-    A view box and two axes rather than a PlotItem: a PlotItem builds its options menu and costs ~30 ms, which a
-    deep model's dozens of layer rows would pay at the first epoch; this costs a few."""
-
-    def __init__(self, height: int | None = None) -> None:
-        super().__init__()
-        self.ci.setContentsMargins(0, 0, 0, 0)
-        self.ci.setSpacing(0)
-        # the wheel scrolls the page around the plot, not the plot
-        self.vb = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0.02)
-        self.axes = (pg.AxisItem("left"), pg.AxisItem("bottom"))
-        for axis in self.axes:
-            axis.linkToView(self.vb)
-        self.ci.addItem(self.axes[0], row=0, col=0)
-        self.ci.addItem(self.vb, row=0, col=1)
-        self.ci.addItem(self.axes[1], row=1, col=1)
-        self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.8, brush=STRONG, pen=None)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.vb.addItem(self.bars)
-        self.vb.addItem(self.image)
-        self.mode = ""
-        if height:
-            self.setFixedHeight(height)
-
-    def show_bars(self, values) -> None:
-        values = np.nan_to_num(np.asarray(values, dtype=np.float32).reshape(-1))
-        self.bars.setOpts(x=np.arange(len(values)), height=values)
-        if self.mode != "bars":
-            self.mode = "bars"
-            self.image.hide()
-            self.bars.show()
-            for axis in self.axes:
-                axis.show()
-            self.vb.setAspectLocked(False)
-            self.vb.invertY(False)
-        self.vb.autoRange(padding=0.02)
-
-    def show_image(self, image, levels=(0.0, 1.0), lock_aspect: bool = True) -> None:
-        self.image.setImage(image, levels=levels)
-        if self.mode != "image":
-            self.mode = "image"
-            self.bars.hide()
-            self.image.show()
-            for axis in self.axes:
-                axis.hide()
-            self.vb.invertY(True)  # row 0 at the top: digits upright
-        self.vb.setAspectLocked(lock_aspect)
-        self.vb.autoRange(padding=0.02)
-
-    def clear_view(self) -> None:
-        self.bars.setOpts(x=np.zeros(0), height=np.zeros(0))
-        self.image.clear()
-
-
-class ImageGrid(pg.GraphicsLayoutWidget):
-    """Small pictures in a grid, upright with square pixels, each with an optional caption under it and an
-    optional title left of each row. Vectors that are not pictures are drawn as 1×N strips."""
-
-    def __init__(self, rows: int, columns: int, captions: bool = False, row_titles: list[str] | None = None) -> None:
-        super().__init__()
-        self.ci.setContentsMargins(2, 2, 2, 2)
-        self.ci.setSpacing(3)
-        self.views: list[pg.ViewBox] = []
-        self.items: list[pg.ImageItem] = []
-        self.captions: list[pg.LabelItem] = []
-        offset = 1 if row_titles else 0
-        for row in range(rows):
-            if row_titles:
-                self.addLabel(row_titles[row], row=row, col=0, size="9pt", color=style.MUTED_TEXT_COLOUR)
-            for column in range(columns):
-                cell = self.addLayout(row=row, col=column + offset)
-                cell.setContentsMargins(0, 0, 0, 0)
-                cell.setSpacing(0)
-                view = cell.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False,
-                                       enableMenu=False, defaultPadding=0.02)
-                item = pg.ImageItem(axisOrder="row-major")
-                view.addItem(item)
-                self.views.append(view)
-                self.items.append(item)
-                if captions:
-                    label = cell.addLabel("", row=1, col=0, size="8pt")
-                    label.item.document().setDocumentMargin(1)  # Qt's 4 px around each caption crowd out the pictures
-                    self.captions.append(label)
-        #: the (text, colour) each caption shows
-        self._written: list = [None] * len(self.captions)
-
-    def show_images(self, images, captions: list[tuple[str, str]] | None = None, levels=(0.0, 1.0)) -> None:
-        """`images`: pictures (or vectors) to put in the cells in reading order; `captions`: (html, colour) each;
-        `levels`: the values drawn black and white (None: each image its own). A None image leaves its cell empty."""
-        count = 0 if images is None else len(images)
-        for index, (view, item) in enumerate(zip(self.views, self.items)):
-            if index < count and images[index] is not None:
-                picture, is_picture = _picture(images[index])
-                item.setImage(picture, levels=levels, autoLevels=levels is None)
-                view.setAspectLocked(is_picture)  # a strip of numbers fills its cell
-            else:
-                item.clear()
-        for index, label in enumerate(self.captions):
-            caption = captions[index] if captions and index < len(captions) else ("", None)
-            if self._written[index] != caption:  # laying out rich text costs: only what changed
-                label.setText(caption[0], color=caption[1])
-                self._written[index] = caption
 
 
 # ---------------------------------------------------------------------- the panels
@@ -231,7 +65,7 @@ class ActivationsPanel(QWidget):
         self.spin.setToolTip("Which of the fixed samples the layers' outputs are shown for")
         self.sample_view = ValuesView(height=84)
         self.sample_view.setFixedWidth(220)
-        self.sample_label = _muted_label()
+        self.sample_label = muted_label()
         header = QHBoxLayout()
         header.addWidget(QLabel("Sample"))
         header.addWidget(self.spin)
@@ -309,8 +143,8 @@ class ActivationsPanel(QWidget):
         index = self.spin.value() - 1
         if samples is not None and len(samples):
             sample = samples[min(index, len(samples) - 1)]
-            if _is_picture(sample):
-                self.sample_view.show_image(_picture(sample)[0])
+            if is_picture(sample):
+                self.sample_view.show_image(as_picture(sample)[0])
             else:
                 self.sample_view.show_bars(sample)
         self.sample_label.setText(f"class: {labels[index]}" if labels and index < len(labels) else "")
@@ -337,15 +171,15 @@ class LayerRow(QWidget):
             note = f" (first {MAX_MAPS} of {shape[2]})"
         elif len(shape) not in (2, 3) and size > MAX_BARS:
             note = f" (first {MAX_BARS} of {size})"
-        self.title.setText(f"<b>{html.escape(name)}</b> · {html.escape(_shape_words(shape or (1,)))}{note}")
+        self.title.setText(f"<b>{html.escape(name)}</b> · {html.escape(shape_words(shape or (1,)))}{note}")
 
     def show_output(self, output: np.ndarray) -> None:
         output = np.asarray(output)
         if output.ndim == 3:
-            self.view.show_image(_tiled_maps(output), levels=(0, 255))
+            self.view.show_image(tiled_maps(output), levels=(0, 255))
         elif output.ndim == 2:
             # time along x, features along y; stretched to fill the row, since steps and features are not pixels
-            self.view.show_image(_coloured(_normalised(output.T)), levels=(0, 255), lock_aspect=False)
+            self.view.show_image(coloured(normalised(output.T)), levels=(0, 255), lock_aspect=False)
         else:
             self.view.show_bars(output.reshape(-1)[:MAX_BARS])
 
@@ -357,7 +191,7 @@ class HistogramsPanel(QWidget):
     def __init__(self, field: str, note: str, axis: str) -> None:
         super().__init__()
         self.field = field
-        self.note = _muted_label(note)
+        self.note = muted_label(note)
         self.list = QListWidget()
         self.list.setToolTip("Choose a layer's variable to see its histogram")
         self.plot = pg.PlotWidget()
@@ -591,7 +425,7 @@ class ReconstructionsPanel(QWidget):
         rebuilt = np.asarray(shown["reconstructions"])[:SAMPLES]
         count = len(originals)
         levels = (0.0, 1.0)
-        if not _is_picture(originals[0]):  # numbers, not pixels: both rows on the originals' scale, to compare
+        if not is_picture(originals[0]):  # numbers, not pixels: both rows on the originals' scale, to compare
             low, high = float(originals.min()), float(originals.max())
             levels = (low, high if high > low else low + 1.0)
         self.grid.show_images(list(originals) + [None] * (SAMPLES - count) + list(rebuilt[:count]), levels=levels)
@@ -640,7 +474,7 @@ class GeneratedPanel(QWidget):
         if shot.generated is None or not len(shot.generated):
             return False
         images = np.asarray(shot.generated)[:GRID]
-        if _is_picture(images[0]):
+        if is_picture(images[0]):
             images = (np.clip(images, 0.0, 1.0) * 255).round().astype(np.uint8)
         following = self.slider.value() == self.slider.maximum()
         self.grids.append((shot.epoch, images))

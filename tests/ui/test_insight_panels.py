@@ -217,7 +217,7 @@ def test_the_sample_spin_box_changes_what_the_layers_show(panels, qtbot):
 
 def _as_drawn(feature_map):
     """A feature map as the panel colours it: stretched to 0..1, through viridis."""
-    from designer.ui.insight_panels import MAP_LUT
+    from designer.ui.plot_pieces import MAP_LUT
 
     low, high = feature_map.min(), feature_map.max()
     return MAP_LUT[(((feature_map - low) / (high - low)) * 255).astype(np.uint8)]
