@@ -167,7 +167,7 @@ class Observer:
         shot.weights = _histograms(model.trainable_weights, model)
         shot.gradients = self._gradients(model)
         if self.classes is not None or self.mode in ("autoencoder", "vae") or self.dataset.task == "forecasting":
-            predicted = np.asarray(model.predict_on_batch(self.x_view))
+            predicted = _predict(model, self.x_view)
             if self.classes is not None:
                 self._classification(model, shot, predicted)
             elif self.mode in ("autoencoder", "vae"):
@@ -195,7 +195,7 @@ class Observer:
                 "confidence": np.asarray(confidence[:GRID], dtype=np.float32),
             }
         if tuple(self.x_view.shape[1:]) == (2,) and truth is not None:
-            shot.boundary = self._boundary(lambda grid: _class_of(np.asarray(model.predict_on_batch(grid))), truth)
+            shot.boundary = self._boundary(lambda grid: _class_of(_predict(model, grid)), truth)
 
     def _boundary(self, predicted_for, truth) -> dict[str, Any]:
         points = self.x_view
@@ -279,6 +279,12 @@ class Observer:
         if y is None or self.classes is None:
             return None
         return [self.classes[i] for i in class_indices(y[:count])]
+
+
+def _predict(model, x: np.ndarray, rows: int = 256) -> np.ndarray:
+    """The model's outputs, called directly in chunks: `predict` would trace a new TensorFlow function on the
+    first snapshot, ~0.5 s during which the training thread holds Python's lock and the window stands still."""
+    return np.concatenate([np.asarray(model(x[start:start + rows], training=False)) for start in range(0, len(x), rows)])
 
 
 def _class_of(predicted: np.ndarray) -> np.ndarray:
