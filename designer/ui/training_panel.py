@@ -18,6 +18,7 @@ from designer.ui import style
 
 REDRAW_MS = 100
 EPOCH_COLOURS = {"train": "#3d7bd9", "val": "#d98b2b"}
+OTHER_COLOURS = ("#2e9e6a", "#9a5cc6", "#d64541")
 
 
 class _Series:
@@ -124,7 +125,7 @@ class TrainingPanel(QWidget):
         self.plots_host = QSplitter(Qt.Horizontal, self)
         self.plots_host.setMinimumHeight(200)
         self.curves_host = QWidget(self.plots_host)
-        self.plots_layout = QHBoxLayout(self.curves_host)
+        self.plots_layout = QVBoxLayout(self.curves_host)  # loss above metrics: the panels get the width
         self.plots_layout.setContentsMargins(0, 0, 0, 0)
         self.insights = None  # InsightPanels, made with the first run (it needs pyqtgraph)
 
@@ -183,6 +184,7 @@ class TrainingPanel(QWidget):
             plot.disableAutoRange()
         self._ranges = {id(plot): _SteadyRange(plot) for plot in (self.loss_plot, self.metric_plot)}
         self._curves = {}
+        self.metric_plot.show()
         self.insights.clear()
         run.began.connect(self._on_began)
         run.insights_planned.connect(self.insights.set_plan)
@@ -216,8 +218,10 @@ class TrainingPanel(QWidget):
 
         self.insights = InsightPanels()
         self.plots_host.addWidget(self.insights)
-        self.plots_host.setStretchFactor(0, 1)
-        self.plots_host.setStretchFactor(1, 1)
+        self.plots_host.setStretchFactor(0, 2)
+        self.plots_host.setStretchFactor(1, 3)
+        width = max(self.plots_host.width(), 500)
+        self.plots_host.setSizes([width * 2 // 5, width * 3 // 5])
 
     def _curve(self, name: str, epoch_level: bool):
         key = (name, epoch_level)
@@ -226,7 +230,7 @@ class TrainingPanel(QWidget):
 
             plot = self.loss_plot if "loss" in name else self.metric_plot
             if epoch_level:
-                colour = EPOCH_COLOURS["val" if name.startswith("val_") else "train"]
+                colour = self._epoch_colour(name)
                 pen = pg.mkPen(colour, width=2.5, style=Qt.DashLine if name.startswith("val_") else Qt.SolidLine)
                 curve = plot.plot(name=name, pen=pen, symbol="o", symbolSize=5, symbolBrush=colour)
             else:
@@ -235,6 +239,16 @@ class TrainingPanel(QWidget):
                 curve.setClipToView(True)
             self._curves[key] = curve
         return self._curves[key]
+
+    def _epoch_colour(self, name: str) -> str:
+        """Training blue and validation orange; a second quantity of the same plot (a GAN's g_loss beside its
+        d_loss) gets the next colour, so two curves never look the same."""
+        if name.startswith("val_"):
+            return EPOCH_COLOURS["val"]
+        plot = self.loss_plot if "loss" in name else self.metric_plot
+        seen = [key for key, level in self._curves if level and not key.startswith("val_")
+                and (self.loss_plot if "loss" in key else self.metric_plot) is plot]
+        return OTHER_COLOURS[(len(seen) - 1) % len(OTHER_COLOURS)] if seen else EPOCH_COLOURS["train"]
 
     def _on_began(self, epochs: int, steps: int) -> None:
         self._epochs, self._steps = max(1, epochs), max(1, steps)
@@ -249,6 +263,8 @@ class TrainingPanel(QWidget):
         batches = self.run.take_batches()
         if not batches:
             return
+        if not self._batch_x.size:  # the first batches say what is reported: no metrics, no Metrics plot
+            self.metric_plot.setVisible(any("loss" not in name for name in batches[-1][2]))
         self._batch_x.extend([epoch + (step + 1) / self._steps for epoch, step, _ in batches])
         for name in batches[-1][2]:
             values = [logs.get(name) for _, _, logs in batches]

@@ -101,8 +101,9 @@ class DataAndTrainingMixin:
         loaded = panel.dataset is not None and panel.choice == self.project.dataset
         self.training_run = TrainingRun(self.project, panel.dataset if loaded else self.project.dataset, parent=self)
         self.training_panel.attach(self.training_run)
-        if self._training_dock.height() < 300:
-            self.resizeDocks([self._training_dock], [320], Qt.Vertical)  # room for the curves
+        if self._training_dock.height() < 400:
+            # room for the curves and the panels; the canvas keeps the rest (the dock's edge can be dragged)
+            self.resizeDocks([self._training_dock], [max(420, self.height() * 9 // 20)], Qt.Vertical)
 
     def _report_errors(self, graph: LayerGraph) -> list[str]:
         report, complete = self.reports.get(id(graph), (None, False))
