@@ -1,6 +1,28 @@
-"""Suite-wide settings: headless Qt and quiet TensorFlow, set before either is imported."""
+"""Suite-wide settings: headless Qt and quiet TensorFlow, set before either is imported; a fixture that moves a
+784-pixel template to the bundled 8×8 digits (MNIST is a download, the tests work offline)."""
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _for_8x8_digits(template):
+    from designer.core.templates import load_template
+
+    project = load_template(template)
+    for graph in project.graphs:
+        for node in graph.nodes():
+            if node.params.get("shape") == [784]:
+                graph.set_param(node.id, "shape", [64])
+            if node.params.get("units") == 784:
+                graph.set_param(node.id, "units", 64)
+    return project
+
+
+@pytest.fixture
+def for_8x8_digits():
+    """`for_8x8_digits(template)`: the template's project with its Input and 784-unit Dense layers sized for 64 pixels."""
+    return _for_8x8_digits

@@ -40,7 +40,6 @@ def import_tensorflow_quietly():
 
 def training_device() -> str:
     """"GPU: <name>" for the first GPU TensorFlow sees, else "CPU only"."""
-    tf = import_tensorflow_quietly()
     names = gpu_names()
     return f"GPU: {names[0]}" if names else "CPU only"
 

@@ -38,18 +38,6 @@ def run(project, data, **training):
     return watcher, result
 
 
-def small_digit_model(template):
-    """A template made for 784-pixel digits, resized to the bundled 8×8 ones."""
-    project = load_template(template)
-    for graph in project.graphs:
-        for node in graph.nodes():
-            if node.params.get("shape") == [784]:
-                graph.set_param(node.id, "shape", [64])
-            if node.params.get("units") == 784:
-                graph.set_param(node.id, "units", 64)
-    return project
-
-
 def test_a_digit_classifier_gets_activations_histograms_predictions_and_a_confusion_matrix():
     watcher, _ = run(load_template("digits_mlp"), DatasetChoice("digits", {"scale": "0..1"}))
     assert shown(watcher.plan) == {"activations", "weights", "gradients", "predictions", "confusion"}
@@ -90,16 +78,16 @@ def test_a_forecaster_gets_forecast_against_truth():
     assert forecast["axis"] == "sample" and forecast["truth"].shape == forecast["prediction"].shape == (20,)
 
 
-def test_an_autoencoder_gets_originals_and_reconstructions():
-    watcher, _ = run(small_digit_model("autoencoder"), DatasetChoice("digits", {"flatten": True}), batch_size=64)
+def test_an_autoencoder_gets_originals_and_reconstructions(for_8x8_digits):
+    watcher, _ = run(for_8x8_digits("autoencoder"), DatasetChoice("digits", {"flatten": True}), batch_size=64)
     assert "reconstructions" in shown(watcher.plan) and "classifiers" in watcher.plan["confusion"]
     rebuilt = watcher.shots[-1].reconstructions
     assert rebuilt["originals"].shape == rebuilt["reconstructions"].shape == (insights.SAMPLES, 8, 8)
     assert not np.allclose(rebuilt["originals"], rebuilt["reconstructions"])
 
 
-def test_a_gan_gets_images_from_the_same_noise_every_epoch_and_both_networks_histograms():
-    watcher, result = run(small_digit_model("mlp_gan"), DatasetChoice("digits", {"flatten": True, "scale": "-1..1"}),
+def test_a_gan_gets_images_from_the_same_noise_every_epoch_and_both_networks_histograms(for_8x8_digits):
+    watcher, result = run(for_8x8_digits("mlp_gan"), DatasetChoice("digits", {"flatten": True, "scale": "-1..1"}),
                           batch_size=128, epochs=3)
     assert "generated" in shown(watcher.plan) and "GAN" in watcher.plan["confusion"]
     first, last = watcher.shots[0].generated, watcher.shots[-1].generated

@@ -7,21 +7,8 @@ from PySide6.QtCore import Qt
 
 from designer.core.graph import LayerGraph
 from designer.core.project import DatasetChoice, Project, check_training
-from designer.core.templates import load_template
 from designer.ui.training_panel import TrainingPanel
 from designer.ui.training_run import TrainingRun
-
-
-def for_8x8_digits(template):
-    """A template made for 784-pixel digits, resized to the bundled 8×8 ones."""
-    project = load_template(template)
-    for graph in project.graphs:
-        for node in graph.nodes():
-            if node.params.get("shape") == [784]:
-                graph.set_param(node.id, "shape", [64])
-            if node.params.get("units") == 784:
-                graph.set_param(node.id, "units", 64)
-    return project
 
 
 CASES = {
@@ -35,7 +22,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_every_mode_feeds_the_panels_that_mean_something(qtbot, case):
+def test_every_mode_feeds_the_panels_that_mean_something(qtbot, case, for_8x8_digits):
     template, data, expected = CASES[case]
     project = for_8x8_digits(template)
     project.dataset = data
