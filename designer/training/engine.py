@@ -11,6 +11,7 @@ the VAESampling layer) and GAN (two graphs, alternating updates in a custom `tra
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,6 +134,7 @@ def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observe
             #: the trainable weights changed while paused: this fit ends and a new one goes on
             self.restart = False
             self.diverged = False
+            self.panels_failed = False
             self._planned = False
 
         def on_train_begin(self, logs=None):
@@ -169,10 +171,16 @@ def _progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observe
                         self._stop_for(value)
                         break
             state.epoch_end(epoch, logs)
-            if observer is not None and not self.diverged:  # NaN weights make no picture
+            if observer is not None and not self.diverged and not self.panels_failed:  # NaN weights make no picture
                 last = (self.model.stop_training and not self.restart) or epoch + 1 >= (self.params.get("epochs") or 0)
                 if observer.due(last):
-                    state.insights(observer.snapshot(*(observed or (self.model,)), epoch=epoch))
+                    try:
+                        snapshot = observer.snapshot(*(observed or (self.model,)), epoch=epoch)
+                    except Exception:  # the panels are a view of the run: a fault there must not end the training
+                        self.panels_failed = True
+                        logging.getLogger(__name__).exception("The live panels' snapshot failed; training goes on")
+                        return
+                    state.insights(snapshot)
 
         def _stop_for(self, value: float) -> None:
             self.stopped_reason = NAN_ADVICE.format(value=value, epoch=self.epoch + 1)

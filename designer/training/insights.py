@@ -321,7 +321,10 @@ def _histograms(variables, model, values=None, prefix: str = "") -> list[Histogr
         array = array[np.isfinite(array)]
         if not array.size:
             continue
-        counts, edges = np.histogram(array, bins=BINS)
+        try:
+            counts, edges = np.histogram(array, bins=BINS)
+        except ValueError:  # values so far apart (a run blowing up) that 40 bins cannot span them
+            continue
         name = f"{prefix}{owners.get(id(variable), model.name)}/{variable.name}"
         histograms.append(Histogram(name, counts.astype(np.int64), edges.astype(np.float32)))
     return histograms

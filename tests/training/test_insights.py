@@ -166,3 +166,26 @@ def test_a_layer_frozen_then_unfrozen_during_the_run_stops_then_resumes_learning
     assert not np.allclose(k[0], k[1])  # learning
     assert np.allclose(k[3], k[4]) or np.allclose(k[2], k[3])  # frozen meanwhile
     assert not np.allclose(k[4], k[5])  # learning again
+
+
+def test_a_run_blowing_up_stops_with_its_advice_and_its_snapshots_do_not_get_in_the_way():
+    """Weights of 1e30 make histograms numpy cannot bin: the panels skip them; the run stops for the NaN."""
+    line = LayerGraph()
+    line.add("Dense", line.add("Input", shape=[1]), units=1)
+    project = Project.single(line, training=check_training(
+        {"optimizer": "sgd", "learning_rate": 10.0, "loss": "mse", "epochs": 300, "validation_split": 0.0}))
+    watcher = Watcher()
+    result = train(project, load_dataset(DatasetChoice("linear_5x_plus_3", {"samples": 64})), watcher)
+    assert result.stopped_reason.startswith("The loss became") and watcher.shots
+
+
+def test_a_fault_in_the_panels_snapshot_does_not_end_the_training(monkeypatch):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("a bug in a panel")
+
+    monkeypatch.setattr(insights.Observer, "snapshot", broken)
+    project = load_template("perceptron")
+    project.training = check_training({**project.training, "epochs": 3})
+    watcher = Watcher()
+    result = train(project, load_dataset("sum_threshold"), watcher)
+    assert len(result.history["loss"]) == 3 and result.stopped_reason is None and watcher.shots == []
