@@ -1,6 +1,7 @@
 """The background training run: it trains through the engine in a QThread, reports epochs by signal and batches
 through a buffer, pauses, resumes and stops, and turns failures into a message."""
 
+import gc
 import time
 
 import pytest
@@ -46,6 +47,7 @@ def test_pause_resume_and_stop(qtbot, data):
     with qtbot.waitSignal(run.epoch_finished, timeout=120_000):
         run.start()
     run.pause()
+    assert gc.get_freeze_count() > 0  # the model and TensorFlow's objects are left out of full collections
     time.sleep(0.3)  # let the batch in flight finish
     run.take_batches()
     time.sleep(0.5)
@@ -56,6 +58,8 @@ def test_pause_resume_and_stop(qtbot, data):
         run.stop()
     assert "Stopped by request" in run.result.stopped_reason
     assert 0 < len(run.result.history["loss"]) < 200  # the model keeps what it learned
+    run.wait()
+    assert gc.get_freeze_count() == 0  # unfrozen at the end: a dropped model can be collected
 
 
 def test_stop_while_paused_ends_the_run(qtbot, data):
