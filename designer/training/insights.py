@@ -108,13 +108,18 @@ class Observer:
         rng = np.random.default_rng(seed)
         self.noise = rng.standard_normal((GRID, *noise_shape)).astype(np.float32) if noise_shape else None
         self._probe = None
+        #: traced when training begins (`_trace`); None until then, and for a GAN
+        self._forward = self._layers = self._gradient_of = None
         self._spent = 0.0
         self._started = time.monotonic()
         self.snapshots_taken = 0
 
     # ------------------------------------------------------------------ which panels mean something
     def plan(self, model, discriminator=None) -> dict[str, str | None]:
-        """Panel → None when it will show data, else why it stays empty (plain words)."""
+        """Panel → None when it will show data, else why it stays empty (plain words). Called when training
+        begins: the functions the snapshots call are traced now, before the first batch (see `_trace`)."""
+        if self.mode != "gan":
+            self._trace(model)
         inputs = tuple(model.inputs[0].shape[1:]) if self.mode != "gan" else None
         classifying = self.classes is not None
         reasons: dict[str, str | None] = dict.fromkeys(PANELS)
@@ -167,7 +172,7 @@ class Observer:
         shot.weights = _histograms(model.trainable_weights, model)
         shot.gradients = self._gradients(model)
         if self.classes is not None or self.mode in ("autoencoder", "vae") or self.dataset.task == "forecasting":
-            predicted = _predict(model, self.x_view)
+            predicted = self._predict(model, self.x_view)
             if self.classes is not None:
                 self._classification(model, shot, predicted)
             elif self.mode in ("autoencoder", "vae"):
@@ -195,7 +200,7 @@ class Observer:
                 "confidence": np.asarray(confidence[:GRID], dtype=np.float32),
             }
         if tuple(self.x_view.shape[1:]) == (2,) and truth is not None:
-            shot.boundary = self._boundary(lambda grid: _class_of(_predict(model, grid)), truth)
+            shot.boundary = self._boundary(lambda grid: _class_of(self._predict(model, grid)), truth)
 
     def _boundary(self, predicted_for, truth) -> dict[str, Any]:
         points = self.x_view
@@ -207,7 +212,44 @@ class Observer:
         return {"xs": xs, "ys": ys, "classes": predicted_for(grid).reshape(len(ys), len(xs)),
                 "points": points[:500], "labels": truth[:500], "class_names": list(self.classes)}
 
-    def _activations(self, model, samples: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    def _trace(self, model) -> None:
+        """TensorFlow functions for the model's outputs, every layer's outputs and the loss's gradients, traced
+        once here. Called eagerly, a snapshot ran 150-250 ms of Python op by op in the training thread, holding the
+        interpreter lock in turns with the window's thread, which then stuttered; a traced function runs in
+        TensorFlow's own code, which lets go of the lock."""
+        import tensorflow as tf
+
+        spec = tf.TensorSpec((None, *self.x_view.shape[1:]), tf.as_dtype(self.x_view.dtype))
+        self._forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+        names, probe = self._probe_of(model)
+        self._layers = tf.function(lambda x: probe(x, training=False), input_signature=[spec])
+        self._gradient_of = self._trace_gradients(model)
+        # traced now, while the model is being set up, not in the middle of training
+        self._forward(self.x_view[:2])
+        self._layers(self.samples[:2])
+        if self._gradient_of is not None:
+            self._gradient_of[1](self.x_train[:2], self.y_train[:2])
+
+    def _trace_gradients(self, model):
+        """(the trainable variables it was traced for, the traced function), or None without labels."""
+        import tensorflow as tf
+
+        if self.y_train is None or not model.trainable_weights:
+            return None
+        variables = list(model.trainable_weights)
+        x_spec = tf.TensorSpec((None, *self.x_train.shape[1:]), tf.as_dtype(self.x_train.dtype))
+        y_spec = tf.TensorSpec((None, *self.y_train.shape[1:]), tf.as_dtype(self.y_train.dtype))
+
+        @tf.function(input_signature=[x_spec, y_spec])
+        def gradients(x, y):
+            with tf.GradientTape() as tape:
+                predicted = model(x, training=False)
+                loss = model.compute_loss(x=x, y=y, y_pred=predicted, training=False)
+            return tape.gradient(loss, variables)
+
+        return variables, gradients
+
+    def _probe_of(self, model):
         import keras
 
         if self._probe is None:
@@ -222,21 +264,22 @@ class Observer:
                     outputs[layer.name] = produced[0]
             inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
             self._probe = (list(outputs), keras.Model(inputs, list(outputs.values())))
-        names, probe = self._probe
-        outputs = probe(samples, training=False)
+        return self._probe
+
+    def _activations(self, model, samples: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        names, probe = self._probe_of(model)
+        outputs = self._layers(samples) if self._layers is not None else probe(samples, training=False)
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         return [(name, np.asarray(out)) for name, out in zip(names, outputs)]
 
     def _gradients(self, model) -> list[Histogram]:
-        import tensorflow as tf
-
         if self.y_train is None or not model.trainable_weights:
             return []
-        with tf.GradientTape() as tape:
-            predicted = model(self.x_train, training=False)
-            loss = model.compute_loss(x=self.x_train, y=self.y_train, y_pred=predicted, training=False)
-        gradients = tape.gradient(loss, model.trainable_weights)
-        return _histograms(model.trainable_weights, model, gradients)
+        traced_for = [id(v) for v in self._gradient_of[0]] if self._gradient_of else None
+        if traced_for != [id(v) for v in model.trainable_weights]:
+            self._gradient_of = self._trace_gradients(model)  # layers were frozen or unfrozen since
+        variables, gradients_of = self._gradient_of
+        return _histograms(variables, model, gradients_of(self.x_train, self.y_train))
 
     def _gan_snapshot(self, generator, discriminator, epoch: int) -> Snapshot:
         import keras
@@ -265,6 +308,13 @@ class Observer:
         return shot
 
     # ------------------------------------------------------------------ helpers
+    def _predict(self, model, x: np.ndarray, rows: int = 512) -> np.ndarray:
+        """The model's outputs, in chunks, through the function traced when training began (`predict` would
+        trace a new one at the first snapshot: ~0.5 s with the interpreter lock held, the window standing still)."""
+        forward = self._forward if self._forward is not None else (lambda chunk: model(chunk, training=False))
+        x = np.asarray(x, dtype=self.x_view.dtype)
+        return np.concatenate([np.asarray(forward(x[start:start + rows])) for start in range(0, len(x), rows)])
+
     def _pictures(self, x: np.ndarray) -> np.ndarray:
         """Samples as images in 0..1 when they are pictures; otherwise as they are."""
         if self.images is None:
@@ -279,12 +329,6 @@ class Observer:
         if y is None or self.classes is None:
             return None
         return [self.classes[i] for i in class_indices(y[:count])]
-
-
-def _predict(model, x: np.ndarray, rows: int = 256) -> np.ndarray:
-    """The model's outputs, called directly in chunks: `predict` would trace a new TensorFlow function on the
-    first snapshot, ~0.5 s during which the training thread holds Python's lock and the window stands still."""
-    return np.concatenate([np.asarray(model(x[start:start + rows], training=False)) for start in range(0, len(x), rows)])
 
 
 def _class_of(predicted: np.ndarray) -> np.ndarray:

@@ -38,6 +38,8 @@ WAITING = "Appears at the end of the first epoch."
 WEIGHTS_NOTE = "How the layer's weights are spread, epoch after epoch."
 GRADIENTS_NOTE = ("How big the loss's gradients are for each weight: near zero everywhere means the layer has "
                   "stopped learning.")
+#: the pause between building two layers' rows of the activations panel, so the window does other work between
+ROW_PACE_MS = 25
 #: bars drawn for one layer's output at most, feature maps shown per layer at most
 MAX_BARS = 256
 #: histograms drawn per variable at most (evenly spread over the epochs, always the first and the newest)
@@ -112,8 +114,8 @@ class ActivationsPanel(QWidget):
         return True
 
     def _set_rows(self, structure: list) -> None:
-        """One row per layer, made again only when the layers or their shapes change: one row per turn of the
-        event loop, so a deep model's first snapshot does not hold the window still while training runs."""
+        """One row per layer, made again only when the layers or their shapes change: one row at a time, every
+        ROW_PACE_MS, so a deep model's first snapshot does not hold the window still while training runs."""
         if structure == self._structure:
             return
         for row in self.rows:
@@ -134,7 +136,9 @@ class ActivationsPanel(QWidget):
             index = self.spin.value() - 1
             output = self._last[2][len(self.rows) - 1][1]
             row.show_output(output[min(index, len(output) - 1)])
-        QTimer.singleShot(0, lambda: self._add_row(structure))
+        # not 0: zero-timers chained with their repaints kept the window's other events waiting (~70 ms)
+        # with `self` as context: a panel closed meanwhile cancels the rest
+        QTimer.singleShot(ROW_PACE_MS, self, lambda: self._add_row(structure))
 
     def _redraw(self, *_) -> None:
         if self._last is None:

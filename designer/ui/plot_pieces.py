@@ -77,6 +77,10 @@ def muted_label(text: str = "") -> QLabel:
 
 
 # ---------------------------------------------------------------------- shared plot pieces
+#: the width of a left axis, in pixels: room for tick labels such as "-0.25" or "1500"
+AXIS_WIDTH = 44
+
+
 class ValuesView(pg.GraphicsLayoutWidget):
     """A small plot that shows numbers as bars, or an array as a picture (upright, square pixels, no axes).
 
@@ -92,6 +96,9 @@ class ValuesView(pg.GraphicsLayoutWidget):
         self.axes = (pg.AxisItem("left"), pg.AxisItem("bottom"))
         for axis in self.axes:
             axis.linkToView(self.vb)
+        # a fixed width: fitted to each snapshot's tick labels, the axis changed the layout, and the view was
+        # painted twice per snapshot while training
+        self.axes[0].setWidth(AXIS_WIDTH)
         self.ci.addItem(self.axes[0], row=0, col=0)
         self.ci.addItem(self.vb, row=0, col=1)
         self.ci.addItem(self.axes[1], row=1, col=1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from designer.ui import style
 
@@ -175,15 +175,18 @@ class TrainingPanel(QWidget):
         self._batch_x = _Series()
         self._batch_logs: dict[str, _Series] = {}
         self._epoch_logs: dict[str, list[float]] = {}
+        self._epochs_drawn = 0  # epoch logs arrive with the epoch's end; the redraw timer draws them
         self._steps = 1
-        self._epochs = 1
+        self._epochs = max(1, int(run.epochs or run.project.training.get("epochs", 1)))
         self._done = 0
         self._started = time.monotonic()
         for plot in (self.loss_plot, self.metric_plot):
             plot.clear()
             plot.disableAutoRange()
+            plot.setXRange(0, self._epochs, padding=0.02)  # the whole run's width: the curves grow into it
         self._ranges = {id(plot): _SteadyRange(plot) for plot in (self.loss_plot, self.metric_plot)}
         self._curves = {}
+        self._in_legend: set[tuple[str, bool]] = set()
         self.metric_plot.show()
         self.insights.clear()
         run.began.connect(self._on_began)
@@ -205,6 +208,8 @@ class TrainingPanel(QWidget):
             return
         import pyqtgraph as pg
 
+        from designer.ui.plot_pieces import AXIS_WIDTH
+
         pg.setConfigOptions(antialias=False, background="w", foreground="k")
         self.loss_plot = pg.PlotWidget(title="Loss")
         self.metric_plot = pg.PlotWidget(title="Metrics")
@@ -213,6 +218,11 @@ class TrainingPanel(QWidget):
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.addLegend(offset=legend_offset)
+            plot.getPlotItem().getAxis("left").setWidth(AXIS_WIDTH)  # steady: new tick labels cause no relayout
+            for side in ("left", "bottom"):
+                # an axis (its ticks, labels and the grid lines across the plot) is drawn once into a pixmap and
+                # copied at each redraw: replaying its drawing was two thirds of a redraw's time
+                plot.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots_layout.addWidget(plot)
         from designer.ui.insight_panels import InsightPanels
 
@@ -224,6 +234,8 @@ class TrainingPanel(QWidget):
         self.plots_host.setSizes([width * 2 // 5, width * 3 // 5])
 
     def _curve(self, name: str, epoch_level: bool):
+        """The curve of `name`, made the first time it is asked for. It enters the legend with its first data
+        (`_draw_into`): epoch curves are made ahead, while the first epoch runs, and some never get any."""
         key = (name, epoch_level)
         if key not in self._curves:
             import pyqtgraph as pg
@@ -232,13 +244,30 @@ class TrainingPanel(QWidget):
             if epoch_level:
                 colour = self._epoch_colour(name)
                 pen = pg.mkPen(colour, width=2.5, style=Qt.DashLine if name.startswith("val_") else Qt.SolidLine)
-                curve = plot.plot(name=name, pen=pen, symbol="o", symbolSize=5, symbolBrush=colour)
+                curve = plot.plot(pen=pen, symbol="o", symbolSize=5, symbolBrush=colour)
             else:
-                curve = plot.plot(name=f"{name} (per batch)", pen=pg.mkPen("#9bb8e8", width=1))
+                curve = plot.plot(pen=pg.mkPen("#9bb8e8", width=1))
                 curve.setDownsampling(auto=True, method="peak")
                 curve.setClipToView(True)
             self._curves[key] = curve
         return self._curves[key]
+
+    def _draw_into(self, name: str, epoch_level: bool, xs, ys) -> None:
+        curve = self._curve(name, epoch_level)
+        curve.setData(xs, ys)
+        if (name, epoch_level) not in self._in_legend:
+            self._in_legend.add((name, epoch_level))
+            plot = self.loss_plot if "loss" in name else self.metric_plot
+            plot.getPlotItem().legend.addItem(curve, name if epoch_level else f"{name} (per batch)")
+
+    def _prepare_epoch_curve(self, names) -> None:
+        """Make one epoch curve the first epoch's end will need (its training or validation quantity): made all at
+        once then, with their symbols, they cost the window ~20-30 ms in one go while training was busiest."""
+        for name in names:
+            for wanted in (name, f"val_{name}"):
+                if (wanted, True) not in self._curves:
+                    self._curve(wanted, epoch_level=True)
+                    return
 
     def _epoch_colour(self, name: str) -> str:
         """Training blue and validation orange; a second quantity of the same plot (a GAN's g_loss beside its
@@ -251,15 +280,18 @@ class TrainingPanel(QWidget):
         return OTHER_COLOURS[(len(seen) - 1) % len(OTHER_COLOURS)] if seen else EPOCH_COLOURS["train"]
 
     def _on_began(self, epochs: int, steps: int) -> None:
-        self._epochs, self._steps = max(1, epochs), max(1, steps)
-        for plot in (self.loss_plot, self.metric_plot):
-            plot.setXRange(0, self._epochs, padding=0.02)  # the whole run's width: the curves grow into it
+        if max(1, epochs) != self._epochs:  # set when the run was attached; redrawing the axes costs ~5 ms
+            self._epochs = max(1, epochs)
+            for plot in (self.loss_plot, self.metric_plot):
+                plot.setXRange(0, self._epochs, padding=0.02)
+        self._steps = max(1, steps)
         self.progress.setMaximum(self._epochs * self._steps)
         self.status.setText("Training…")
 
     def _drain(self) -> None:
         if self.run is None:
             return
+        self._draw_epochs()
         batches = self.run.take_batches()
         if not batches:
             return
@@ -273,7 +305,8 @@ class TrainingPanel(QWidget):
                 self._range_of(name).include(values)
         for name, series in self._batch_logs.items():
             if series.size == self._batch_x.size:
-                self._curve(name, epoch_level=False).setData(self._batch_x.values, series.values)
+                self._draw_into(name, False, self._batch_x.values, series.values)
+        self._prepare_epoch_curve(list(batches[-1][2]))
         last_epoch, last_step, _ = batches[-1]
         self._done = last_epoch * self._steps + last_step + 1
         self.progress.setValue(min(self._done, self.progress.maximum()))
@@ -283,10 +316,18 @@ class TrainingPanel(QWidget):
             self.progress.setFormat(f"%p%  ·  epoch {last_epoch + 1}/{self._epochs}  ·  {_format_duration(left)} left")
 
     def _on_epoch(self, epoch: int, logs: dict) -> None:
+        # kept, and drawn by the redraw timer: an epoch ends while the training thread is busiest (validation,
+        # the panels' snapshot), and drawing then made the window wait twice as long
         for name, value in logs.items():
             self._epoch_logs.setdefault(name, []).append(float(value))
-            values = self._epoch_logs[name]
-            self._curve(name, epoch_level=True).setData(list(range(1, len(values) + 1)), values)
+
+    def _draw_epochs(self) -> None:
+        epochs = max((len(values) for values in self._epoch_logs.values()), default=0)
+        if epochs == self._epochs_drawn:
+            return
+        self._epochs_drawn = epochs
+        for name, values in self._epoch_logs.items():
+            self._draw_into(name, True, list(range(1, len(values) + 1)), values)
             self._range_of(name).include(values[-1:])
 
     def _range_of(self, name: str) -> _SteadyRange:
@@ -309,6 +350,7 @@ class TrainingPanel(QWidget):
             self.status.setText(f"Done: {epochs} epoch{'s' * (epochs != 1)}. {summary}")
 
     def _on_failed(self, message: str) -> None:
+        self._drain()  # what was learned before the failure stays drawn
         self._timer.stop()
         for plot in (self.loss_plot, self.metric_plot):
             plot.enableAutoRange()

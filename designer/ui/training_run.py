@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from designer.core.project import Project, dumps, loads
 from designer.training.state import TrainingState
+from designer.ui.thread_priority import LOW_PRIORITY, lower_tensorflow_threads, lower_this_thread
 
 
 class _QtState(TrainingState):
@@ -32,6 +33,7 @@ class _QtState(TrainingState):
         # holding the interpreter lock 40-280 ms each while training allocates: the window stood still. Frozen,
         # those objects are skipped; they are unfrozen when the run ends, so a dropped model is still collected.
         gc.freeze()
+        lower_tensorflow_threads()  # its pools exist by now (the model is built); see thread_priority
         self._run.began.emit(total_epochs, steps_per_epoch)
 
     def batch_end(self, epoch: int, step: int, logs: dict[str, Any]) -> None:
@@ -79,6 +81,7 @@ class _Thread(QThread):
         self._owner = run
 
     def run(self) -> None:
+        lower_this_thread()  # the window's thread comes first (thread_priority)
         self._owner._train()
 
 
@@ -114,7 +117,7 @@ class TrainingRun(QObject):
 
     # ------------------------------------------------------------------ control (GUI thread)
     def start(self) -> None:
-        self._thread.start()
+        self._thread.start(LOW_PRIORITY)
 
     def pause(self) -> None:
         self._running.clear()

@@ -159,7 +159,7 @@ def test_a_classifier_snapshot_fills_its_panels(panels, qtbot):
         assert not panels.showing_data(name) and panels.message(name) == reason
 
     activations = panels.show_panel("activations")
-    qtbot.waitUntil(lambda: len(activations.rows) == 3)  # one row per turn of the event loop
+    qtbot.waitUntil(lambda: len(activations.rows) == 3)  # one row at a time (ROW_PACE_MS)
     dense, conv, output = activations.rows
     assert "first 256 of 300" in dense.title.text() and "10 values" in output.title.text()
     assert len(dense.view.bars.opts["height"]) == 256 and len(output.view.bars.opts["height"]) == 10
