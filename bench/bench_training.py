@@ -8,6 +8,8 @@ the templates' batch size (32), the same epochs and validation split, it times, 
 
 - **plain**: the script a person would write: `compile_graph(graph)`, `model.compile(adam, sparse categorical
   cross-entropy, accuracy)`, `model.fit(x, y, validation_split=0.2, verbose=0)` — Keras's defaults;
+- **plain, in a thread**: the same script in a thread beside the shown, idle window: the baseline of the window's
+  smoothness (what TensorFlow training on this machine costs the window's timer before the app draws anything);
 - **app**: the real thing: a `TrainingRun` (the worker QThread and the engine) shown in a `TrainingPanel` with
   every live panel attached (curves, activations, histograms, predictions, confusion matrix), in a shown window,
   timed from Train to the finished signal;
@@ -26,7 +28,9 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import threading
 import time
+from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -61,7 +65,8 @@ def project_for(template: str):
     return project
 
 
-def plain_fit(project, dataset) -> float:
+def plain_fit(project, dataset, fitting: Callable[[], None] | None = None) -> float:
+    """Seconds of compile + fit; `fitting` is called just before (the baseline's gaps are counted from there)."""
     import keras
 
     from designer.build.models import compile_graph
@@ -70,10 +75,45 @@ def plain_fit(project, dataset) -> float:
     keras.utils.set_random_seed(0)
     model = compile_graph(project.graph("model"))
     x = fit_to_input(dataset.x_train, tuple(model.inputs[0].shape[1:]))
+    if fitting is not None:
+        fitting()
     started = time.perf_counter()
     model.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, dataset.y_train, batch_size=32, epochs=EPOCHS, validation_split=0.2, verbose=0)
     return time.perf_counter() - started
+
+
+def plain_fit_beside_window(app, project, dataset) -> tuple[float, list[float], list[float]]:
+    """The baseline of smoothness: the plain script in a thread of its own while the window (its event loop, the
+    10 ms timer) does nothing else. Its gaps are what this machine costs the window while TensorFlow trains,
+    before the app draws anything."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+    fitting_from = [None]
+    result: list[float] = []
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000)
+        last[0] = now
+
+    loop = QEventLoop()
+    worker = threading.Thread(target=lambda: result.append(
+        plain_fit(project, dataset, fitting=lambda: fitting_from.__setitem__(0, len(gaps)))))
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.timeout.connect(lambda: None if worker.is_alive() else loop.quit())
+    timer.start()
+    worker.start()
+    loop.exec()
+    timer.stop()
+    worker.join()
+    app.processEvents()
+    split = fitting_from[0] if fitting_from[0] is not None else len(gaps)
+    return result[0], gaps[1:split], gaps[split:]
 
 
 def app_fit(app, panel, project, dataset, insights: bool = True) -> tuple[float, list[float], list[float]]:
@@ -128,6 +168,7 @@ def main() -> None:
     dataset = synthetic_dataset()
     grouped = engine.steps_per_execution
     variants = {
+        "plain, in a thread": dict(baseline=True),
         "app": dict(insights=True),
         "app, one batch per call": dict(insights=True, spe=lambda rows, batch: 1),
         "app, no snapshots": dict(insights=False),
@@ -145,7 +186,10 @@ def main() -> None:
             for name, options in variants.items():
                 engine.steps_per_execution = options.get("spe", grouped)
                 try:
-                    seconds, before, during = app_fit(app, panel, project, dataset, options["insights"])
+                    if options.get("baseline"):
+                        seconds, before, during = plain_fit_beside_window(app, project, dataset)
+                    else:
+                        seconds, before, during = app_fit(app, panel, project, dataset, options["insights"])
                 finally:
                     engine.steps_per_execution = grouped
                 times[name].append(seconds)
