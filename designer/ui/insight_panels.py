@@ -123,7 +123,7 @@ class ActivationsPanel(QWidget):
             row.deleteLater()
         self.rows = []
         self._structure = structure
-        self._add_row(structure)
+        QTimer.singleShot(0, self, lambda: self._add_row(structure))  # after the snapshot's other drawing
 
     def _add_row(self, structure: list) -> None:
         if structure is not self._structure or len(self.rows) == len(structure):
