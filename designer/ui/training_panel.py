@@ -3,8 +3,8 @@ loss and the metrics — per batch (thin) and per epoch (training and validation
 insight panels (activations, histograms, predictions...: designer.ui.insight_panels) fed by the run's snapshots.
 
 Curves are redrawn every 100 ms (each plot in its turn of a 50 ms timer) from the run's batch buffer, never per
-batch, with pyqtgraph's downsampling and clip-to-view so a million points stay smooth. pyqtgraph (~0.4 s to import) is loaded when the first run
-starts, not with the window.
+batch, with pyqtgraph's downsampling and clip-to-view so a million points stay smooth. pyqtgraph (~0.4 s to
+import) is loaded when the first run starts, not with the window.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from designer.ui import style
 
@@ -176,7 +177,7 @@ class TrainingPanel(QWidget):
         self._batch_x = _Series()
         self._batch_logs: dict[str, _Series] = {}
         self._epoch_logs: dict[str, list[float]] = {}  # arrive with an epoch's end; the redraw timer draws them
-        self._drawn: dict[tuple[str, bool], int] = {}  # (name, per epoch) -> how many points its curve has
+        self._drawn: dict[tuple[str, bool], int] = {}  # (name, per epoch) -> points drawn; in the legend once there
         self._turn = False  # which plot the next redraw is for
         self._steps = 1
         self._epochs = max(1, int(run.epochs or run.project.training.get("epochs", 1)))
@@ -188,7 +189,6 @@ class TrainingPanel(QWidget):
             plot.setXRange(0, self._epochs, padding=0.02)  # the whole run's width: the curves grow into it
         self._ranges = {id(plot): _SteadyRange(plot) for plot in (self.loss_plot, self.metric_plot)}
         self._curves = {}
-        self._in_legend: set[tuple[str, bool]] = set()
         self.metric_plot.show()
         self.insights.clear()
         run.began.connect(self._on_began)
@@ -242,7 +242,7 @@ class TrainingPanel(QWidget):
         if key not in self._curves:
             import pyqtgraph as pg
 
-            plot = self.loss_plot if "loss" in name else self.metric_plot
+            plot = self._plot_of(name)
             if epoch_level:
                 colour = self._epoch_colour(name)
                 pen = pg.mkPen(colour, width=2.5, style=Qt.DashLine if name.startswith("val_") else Qt.SolidLine)
@@ -257,10 +257,10 @@ class TrainingPanel(QWidget):
     def _draw_into(self, name: str, epoch_level: bool, xs, ys) -> None:
         curve = self._curve(name, epoch_level)
         curve.setData(xs, ys)
-        if (name, epoch_level) not in self._in_legend:
-            self._in_legend.add((name, epoch_level))
-            plot = self.loss_plot if "loss" in name else self.metric_plot
-            plot.getPlotItem().legend.addItem(curve, name if epoch_level else f"{name} (per batch)")
+        if (name, epoch_level) not in self._drawn:  # its first data: now it belongs in the legend
+            legend = self._plot_of(name).getPlotItem().legend
+            legend.addItem(curve, name if epoch_level else f"{name} (per batch)")
+        self._drawn[(name, epoch_level)] = len(ys)
 
     def _prepare_epoch_curve(self, names) -> None:
         """Make one epoch curve the first epoch's end will need (its training or validation quantity): made all at
@@ -276,9 +276,9 @@ class TrainingPanel(QWidget):
         d_loss) gets the next colour, so two curves never look the same."""
         if name.startswith("val_"):
             return EPOCH_COLOURS["val"]
-        plot = self.loss_plot if "loss" in name else self.metric_plot
+        plot = self._plot_of(name)
         seen = [key for key, level in self._curves if level and not key.startswith("val_")
-                and (self.loss_plot if "loss" in key else self.metric_plot) is plot]
+                and self._plot_of(key) is plot]
         return OTHER_COLOURS[(len(seen) - 1) % len(OTHER_COLOURS)] if seen else EPOCH_COLOURS["train"]
 
     def _on_began(self, epochs: int, steps: int) -> None:
@@ -328,11 +328,9 @@ class TrainingPanel(QWidget):
         """Give `plot`'s curves what arrived since they were last drawn (nothing to do: nothing is repainted)."""
         for name, series in self._batch_logs.items():
             if self._plot_of(name) is plot and series.size == self._batch_x.size != self._drawn.get((name, False)):
-                self._drawn[(name, False)] = series.size
                 self._draw_into(name, False, self._batch_x.values, series.values)
         for name, values in self._epoch_logs.items():
             if self._plot_of(name) is plot and len(values) != self._drawn.get((name, True)):
-                self._drawn[(name, True)] = len(values)
                 self._draw_into(name, True, list(range(1, len(values) + 1)), values)
                 self._range_of(name).include(values[-1:])
 
@@ -343,6 +341,7 @@ class TrainingPanel(QWidget):
             self._epoch_logs.setdefault(name, []).append(float(value))
 
     def _plot_of(self, name: str):
+        """Losses on the Loss plot, everything else on the Metrics plot."""
         return self.loss_plot if "loss" in name else self.metric_plot
 
     def _range_of(self, name: str) -> _SteadyRange:
