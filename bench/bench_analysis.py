@@ -113,7 +113,7 @@ def main() -> None:
     print(f"  tensorflow in sys.modules afterwards: {core['tensorflow']}; keras: {core['keras']}")
 
     start = time.perf_counter()
-    from designer.build.shape_oracle import make_analyzer
+    from designer.keras_bridge.shape_oracle import make_analyzer
 
     graph, source, middle = build_graph()
     make_analyzer().analyse(graph)  # loads TensorFlow and Keras's lazy modules: not part of any figure below

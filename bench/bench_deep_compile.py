@@ -52,7 +52,7 @@ def plain_keras_chain(depth: int) -> str:
 def main() -> None:
     import keras  # noqa: F401  (loaded first so no figure includes the TensorFlow import)
 
-    from designer.build.models import compile_graph
+    from designer.keras_bridge.models import compile_graph
 
     process_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(PYTHON_DEFAULT_LIMIT)

@@ -69,7 +69,7 @@ def plain_fit(project, dataset, fitting: Callable[[], None] | None = None) -> fl
     """Seconds of compile + fit; `fitting` is called just before (the baseline's gaps are counted from there)."""
     import keras
 
-    from designer.build.models import compile_graph
+    from designer.keras_bridge.models import compile_graph
     from designer.data.registry import fit_to_input
 
     keras.utils.set_random_seed(0)
@@ -156,7 +156,7 @@ def app_fit(app, panel, project, dataset, insights: bool = True) -> tuple[float,
 def main() -> None:
     from PySide6.QtWidgets import QApplication
 
-    from designer.build.runtime import import_tensorflow_quietly
+    from designer.keras_bridge.runtime import import_tensorflow_quietly
     from designer.training import engine
     from designer.ui.training_panel import TrainingPanel
 

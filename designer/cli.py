@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run(getattr(args, "file", None))
         if args.command in NEEDS_TENSORFLOW:
-            from designer.build.runtime import import_tensorflow_quietly
+            from designer.keras_bridge.runtime import import_tensorflow_quietly
 
             import_tensorflow_quietly()
         return COMMANDS[args.command](args)
@@ -134,7 +134,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from designer.build.shape_oracle import make_analyzer
+    from designer.keras_bridge.shape_oracle import make_analyzer
     from designer.core.analysis import format_shape
 
     project = _load(args.file)
@@ -166,7 +166,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from designer.build.models import save_model
+    from designer.keras_bridge.models import save_model
     from designer.core.project import DatasetChoice
     from designer.data.registry import load_dataset
     from designer.data.user_files import is_user_file
@@ -214,7 +214,7 @@ EXPORT_FORMATS = ("keras",)
 
 
 def cmd_export(args) -> int:
-    from designer.build.models import compile_graph, load_model, save_model
+    from designer.keras_bridge.models import compile_graph, load_model, save_model
 
     if args.format not in EXPORT_FORMATS:
         raise CliError(

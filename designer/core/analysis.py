@@ -2,7 +2,7 @@
 
 `structural_report` needs nothing but the graph: loops, missing or extra inputs, bad parameter values, a graph
 without an Input. `ShapeAnalyzer` adds what only Keras knows, each layer's output shape and parameter counts,
-through an *oracle*: a function ``(kind, params, input_shapes) -> LayerInfo`` that ``designer.build`` implements
+through an *oracle*: a function ``(kind, params, input_shapes) -> LayerInfo`` that ``designer.keras_bridge`` implements
 with a symbolic Keras call. Answers are cached by (kind, parameters, input shapes), so after an edit only the
 layers whose inputs or parameters really changed are asked again. Nothing here raises on a bad graph: every
 problem becomes a `Message` on the layer it concerns.

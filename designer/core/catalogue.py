@@ -3,7 +3,7 @@
 A `LayerKind` says, in plain Python, what a layer is called, which palette category it sits in, which typed
 parameters it takes (with defaults, ranges, choices and one-line help), how many inputs it accepts, which input
 rank it expects, and how to explain it in plain words (with the formula where the course notes give one).
-It also names the Keras class (or a builder function in ``designer.build``) that makes the real layer, as a
+It also names the Keras class (or a builder function in ``designer.keras_bridge``) that makes the real layer, as a
 string, so that this module never imports Keras.
 
 Kinds register themselves with `register` from the modules of ``designer.core.layers``; adding a kind later
@@ -162,7 +162,9 @@ class LayerKind:
     title: str
     summary: str
     explanation: str
-    #: "keras.layers.Dense"-style class path, or "module:function" of a builder in designer.build
+    #: the Keras class this kind becomes: "keras.layers.Dense", "keras.Input", "keras.applications.VGG16", or
+    #: "designer>VAESampling" for a layer of our own (Keras's registered name); the Keras bridge makes the layer,
+    #: with a builder of its own for the kinds that are not a keras.layers class
     keras: str
     params: tuple[ParamSpec, ...] = ()
     formula: str = ""

@@ -1,6 +1,6 @@
 """Train a project's network on a dataset, reporting to a `TrainingState`.
 
-`train(project, dataset, state)` compiles the graph with `designer.build.models.compile_graph`, picks the
+`train(project, dataset, state)` compiles the graph with `designer.keras_bridge.models.compile_graph`, picks the
 optimizer, loss and metrics from the project's training settings ("auto" loss: suggested from the output layer
 and the labels), and runs Keras's own `fit` with one small callback that forwards progress to the state, honours
 stop/pause requests (`model.stop_training`) and stops a run whose loss turns NaN or infinite with a message that
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from designer.build.models import compile_graph
+from designer.keras_bridge.models import compile_graph
 from designer.core import catalogue
 from designer.core.graph import LayerGraph
 from designer.core.project import Project

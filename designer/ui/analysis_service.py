@@ -40,8 +40,8 @@ class _AnalysisThread(QThread):
 
     def run(self) -> None:
         try:
-            from designer.build.runtime import training_device
-            from designer.build.shape_oracle import make_analyzer
+            from designer.keras_bridge.runtime import training_device
+            from designer.keras_bridge.shape_oracle import make_analyzer
 
             device = training_device()
             analyzer = make_analyzer()

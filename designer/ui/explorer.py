@@ -1,6 +1,6 @@
 """Learn → Activation functions and one neuron: the functions of the course notes with their derivatives, and
 the single-neuron calculator of notes 003 (y = σ(Σᵢ wᵢ·xᵢ + b)). Every number comes from Keras
-(`designer.build.explore`); the texts come from the catalogue of activations."""
+(`designer.keras_bridge.explore`); the texts come from the catalogue of activations."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ class ExplorerDialog(QDialog):
         self._compute_neuron()
 
     def _show_activation(self, index: int) -> None:
-        from designer.build.explore import activation_curve
+        from designer.keras_bridge.explore import activation_curve
 
         key = self.choice.itemData(index)
         item = activation(key)
@@ -99,7 +99,7 @@ class ExplorerDialog(QDialog):
         self.explanation.setText(item.explanation)
 
     def _compute_neuron(self) -> None:
-        from designer.build.explore import neuron_output
+        from designer.keras_bridge.explore import neuron_output
 
         try:
             inputs, weights = _numbers(self.inputs.text()), _numbers(self.weights.text())

@@ -304,7 +304,7 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         self.explorer_action.setEnabled(True)
         self.device_label.setText(f"Training device: {device}")
         self.device_label.setToolTip("The device TensorFlow will train on (Settings → device chooses another)")
-        from designer.build.runtime import gpu_names  # TensorFlow is loaded: this is quick
+        from designer.keras_bridge.runtime import gpu_names  # TensorFlow is loaded: this is quick
 
         self.training_settings.show_devices(gpu_names())
 

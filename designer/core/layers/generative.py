@@ -39,7 +39,7 @@ register(
             "N(μ, σ²) and N(0, 1) to the loss, which keeps the latent space smooth. No weights."
         ),
         formula="z = μ + exp(½ · log σ²) · ε,  ε ~ N(0, 1)\nKL = −½ · Σ (1 + log σ² − μ² − σ²)",
-        keras="designer.build.custom_layers:VAESampling",
+        keras="designer>VAESampling",
         params=(
             ParamSpec("kl_weight", "float", 1.0, "How strongly the KL term pulls the codes towards N(0, 1).", minimum=0.0, maximum=1000.0),
         ),

@@ -37,7 +37,7 @@ for key, prefix, blurb, min_side in _BACKBONES:
                 "feature maps. Keep it frozen and add GlobalAveragePooling2D and Dense layers after it to "
                 "reuse what it learned on ImageNet for your own classes (transfer learning)."
             ),
-            keras=f"designer.build.backbones:{prefix}",
+            keras=f"keras.applications.{key}",
             params=BACKBONE_PARAMS,
             input_ranks=(3,),
             rank_hint=IMAGE_HINT.replace("(28, 28, 1)", "(32, 32, 3)"),

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from designer.build.explore import activation_curve, neuron_output
+from designer.keras_bridge.explore import activation_curve, neuron_output
 from designer.core.activations import ACTIVATIONS
 
 

@@ -13,7 +13,7 @@ import math
 import re
 from contextlib import contextmanager
 
-from designer.build.layers import call_layer, make_input, make_layer
+from designer.keras_bridge.layers import call_layer, make_input, make_layer
 from designer.core import catalogue
 from designer.core.analysis import LayerInfo, ShapeAnalyzer, format_sample_shape
 

@@ -2,7 +2,7 @@
 as plain words, and nothing is allocated or left behind in Keras's global state.
 
 Each kind has one small case in `CASES`: the inputs it is applied to, the parameters, and the reference layer
-written here directly with ``keras.layers`` / ``keras.applications`` (not through ``designer.build``), so the
+written here directly with ``keras.layers`` / ``keras.applications`` (not through ``designer.keras_bridge``), so the
 oracle is compared with Keras itself, never with numbers typed into the test.
 """
 
@@ -19,9 +19,9 @@ import pytest
 from keras.src.backend.common import global_state
 from keras.src.utils import file_utils
 
-from designer.build import shape_oracle
-from designer.build.custom_layers import vae_sampling_class
-from designer.build.shape_oracle import keras_layer_info, make_analyzer
+from designer.keras_bridge import shape_oracle
+from designer.keras_bridge.custom_layers import vae_sampling_class
+from designer.keras_bridge.shape_oracle import keras_layer_info, make_analyzer
 from designer.core import catalogue
 from designer.core.graph import LayerGraph
 

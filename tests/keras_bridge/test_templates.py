@@ -15,8 +15,8 @@ import keras
 import pytest
 from keras import layers
 
-from designer.build.models import compile_graph
-from designer.build.shape_oracle import make_analyzer
+from designer.keras_bridge.models import compile_graph
+from designer.keras_bridge.shape_oracle import make_analyzer
 from designer.core.analysis import structural_report
 from designer.core.project import load_project
 from designer.core.templates import list_templates, templates_dir

@@ -21,9 +21,11 @@ import pytest
 from keras.src.backend import config as keras_config
 from keras.src.utils import file_utils
 
-from designer.build.backbones import WEIGHT_FILES
-from designer.build.models import BuildError, compile_graph, save_model
-from designer.build.shape_oracle import make_analyzer
+from designer.core import catalogue
+from designer.keras_bridge.backbones import WEIGHT_FILES
+from designer.keras_bridge.layers import builder_of
+from designer.keras_bridge.models import BuildError, compile_graph, save_model
+from designer.keras_bridge.shape_oracle import make_analyzer
 from designer.core.graph import LayerGraph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,7 +224,7 @@ def test_vae_saves_and_reloads_in_a_fresh_process_without_custom_objects(tmp_pat
         f"""
         import json, sys
         import numpy as np
-        from designer.build.models import load_model
+        from designer.keras_bridge.models import load_model
         {textwrap.indent(DETERMINISTIC_OUTPUTS, " " * 8).strip()}
         model = load_model({str(path)!r})
         data = np.load({str(tmp_path / "input.npy")!r})
@@ -302,3 +304,24 @@ def test_shapes_only_build_never_downloads(offline_keras_home) -> None:
     model = compile_graph(_transfer_graph("imagenet", trainable=False), load_pretrained_weights=False)
     assert offline_keras_home == []
     assert tuple(model.output.shape) == (None, 3)
+
+
+@pytest.mark.parametrize("kind", catalogue.all_kinds(), ids=[kind.key for kind in catalogue.all_kinds()])
+def test_the_bridge_can_make_every_kind_of_the_catalogue(kind) -> None:
+    """A kind is a keras.layers class, the Input, or a kind the bridge registered a builder for; the classes the
+    catalogue names (keras.applications.VGG16, designer>VAESampling) are the ones the builders make."""
+    builder = builder_of(kind.key)
+    if kind.is_source:
+        assert kind.keras == "keras.Input" and builder is None
+    elif kind.keras.startswith("keras.layers."):
+        assert builder is None and hasattr(keras.layers, kind.keras.removeprefix("keras.layers."))
+    else:
+        assert builder is not None, f"no builder is registered for {kind.key}"
+        shapes = ((None, 32, 32, 3),) if kind.input_ranks == (3,) else ((None, 4), (None, 4))
+        layer = builder(kind.defaults(), None, shapes, True)
+        made = keras.saving.get_registered_name(type(layer))
+        if kind.keras.startswith("designer>"):
+            assert made == kind.keras
+        else:  # a keras.applications backbone is a functional model named after its application
+            assert isinstance(layer, keras.Model)
+            assert layer.name.replace("_", "").startswith(kind.keras.removeprefix("keras.applications.").lower()[:6])

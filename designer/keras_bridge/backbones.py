@@ -12,6 +12,7 @@ import socket
 from typing import Any
 
 from designer.data.downloads import download_timeout, keras_home
+from designer.keras_bridge.layers import builds
 
 #: file names Keras looks for in $KERAS_HOME/models for each backbone (include_top=False)
 WEIGHT_FILES = {
@@ -63,13 +64,16 @@ def _build(app_name: str, key: str, params: dict[str, Any], name: str | None, in
     return model
 
 
+@builds("VGG16")
 def vgg16(params, name, input_shapes, shapes_only=False):
     return _build("VGG16", "vgg16", params, name, input_shapes, shapes_only)
 
 
+@builds("MobileNetV2")
 def mobilenetv2(params, name, input_shapes, shapes_only=False):
     return _build("MobileNetV2", "mobilenetv2", params, name, input_shapes, shapes_only)
 
 
+@builds("ResNet50")
 def resnet50(params, name, input_shapes, shapes_only=False):
     return _build("ResNet50", "resnet50", params, name, input_shapes, shapes_only)

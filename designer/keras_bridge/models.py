@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 
-from designer.build.layers import call_layer, make_input, make_layer
+from designer.keras_bridge.layers import call_layer, make_input, make_layer
 from designer.core import catalogue
 from designer.core.analysis import structural_report
 from designer.core.graph import LayerGraph
@@ -69,8 +69,8 @@ def compile_graph(graph: LayerGraph, load_pretrained_weights: bool = True):
                 layer = make_layer(kind, node.params, node.name, shapes, shapes_only=not load_pretrained_weights)
                 tensors[node_id] = call_layer(layer, kind, [tensors[s] for s in sources])
             except Exception as error:
-                from designer.build.backbones import PretrainedWeightsError
-                from designer.build.shape_oracle import plain_error
+                from designer.keras_bridge.backbones import PretrainedWeightsError
+                from designer.keras_bridge.shape_oracle import plain_error
 
                 if isinstance(error, PretrainedWeightsError):
                     raise BuildError([f"{node.name}: {error}"]) from error
@@ -98,7 +98,7 @@ def load_model(path: str):
     """Load a ``.keras`` file saved by Network Designer (or anyone), knowing its custom layers."""
     import keras
 
-    from designer.build.custom_layers import register
+    from designer.keras_bridge.custom_layers import register
 
     register()
     return keras.models.load_model(path)

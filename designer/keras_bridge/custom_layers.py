@@ -1,14 +1,16 @@
 """Layers Network Designer adds to Keras: the VAE sampling layer.
 
 Its class is defined on first use (Keras is imported lazily) and registered as a Keras serializable under the
-package name "designer", so a saved ``.keras`` file reloads through `designer.build.models.load_model` (or after
-``import designer.build.custom_layers; register()``) without the user writing any custom code.
+package name "designer", so a saved ``.keras`` file reloads through `designer.keras_bridge.models.load_model` (or after
+``import designer.keras_bridge.custom_layers; register()``) without the user writing any custom code.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+
+from designer.keras_bridge.layers import builds
 
 
 @lru_cache(maxsize=None)
@@ -58,8 +60,9 @@ def register() -> None:
     vae_sampling_class()
 
 
-def VAESampling(params: dict[str, Any], name: str | None, input_shapes: tuple, shapes_only: bool = False):
-    """Builder named by the catalogue's VAESampling kind."""
+@builds("VAESampling")
+def vae_sampling(params: dict[str, Any], name: str | None, input_shapes: tuple, shapes_only: bool = False):
+    """The VAESampling kind's layer."""
     kwargs = {"kl_weight": params["kl_weight"]}
     if name:
         kwargs["name"] = name
