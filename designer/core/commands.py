@@ -1,9 +1,13 @@
-"""Undoable edits of a `LayerGraph`, one small command object per kind of edit.
+"""Undoable edits of the document, one small command object per kind of edit.
 
-Each command checks its edit when it is first done (raising `GraphError` or `ParameterError` with a plain
-message and leaving the graph untouched), changes only the document, and can be undone and redone any number
-of times. `History` is a plain undo stack for scripts and tests; the window wraps the same commands for its
-QUndoStack. A command never pushes another command: a paste or a multi-node delete is one command.
+Graph commands (`AddNode`, `Connect`, `SetParameter`, ...) are done on one `LayerGraph`; project commands
+(`SetDataset`, `SetTraining`) on the `Project`. Each command checks its edit when it is first done (raising
+`GraphError` or `ParameterError` with a plain message and leaving the document untouched), changes only the
+document (which then emits its events), and can be undone and redone any number of times. An edit of several
+steps is one `Compound` command, done whole or not at all. A command never pushes another command.
+
+`History` is a plain undo stack for scripts and tests; the window's QUndoStack wraps the same commands, each
+with the document it was done on, so both behave the same.
 """
 
 from __future__ import annotations
@@ -14,17 +18,19 @@ from typing import Any
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import Edge, GraphError, LayerGraph, LayerNode
+from designer.core.project import DatasetChoice, Project, check_training
 
 
 class Command:
-    """Base class: `text` names the edit for the Undo menu ("Add Dense")."""
+    """Base class: `text` names the edit for the Undo menu ("Add Dense"). `do` and `undo` take the document the
+    command edits: a `LayerGraph` for graph commands, the `Project` for project commands."""
 
     text = ""
 
-    def do(self, graph: LayerGraph) -> None:
+    def do(self, target) -> None:
         raise NotImplementedError
 
-    def undo(self, graph: LayerGraph) -> None:
+    def undo(self, target) -> None:
         raise NotImplementedError
 
 
@@ -246,19 +252,91 @@ class AddSubgraph(Command):
             graph.delete_node(node.id)
 
 
-class History:
-    """A plain undo/redo stack over one graph (the window uses QUndoStack with the same commands)."""
+class Compound(Command):
+    """Several commands on the same document as one undo step ("Fit model to data", "Delete").
 
-    def __init__(self, graph: LayerGraph) -> None:
-        self.graph = graph
-        self._done: list[Command] = []
-        self._undone: list[Command] = []
+    Done whole or not at all: when a step is refused, the steps before it are undone and the refusal is raised.
+    Steps may name ids that an earlier step makes (give `AddNode` its `node_id` to connect it in the same edit).
+    """
+
+    def __init__(self, text: str, steps: list[Command]) -> None:
+        self.text = text
+        self.steps = list(steps)
+
+    def do(self, target) -> None:
+        done: list[Command] = []
+        try:
+            for step in self.steps:
+                step.do(target)
+                done.append(step)
+        except Exception:
+            for step in reversed(done):
+                step.undo(target)
+            raise
+
+    def undo(self, target) -> None:
+        for step in reversed(self.steps):
+            step.undo(target)
+
+
+# ---------------------------------------------------------------------------- the project's own settings
+@dataclass
+class SetDataset(Command):
+    """Choose the data the project trains on (a dataset name or a file, with its options); None for none."""
+
+    choice: DatasetChoice | None
+
+    def __post_init__(self) -> None:
+        self.text = "Choose dataset"
+        self._old: DatasetChoice | None = None
+
+    def do(self, project: Project) -> None:
+        self._old = project.dataset.copy() if project.dataset is not None else None
+        project.set_dataset(self.choice)
+
+    def undo(self, project: Project) -> None:
+        project.set_dataset(self._old)
+
+
+@dataclass
+class SetTraining(Command):
+    """Change one training setting (checked against `designer.core.project.TRAINING_SPECS`)."""
+
+    name: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        self.text = f"Set {self.name.replace('_', ' ')}"
+        self._old: dict[str, Any] | None = None
+        self._new: dict[str, Any] | None = None
+
+    def do(self, project: Project) -> None:
+        if self._new is None:
+            self._new = check_training({**project.training, self.name: self.value})  # ParameterError if refused
+            self._old = dict(project.training)
+        project.set_training(self._new)
+
+    def undo(self, project: Project) -> None:
+        project.set_training(self._old)
+
+
+class History:
+    """A plain undo/redo stack over one document (a graph, or a project and its graphs); the window uses a
+    QUndoStack with the same commands.
+
+    `push(command)` does the command on the document; `push(command, graph)` on one graph of the project."""
+
+    def __init__(self, document: LayerGraph | Project) -> None:
+        self.document = document
+        self._done: list[tuple[object, Command]] = []
+        self._undone: list[tuple[object, Command]] = []
         self._clean_index: int | None = 0
 
-    def push(self, command: Command) -> Command:
-        """Do `command` and record it; if it raises, nothing is recorded and the graph is unchanged."""
-        command.do(self.graph)
-        self._done.append(command)
+    def push(self, command: Command, target: LayerGraph | Project | None = None) -> Command:
+        """Do `command` and record it; if it raises, nothing is recorded and the document is unchanged."""
+        target = self.document if target is None else target
+        command.do(target)
+        self._done.append((target, command))
         if self._clean_index is not None and self._clean_index > len(self._done) - 1:
             self._clean_index = None
         self._undone.clear()
@@ -267,17 +345,17 @@ class History:
     def undo(self) -> bool:
         if not self._done:
             return False
-        command = self._done.pop()
-        command.undo(self.graph)
-        self._undone.append(command)
+        target, command = self._done.pop()
+        command.undo(target)
+        self._undone.append((target, command))
         return True
 
     def redo(self) -> bool:
         if not self._undone:
             return False
-        command = self._undone.pop()
-        command.do(self.graph)
-        self._done.append(command)
+        target, command = self._undone.pop()
+        command.do(target)
+        self._done.append((target, command))
         return True
 
     @property

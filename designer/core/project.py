@@ -1,4 +1,11 @@
-"""Project files: one JSON document holding the graph(s), the dataset choice and the training settings.
+"""The project — the one document a person edits — and its files.
+
+A `Project` holds the graph(s), the dataset choice and the training settings. Its graphs emit their own
+`GraphEvent`s; the project emits a `ProjectEvent` when its dataset choice or its training settings change
+(through `set_dataset` and `set_training`, which the undoable commands of `designer.core.commands` call), so
+the window's panels redraw from the document instead of being told by hand.
+
+Files: one JSON document holding the graph(s), the dataset choice and the training settings.
 
 The format is documented by ``resources/project.schema.json`` (JSON Schema) so people can write and diff
 projects by hand. Loading never executes anything and trusts no type: every value is checked, and the first
@@ -16,7 +23,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError, ParamSpec
@@ -86,6 +93,9 @@ class DatasetChoice:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "options": dict(self.options)}
 
+    def copy(self) -> "DatasetChoice":
+        return DatasetChoice(self.name, {k: list(v) if isinstance(v, list) else v for k, v in self.options.items()})
+
 
 def default_training() -> dict[str, Any]:
     return {spec.name: (list(spec.default) if isinstance(spec.default, list) else spec.default) for spec in TRAINING_SPECS}
@@ -103,6 +113,13 @@ def check_training(settings: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@dataclass(frozen=True)
+class ProjectEvent:
+    """What changed outside the graphs: kind is "dataset_changed" or "training_changed"."""
+
+    kind: str
+
+
 @dataclass
 class Project:
     graphs: list[LayerGraph]
@@ -110,6 +127,38 @@ class Project:
     description: str = ""
     dataset: DatasetChoice | None = None
     training: dict[str, Any] = field(default_factory=default_training)
+    _listeners: list[Callable[[ProjectEvent], None]] = field(default_factory=list, repr=False, compare=False)
+
+    # ------------------------------------------------------------ events and mutators
+    def subscribe(self, listener: Callable[[ProjectEvent], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[ProjectEvent], None]) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, event: ProjectEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    def set_dataset(self, choice: DatasetChoice | None) -> None:
+        """Low-level mutator (commands check first): choose the data and tell the listeners."""
+        self.dataset = choice.copy() if choice is not None else None
+        self._emit(ProjectEvent("dataset_changed"))
+
+    def set_training(self, settings: dict[str, Any]) -> None:
+        """Low-level mutator: replace the training settings (already checked) and tell the listeners."""
+        self.training = {k: list(v) if isinstance(v, list) else v for k, v in settings.items()}
+        self._emit(ProjectEvent("training_changed"))
+
+    def copy(self) -> "Project":
+        """An independent copy without listeners (a training run trains one while the canvas goes on changing)."""
+        return Project(
+            [graph.copy() for graph in self.graphs],
+            name=self.name,
+            description=self.description,
+            dataset=self.dataset.copy() if self.dataset is not None else None,
+            training={k: list(v) if isinstance(v, list) else v for k, v in self.training.items()},
+        )
 
     def graph(self, role: str = "model") -> LayerGraph:
         for graph in self.graphs:

@@ -2,16 +2,16 @@
 and see what it holds before training: shapes, sizes, task, value range, class balance, and the first samples —
 a grid of pictures with their class for images, a table for everything else.
 
-Loading runs in a daemon thread (a download can take a while and must neither freeze the window nor hold up
-its closing); the result comes back through a queued signal and is shown only if it is still the current choice.
+It shows what the window's `DataService` holds (the choice, the loaded data or its error) and redraws when the
+service says so; a choice made here is only asked for (`dataset_chosen`): the window turns it into an undoable
+command on the project. The panel asks the service to load the choice when it comes into view.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from designer.core.analysis import format_shape
 from designer.core.project import DatasetChoice
 from designer.ui import style
+from designer.ui.data_service import DataService
 from designer.ui.panels import fill_with_scrolling
 from designer.ui.param_form import ParamForm
 
@@ -40,13 +41,6 @@ GRID_SAMPLES = 24
 TABLE_ROWS = 30
 TABLE_COLUMNS = 12
 THUMBNAIL = 56
-
-
-class _Bridge(QObject):
-    """Carries a result from the loading thread to the GUI thread."""
-
-    loaded = Signal(object, object)  # DatasetChoice, Dataset
-    failed = Signal(object, str)
 
 
 class ClassBalance(QWidget):
@@ -100,21 +94,19 @@ def sample_pixmap(sample, size: int = THUMBNAIL) -> QPixmap:
 
 class DataPanel(QWidget):
     dataset_chosen = Signal(object)  # DatasetChoice picked by the person (the window makes it undoable)
-    preview_ready = Signal()
+    preview_ready = Signal()  # the loaded data (or why it could not be loaded) is shown
     fit_requested = Signal()  # "Fit model to data"
     #: a training setting edited here (the validation fraction): name, value
     training_edited = Signal(str, object)
 
-    def __init__(self, parent=None, active: bool = True) -> None:
+    def __init__(self, data: DataService, parent=None, active: bool = True) -> None:
         super().__init__(parent)
         self.active = active
-        self.choice: DatasetChoice | None = None
-        self._loading_started = False
-        self.dataset = None  # the loaded designer.data Dataset of the current choice
-        self.error: str | None = None
-        self._bridge = _Bridge(self)
-        self._bridge.loaded.connect(self._on_loaded)
-        self._bridge.failed.connect(self._on_failed)
+        self.data = data
+        self._shown_choice: object = ()  # the choice the combo and the options show (() before the first)
+        self._preview_of: object = None  # the dataset (or error text) the preview shows
+        data.choice_changed.connect(self._on_choice_changed)
+        data.finished.connect(self._on_finished)
 
         self.combo = QComboBox(self)
         self.combo.setMinimumContentsLength(24)
@@ -192,7 +184,7 @@ class DataPanel(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         fill_with_scrolling(self, content)
-        self.show_choice(None)
+        self._on_choice_changed()
 
     # ------------------------------------------------------------------ choosing
     def _on_combo(self, index: int) -> None:
@@ -245,8 +237,9 @@ class DataPanel(QWidget):
 
     def _on_option_edited(self, name: str, value) -> None:
         self.options_error.hide()
-        if self.choice is not None:
-            self.dataset_chosen.emit(DatasetChoice(self.choice.name, {**self.choice.options, name: value}))
+        choice = self.data.choice
+        if choice is not None:
+            self.dataset_chosen.emit(DatasetChoice(choice.name, {**choice.options, name: value}))
 
     def show_training(self, training: dict) -> None:
         """The training settings shown here (the validation fraction), without emitting."""
@@ -254,8 +247,9 @@ class DataPanel(QWidget):
 
     def _on_target_chosen(self, index: int) -> None:
         column = self.target_combo.itemText(index)
-        if self.choice is not None and column != self.choice.options.get("target", ""):
-            self.dataset_chosen.emit(DatasetChoice(self.choice.name, {**self.choice.options, "target": column}))
+        choice = self.data.choice
+        if choice is not None and column != choice.options.get("target", ""):
+            self.dataset_chosen.emit(DatasetChoice(choice.name, {**choice.options, "target": column}))
 
     def _show_target(self, dataset) -> None:
         columns = getattr(dataset, "columns", None) if dataset is not None else None
@@ -264,7 +258,7 @@ class DataPanel(QWidget):
             return
         self.target_combo.clear()
         self.target_combo.addItems(columns)
-        target = (self.choice.options.get("target") if self.choice else "") or columns[-1]
+        target = (self.data.choice.options.get("target") if self.data.choice else "") or columns[-1]
         self.target_combo.setCurrentIndex(columns.index(target) if target in columns else len(columns) - 1)
 
     def _on_option_refused(self, message: str) -> None:
@@ -282,18 +276,27 @@ class DataPanel(QWidget):
             self.combo.addItem(f"{info.title}  ·  {info.task}, {info.source}", info.name)
             self.combo.setItemData(self.combo.count() - 1, info.description, Qt.ToolTipRole)
 
-    def show_choice(self, choice: DatasetChoice | None) -> None:
-        """Show the project's dataset choice and load its preview in the background (once the panel is seen)."""
-        self.choice = choice
-        self.dataset = None
-        self.error = None
-        self._loading_started = False
+    def _on_choice_changed(self) -> None:
+        """The service holds another choice: show it (and have it loaded), if the panel is in view."""
         if self.active:
             self._show_current()
 
+    def set_active(self, active: bool) -> None:
+        """Whether the panel is on screen: the preview loads only then, not while the window opens behind
+        another tab (the window follows its dock's visibilityChanged; a tabbed dock stays 'visible' in Qt's
+        sense even behind another tab). What changed while it was hidden is drawn now."""
+        self.active = active
+        if not active:
+            return
+        if self._shown_choice is not self.data.choice:
+            self._show_current()
+        else:
+            self._show_result()
+
     def _show_current(self) -> None:
         self._fill_combo()
-        choice = self.choice
+        choice = self.data.choice
+        self._shown_choice = choice
         index = self.combo.findData(choice.name if choice else "")
         if index < 0:  # the person's own file: listed once, under its name
             self.combo.addItem(f"{Path(choice.name).name}  ·  your file", choice.name)
@@ -305,56 +308,33 @@ class DataPanel(QWidget):
             self.description.setText("Choose the data to train on: a bundled or generated set works offline.")
             return
         self.description.setText("Loading…")
-        self._start_loading()
+        self._show_result()
 
-    def preload(self) -> None:
-        """Load the current choice's preview now, even off screen, unless that means a download."""
-        from designer.data.registry import DATASETS
+    def _on_finished(self) -> None:
+        if self.active:
+            self._show_result()
 
-        info = DATASETS.get(self.choice.name) if self.choice else None
-        if info is not None and info.source == "download":
+    def _show_result(self) -> None:
+        """The loaded data or its error, once, for the choice shown; asks for it if nobody has yet."""
+        data = self.data
+        if data.choice is None or self._shown_choice is not data.choice:
             return
-        if not self._loading_started:
-            self._show_current()
-
-    def set_active(self, active: bool) -> None:
-        """Whether the panel is on screen: the preview loads only then, not while the window opens behind
-        another tab (the window follows its dock's visibilityChanged; a tabbed dock stays 'visible' in Qt's
-        sense even behind another tab)."""
-        self.active = active
-        if active and not self._loading_started:
-            self._show_current()
-
-    def _start_loading(self) -> None:
-        if self.choice is None or self._loading_started:
+        result = data.dataset if data.dataset is not None else data.error
+        if result is None:
+            data.load()  # shown when the service says it is finished
             return
-        self._loading_started = True
-        threading.Thread(target=self._load, args=(self.choice,), daemon=True, name="dataset-preview").start()
-
-    def _load(self, choice: DatasetChoice) -> None:
-        from designer.data.dataset import DataError
-        from designer.data.registry import load_dataset
-
-        try:
-            self._bridge.loaded.emit(choice, load_dataset(choice))
-        except DataError as error:
-            self._bridge.failed.emit(choice, str(error))
-        except Exception as error:  # a loader bug must show as a message, not end the thread silently
-            self._bridge.failed.emit(choice, f"The data could not be loaded ({type(error).__name__}: {error}).")
-
-    def _on_failed(self, choice, message: str) -> None:
-        if choice is not self.choice:
-            return  # an older choice answered late
-        self.error = message
-        self.description.setText(f"<span style='color:{style.ERROR_COLOUR}'>{message}</span>")
+        if self._preview_of is result:
+            return
+        self._preview_of = result
+        if data.error is not None:
+            self.description.setText(f"<span style='color:{style.ERROR_COLOUR}'>{data.error}</span>")
+        else:
+            self._show_dataset(data.dataset)
         self.preview_ready.emit()
 
-    def _on_loaded(self, choice, dataset) -> None:
+    def _show_dataset(self, dataset) -> None:
         from designer.data.summary import summarize
 
-        if choice is not self.choice:
-            return
-        self.dataset = dataset
         self._show_target(dataset)
         summary = summarize(dataset)
         self.description.setText(f"<b>{dataset.title}</b> — {dataset.description}")
@@ -378,9 +358,9 @@ class DataPanel(QWidget):
             self._show_images(dataset)
         else:
             self._show_table(dataset)
-        self.preview_ready.emit()
 
     def _clear_preview(self) -> None:
+        self._preview_of = None
         self.facts.clear()
         self.balance.set_counts(None)
         self.balance_title.hide()

@@ -1,8 +1,9 @@
 """The designer window: palette, one canvas per graph (two for a GAN), inspector, summary, undo.
 
-It owns the open `Project`, the single QUndoStack over its graphs, the live analysis service and the
-autosave timer; the file commands (open, save, recovery) live in `window_files`, the data and training commands
-in `window_data`. Panels talk to each other only through this window.
+It owns the open `Project` (the one document), the single QUndoStack of core commands over it and its graphs,
+the live analysis service, the data service and the autosave timer; the file commands (open, save, recovery)
+live in `window_files`, the data and training commands in `window_data`. Panels redraw from the document's
+events and talk to each other only through this window.
 """
 
 from __future__ import annotations
@@ -21,19 +22,21 @@ from PySide6.QtWidgets import (
 )
 
 from designer import __version__
-from designer.core.commands import RenameNode, SetParameter
+from designer.core.commands import Command, RenameNode, SetParameter
 from designer.core.graph import GraphEvent, LayerGraph
 from designer.core.project import Project
 from designer.ui.analysis_service import AnalysisService
 from designer.ui.app_settings import RecentFiles
 from designer.ui.canvas.editor import GraphEditor
 from designer.ui.data_panel import DataPanel
+from designer.ui.data_service import DataService
 from designer.ui.inspector import Inspector
 from designer.ui.palette import Palette
 from designer.ui.recovery import RecoveryStore
 from designer.ui.summary import SummaryPanel
 from designer.ui.training_panel import TrainingPanel
 from designer.ui.training_settings import TrainingSettings
+from designer.ui.undo import run
 from designer.ui.window_data import DataAndTrainingMixin
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 
@@ -54,15 +57,16 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
         super().__init__()
         self.project = Project([LayerGraph()])
+        self._watched: Project | None = None  # the project whose events the window follows
         self.path: str | None = None
         self.undo_stack = QUndoStack(self)
         self.editors: list[GraphEditor] = []
-        self.reports: dict[int, tuple] = {}  # id(graph) -> (report, complete)
-        self._pending: set[int] = set()
+        self._pending: set[int] = set()  # graphs edited since their last analysis request (see _request_analysis)
         self._fit_when_loaded = False
         self.recent = RecentFiles()
         self.recovery = recovery or RecoveryStore()
         self.analysis = analysis or AnalysisService(self)
+        self.data = DataService(self)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -76,7 +80,7 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         self._dock(self.palette, "Layers", Qt.LeftDockWidgetArea)
         self._inspector_dock = self._dock(self.inspector, "Inspector", Qt.RightDockWidgetArea)
         self._summary_dock = self._dock(self.summary, "Summary", Qt.RightDockWidgetArea)
-        self.data_panel = DataPanel(self, active=False)
+        self.data_panel = DataPanel(self.data, self, active=False)
         self._data_dock = self._dock(self.data_panel, "Data", Qt.RightDockWidgetArea)
         self.tabifyDockWidget(self._inspector_dock, self._data_dock)
         self._inspector_dock.raise_()
@@ -93,7 +97,7 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         self.training_panel.train_requested.connect(self.start_training)
         self.training_run = None
-        self.data_panel.preview_ready.connect(self._check_fit)
+        self.data.finished.connect(self._check_fit)
         self.data_panel.fit_requested.connect(self.fit_model_to_data)
         self.data_panel.training_edited.connect(self._on_training_edited)
         self.data_panel.dataset_chosen.connect(self._on_dataset_chosen)
@@ -209,8 +213,11 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         for editor in self.editors:
             editor.deleteLater()
         self.editors = []
-        self.reports = {}
         self.undo_stack.clear()
+        if self._watched is not None:
+            self._watched.unsubscribe(self.on_project_event)
+        project.subscribe(self.on_project_event)
+        self._watched = project
         self.project = project
         self.path = path
         for graph in project.graphs:
@@ -228,11 +235,11 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
             # a recovered project has changes that are in no file yet: show it as modified until saved
             self.undo_stack.resetClean()
         self._update_title()
-        self.data_panel.show_choice(project.dataset)
+        self.data.set_choice(project.dataset)
         self.data_panel.show_training(project.training)
         self.training_settings.show_settings(project.training)
         if self.analysis.ready:
-            self.data_panel.preload()
+            self.data.preload()
         self._on_tab_changed(self.tabs.currentIndex())
         QTimer.singleShot(0, self._fit_all)
         self.project_loaded.emit()
@@ -244,6 +251,14 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
     @property
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()
+
+    def run_command(self, command: Command, target=None) -> str | None:
+        """Do a core command on the project (or on one of its graphs) through the undo stack: None when done,
+        else the reason it was refused, also shown in the status bar."""
+        refusal = run(self.undo_stack, self.project if target is None else target, command)
+        if refusal is not None:
+            self.show_message(refusal)
+        return refusal
 
     def _update_title(self) -> None:
         name = Path(self.path).name if self.path else self.project.name or "Untitled"
@@ -287,10 +302,13 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         if any(editor.graph is graph for editor in self.editors):
             self.analysis.request(id(graph), graph)
 
+    def analysis_settled(self, graph: LayerGraph) -> bool:
+        """Whether the canvas shows Keras's complete report for this graph as it is now."""
+        return id(graph) not in self._pending and self.analysis.up_to_date(id(graph))
+
     def _on_report(self, key, report, complete: bool) -> None:
         for editor in self.editors:
             if id(editor.graph) == key:
-                self.reports[key] = (report, complete)
                 editor.scene.apply_report(report, complete)
                 if editor is self.current_editor():
                     self.summary.show_report(editor.graph, report, complete)
@@ -300,7 +318,7 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
     def _on_keras_ready(self, device: str) -> None:
         # the window is up and TensorFlow loaded: read the project's data (if it needs no download) so a model
         # that does not fit it is marked on the canvas before anyone opens the Data tab
-        self.data_panel.preload()
+        self.data.preload()
         self.explorer_action.setEnabled(True)
         self.device_label.setText(f"Training device: {device}")
         self.device_label.setToolTip("The device TensorFlow will train on (Settings → device chooses another)")
@@ -317,13 +335,17 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         if not self.editors:
             return
         editor = self.current_editor()
-        report, complete = self.reports.get(id(editor.graph), (None, False))
-        self.summary.show_report(editor.graph if report else None, report, complete)
+        report = editor.scene.report
+        self.summary.show_report(editor.graph if report else None, report, editor.scene.report_complete)
         self._on_selection_changed()
 
     def _node_report(self, graph: LayerGraph, node_id: str):
-        report, _ = self.reports.get(id(graph), (None, False))
+        report = next((e.scene.report for e in self.editors if e.graph is graph), None)
         return report.nodes.get(node_id) if report else None
+
+    def show_data_panel(self) -> None:
+        """Bring the Data tab to the front (its preview loads once it is in view)."""
+        self._data_dock.raise_()
 
     def _on_selection_changed(self) -> None:
         editor = self.current_editor()
@@ -342,15 +364,15 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
             self.inspector.refresh(editor.graph.node(node_id), self._node_report(editor.graph, node_id))
 
     def _on_parameter_edited(self, node_id: str, name: str, value) -> None:
-        editor = self.current_editor()
-        if not editor.run(SetParameter(node_id, name, value)):
-            self.inspector.show_error(self.statusBar().currentMessage())
+        refusal = self.current_editor().run(SetParameter(node_id, name, value))
+        if refusal is not None:
+            self.inspector.show_error(refusal)
             self._refresh_inspector()
 
     def _on_rename_requested(self, node_id: str, name: str) -> None:
-        editor = self.current_editor()
-        if not editor.run(RenameNode(node_id, name)):
-            self.inspector.show_error(self.statusBar().currentMessage())
+        refusal = self.current_editor().run(RenameNode(node_id, name))
+        if refusal is not None:
+            self.inspector.show_error(refusal)
             self._refresh_inspector()
 
     def _add_from_palette(self, key: str) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from designer.core.project import Project, dumps, loads
+from designer.core.project import Project
 from designer.training.state import TrainingState
 from designer.ui.thread_priority import LOW_PRIORITY, lower_tensorflow_threads, lower_this_thread
 
@@ -99,7 +99,7 @@ class TrainingRun(QObject):
         freeze the window). `insights`: take snapshots for the live panels."""
         super().__init__(parent)
         self.insights = insights
-        self.project = loads(dumps(project))  # what the canvas does next cannot reach the running model
+        self.project = project.copy()  # what the canvas does next cannot reach the running model
         self.dataset = dataset
         self.epochs = epochs
         self.result = None

@@ -2,8 +2,10 @@
 data (and fitting it), the training settings, and starting a run.
 
 A mixin of `MainWindow`, kept apart so the window module stays about the panels and editing. It relies on the
-window's `project`, `editors`, `reports`, `undo_stack`, `tabs`, `data_panel`, `training_panel`,
-`training_settings`, `_data_dock`, `_training_dock` and `show_message`. Every change goes through the undo stack.
+window's `project`, `data` (the DataService), `editors`, `reports`, `tabs`, `data_panel`, `training_panel`,
+`training_settings`, `run_command`, `show_data_panel`, `_training_dock` and `show_message`. Every change is a
+core command on the project, through the undo stack; the panels redraw from the project's events
+(`on_project_event`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from designer.core.commands import SetParameter
+from designer.core.commands import Compound, SetDataset, SetParameter, SetTraining
 from designer.core.graph import LayerGraph
+from designer.core.project import ProjectEvent
 from designer.ui.training_run import TrainingRun
-from designer.ui.undo import ValueUndoCommand
 
 
 class DataAndTrainingMixin:
@@ -29,7 +31,7 @@ class DataAndTrainingMixin:
         return graph, self.project.training.get("mode", "supervised") == "supervised"
 
     def _fit_advice(self):
-        dataset = self.data_panel.dataset
+        dataset = self.data.dataset
         target = self._fit_graph()
         if dataset is None or target is None:
             return None, None
@@ -48,9 +50,9 @@ class DataAndTrainingMixin:
         self.data_panel.show_fit_problems([p for texts in problems.values() for p in texts])
         if graph is not None:
             self._update_loss_hint()
-        if self.data_panel.error:
+        if self.data.error:
             self._fit_when_loaded = False  # nothing to fit to
-        if self.data_panel.dataset is not None and self._fit_when_loaded:
+        if self.data.dataset is not None and self._fit_when_loaded:
             self._fit_when_loaded = False
             if problems:
                 self.fit_model_to_data()  # choosing data sets the Input's shape (and the units, if agreed)
@@ -73,14 +75,13 @@ class DataAndTrainingMixin:
         output_fix = advice.output_fix
         if output_fix and not self.confirm_output_fix(graph.node(output_fix[0]).name, output_fix[1]):
             output_fix = None
-        self.undo_stack.beginMacro("Fit model to data")
-        try:
-            if advice.input_fix:
-                editor.run(SetParameter(advice.input_fix[0], "shape", advice.input_fix[1]))
-            if output_fix:
-                editor.run(SetParameter(output_fix[0], "units", output_fix[1]))
-        finally:
-            self.undo_stack.endMacro()
+        steps = []
+        if advice.input_fix:
+            steps.append(SetParameter(advice.input_fix[0], "shape", advice.input_fix[1]))
+        if output_fix:
+            steps.append(SetParameter(output_fix[0], "units", output_fix[1]))
+        if steps:
+            editor.run(Compound("Fit model to data", steps))
 
     # ================================================================== training
     def start_training(self) -> None:
@@ -91,22 +92,22 @@ class DataAndTrainingMixin:
         self._training_dock.raise_()
         if self.project.dataset is None:
             self.training_panel.status.setText("Choose the data to train on first, in the Data tab.")
-            self._data_dock.raise_()
+            self.show_data_panel()
             return
         problems = [line for e in self.editors for line in self._report_errors(e.graph)]
         if problems:
             self.training_panel.status.setText("Fix the problems marked in red first: " + problems[0])
             return
-        panel = self.data_panel
-        loaded = panel.dataset is not None and panel.choice == self.project.dataset
-        self.training_run = TrainingRun(self.project, panel.dataset if loaded else self.project.dataset, parent=self)
+        # the data in memory when it is the project's, else the choice, loaded in the training thread
+        loaded = self.data.dataset_for(self.project.dataset)
+        self.training_run = TrainingRun(self.project, loaded if loaded is not None else self.project.dataset, parent=self)
         self.training_panel.attach(self.training_run)
         if self._training_dock.height() < 400:
             # room for the curves and the panels; the canvas keeps the rest (the dock's edge can be dragged)
             self.resizeDocks([self._training_dock], [max(420, self.height() * 9 // 20)], Qt.Vertical)
 
     def _report_errors(self, graph: LayerGraph) -> list[str]:
-        report, complete = self.reports.get(id(graph), (None, False))
+        report = next((e.scene.report for e in self.editors if e.graph is graph), None)
         return report.errors(graph) if report is not None else []
 
     def _on_dataset_chosen(self, choice) -> None:
@@ -115,15 +116,14 @@ class DataAndTrainingMixin:
         # another dataset (not only other options): once it is loaded, fit the model to it
         old_name = self.project.dataset.name if self.project.dataset else None
         self._fit_when_loaded = choice is not None and choice.name != old_name
-        self.undo_stack.push(ValueUndoCommand("Choose dataset", self._apply_dataset, self.project.dataset, choice))
+        self.run_command(SetDataset(choice))
 
     def _on_training_edited(self, name: str, value) -> None:
         run = self.training_run
         if name == "learning_rate" and run is not None and run.is_running():
             run.set_learning_rate(value)  # the running model takes it from its next batch (after Resume)
             self.training_panel.status.setText(f"Learning rate {value:g} from the next batch on.")
-        old = dict(self.project.training)
-        self.undo_stack.push(ValueUndoCommand(f"Set {name.replace('_', ' ')}", self._apply_training, old, {**old, name: value}))
+        self.run_command(SetTraining(name, value))
 
     def _follow_frozen_layers(self, graph: LayerGraph, node_id: str | None) -> None:
         """A backbone frozen or unfrozen on the canvas during a run: the running model follows (see TrainingRun)."""
@@ -139,11 +139,15 @@ class DataAndTrainingMixin:
         when = "once you press Resume" if run.paused else "from the next batch"
         self.training_panel.status.setText(f"{node.name} {change}, {when}; training goes on from the weights it has now.")
 
-    def _apply_training(self, training: dict) -> None:
-        self.project.training = dict(training)
-        self.data_panel.show_training(self.project.training)
-        self.training_settings.show_settings(self.project.training)
-        self._update_loss_hint()
+    def on_project_event(self, event: ProjectEvent) -> None:
+        """The project's dataset choice or training settings changed (an edit, an undo, a redo): panels follow."""
+        if event.kind == "dataset_changed":
+            self.data.set_choice(self.project.dataset)
+            self._check_fit()  # the old data's problems go; the new data's come when it is loaded
+        elif event.kind == "training_changed":
+            self.data_panel.show_training(self.project.training)
+            self.training_settings.show_settings(self.project.training)
+            self._update_loss_hint()
 
     def _update_loss_hint(self) -> None:
         """What loss "auto" picks for this output layer and these labels, and whether a chosen one suits."""
@@ -155,12 +159,7 @@ class DataAndTrainingMixin:
 
         graph = target[0]
         mode, chosen = self.project.training["mode"], self.project.training["loss"]
-        dataset = self.data_panel.dataset
+        dataset = self.data.dataset
         labels = dataset.y_train if dataset is not None and mode == "supervised" else None
         suggested = suggest_loss(graph, mode, labels) if chosen == "auto" else None
         self.training_settings.show_loss_hint(chosen, suggested, loss_warning(graph, mode, chosen))
-
-    def _apply_dataset(self, choice) -> None:
-        self.project.dataset = choice
-        self.data_panel.show_choice(choice)
-        self._check_fit()  # the old data's problems go; the new data's come when its preview is loaded

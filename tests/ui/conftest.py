@@ -64,11 +64,11 @@ class CanvasDriver:
         mime = palette.tree.mimeData([palette.item_for(key)])  # exactly what the palette would drag
         point = self.viewport_point(QPointF(scene_x, scene_y))
         viewport = self.editor.view.viewport()
-        before = set(self.editor.graph._graph.nodes)
+        before = {node.id for node in self.editor.graph.nodes()}
         QApplication.sendEvent(viewport, QDragEnterEvent(point, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
         QApplication.sendEvent(viewport, QDragMoveEvent(point, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
         QApplication.sendEvent(viewport, QDropEvent(QPointF(point), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
-        added = set(self.editor.graph._graph.nodes) - before
+        added = {node.id for node in self.editor.graph.nodes()} - before
         assert len(added) == 1, f"the drop of {key} added {len(added)} layers"
         return added.pop()
 
@@ -109,13 +109,8 @@ class CanvasDriver:
 
     def wait_for_analysis(self):
         """Until the window shows a complete report for the current graph's present state."""
-        window = self.window
         graph = self.editor.graph
-
-        def settled():
-            return not window._pending and window.analysis.up_to_date(id(graph))
-
-        self.qtbot.waitUntil(settled, timeout=30_000)
+        self.qtbot.waitUntil(lambda: self.window.analysis_settled(graph), timeout=30_000)
 
 
 @pytest.fixture

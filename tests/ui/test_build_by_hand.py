@@ -147,7 +147,7 @@ def test_delete_key_removes_the_selection_in_one_step(canvas, window, qtbot):
     canvas.connect(a, b)
     canvas.click_node(b)
     window.delete_action.trigger()
-    assert list(canvas.editor.graph._graph.nodes) == [a] and not canvas.editor.graph.edges()
+    assert [node.id for node in canvas.editor.graph.nodes()] == [a] and not canvas.editor.graph.edges()
     window.undo_action.trigger()
     assert len(canvas.editor.graph) == 2 and len(canvas.editor.graph.edges()) == 1
 

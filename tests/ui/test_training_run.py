@@ -53,7 +53,8 @@ def test_pause_resume_and_stop(qtbot, data):
     time.sleep(0.5)
     assert run.take_batches() == [] and run.paused  # nothing trains while paused
     run.resume()
-    qtbot.waitUntil(lambda: len(run._batches) > 0, timeout=30_000)
+    after_resume = []
+    qtbot.waitUntil(lambda: after_resume.extend(run.take_batches()) or len(after_resume) > 0, timeout=30_000)
     with qtbot.waitSignal(run.finished, timeout=60_000):
         run.stop()
     assert "Stopped by request" in run.result.stopped_reason

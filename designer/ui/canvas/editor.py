@@ -1,8 +1,8 @@
 """The editor of one graph: its scene and view, and every canvas edit turned into an undoable command.
 
 Adding (drop or double-click in the palette), connecting, moving, deleting, copy/paste and auto-arrange all go
-through `designer.core.commands` on the window's single QUndoStack. A refused edit is reported through
-`message` in plain words and changes nothing.
+through `designer.core.commands` on the window's single QUndoStack; an edit of several steps is one core
+`Compound`. A refused edit is reported through `message` in plain words, returned by `run`, and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from PySide6.QtGui import QCursor, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from designer.core import catalogue
-from designer.core.catalogue import ParameterError
-from designer.core.commands import AddNode, AddSubgraph, Connect, Disconnect, MoveNodes, RemoveNodes
-from designer.core.graph import GraphError, LayerGraph
+from designer.core.commands import AddNode, AddSubgraph, Compound, Connect, Disconnect, MoveNodes, RemoveNodes
+from designer.core.graph import LayerGraph
 from designer.core.project import ProjectError, graph_from_dict, graph_to_dict
 from designer.ui.canvas.node_item import NODE_HEIGHT, NODE_WIDTH
 from designer.ui.canvas.scene import GraphScene
 from designer.ui.canvas.view import GraphView
-from designer.ui.undo import execute
+from designer.ui.undo import run
 
 SUBGRAPH_MIME = "application/x-designer-subgraph"
 ROW_GAP = 60.0  # vertical space between a layer and the next in a stack
@@ -59,20 +58,19 @@ class GraphEditor(QWidget):
         self.message.emit(reason)
 
     # ------------------------------------------------------------------ running commands
-    def run(self, command) -> bool:
-        """Do a command through the undo stack; a refusal goes to `message` and returns False."""
-        try:
-            execute(self.undo_stack, self.graph, command)
-        except (GraphError, ParameterError, KeyError) as error:
-            self.message.emit(_sentence(str(error).strip("'\"")))
-            return False
-        return True
+    def run(self, command) -> str | None:
+        """Do a command on this graph through the undo stack: None when done, else the reason it was refused
+        (also sent to `message`)."""
+        refusal = run(self.undo_stack, self.graph, command)
+        if refusal is not None:
+            self.message.emit(refusal)
+        return refusal
 
     # ------------------------------------------------------------------ adding
     def add_layer(self, key: str, position: QPointF) -> str | None:
         """Add a layer of kind `key` centred at `position` (scene coordinates); returns its id."""
         command = AddNode(key, (position.x() - NODE_WIDTH / 2, position.y() - NODE_HEIGHT / 2))
-        if not self.run(command):
+        if self.run(command) is not None:
             return None
         self.scene.select_nodes([command.node_id])
         return command.node_id
@@ -94,20 +92,18 @@ class GraphEditor(QWidget):
         x, y = self.graph.node(anchor).position
         position = (x, y + NODE_HEIGHT + ROW_GAP)
         kind = catalogue.get(key)
-        self.undo_stack.beginMacro(f"Add {kind.title}")
-        try:
-            command = AddNode(key, position)
-            if not self.run(command):
-                return None
-            if not kind.is_source:
-                self.run(Connect(anchor, command.node_id))
-        finally:
-            self.undo_stack.endMacro()
-        self.scene.select_nodes([command.node_id])
-        self.view.ensureVisible(self.scene.nodes[command.node_id], 40, 40)
-        return command.node_id
+        node_id = self.graph.new_node_id()
+        steps = [AddNode(key, position, node_id=node_id)]
+        if not kind.is_source:
+            steps.append(Connect(anchor, node_id))
+        if self.run(Compound(f"Add {kind.title}", steps)) is not None:
+            return None
+        self.scene.select_nodes([node_id])
+        self.view.ensureVisible(self.scene.nodes[node_id], 40, 40)
+        return node_id
 
-    def connect_layers(self, source: str, target: str) -> bool:
+    def connect_layers(self, source: str, target: str) -> str | None:
+        """Connect two layers; None when done, else why not."""
         return self.run(Connect(source, target))
 
     # ------------------------------------------------------------------ removing
@@ -120,14 +116,10 @@ class GraphEditor(QWidget):
         ]
         if not node_ids and not edges:
             return
-        self.undo_stack.beginMacro("Delete")
-        try:
-            for edge in edges:
-                self.run(Disconnect(edge.source, edge.target))
-            if node_ids:
-                self.run(RemoveNodes(node_ids))
-        finally:
-            self.undo_stack.endMacro()
+        steps = [Disconnect(edge.source, edge.target) for edge in edges]
+        if node_ids:
+            steps.append(RemoveNodes(node_ids))
+        self.run(Compound("Delete", steps))
 
     # ------------------------------------------------------------------ moving
     def _record_move(self, moves: dict) -> None:
@@ -180,7 +172,7 @@ class GraphEditor(QWidget):
         self._paste_count += 1
         offset = PASTE_OFFSET * self._paste_count
         command = AddSubgraph(pasted.nodes(), pasted.edges(), (offset, offset))
-        if not self.run(command):
+        if self.run(command) is not None:
             return []
         new_ids = list(command.id_map.values())
         self.scene.select_nodes(new_ids)
@@ -218,7 +210,3 @@ def layered_positions(graph: LayerGraph) -> dict[str, tuple[float, float]]:
             positions[node_id] = (round(x, 2), round(row * (NODE_HEIGHT + ROW_GAP), 2))
     return positions
 
-
-def _sentence(text: str) -> str:
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
