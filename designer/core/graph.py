@@ -19,6 +19,7 @@ import networkx as nx
 
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError, short_repr
+from designer.core.layout import ROW_SPACING
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")
 
@@ -298,7 +299,7 @@ class LayerGraph:
             self.check_name(name)
         node_id = self.new_node_id()
         if position is None:
-            position = (0.0, 120.0 * len(self))
+            position = (0.0, ROW_SPACING * len(self))
         node = LayerNode(node_id, kind, name or self.unique_name(layer_kind.name_prefix or kind.lower()), checked, position)
         self.insert_node(node)
         for source in inputs:

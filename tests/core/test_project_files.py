@@ -41,6 +41,7 @@ from designer.core.project import (
     loads,
     save_project,
 )
+from designer.core.templates import list_templates
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "resources" / "project.schema.json"
@@ -974,3 +975,15 @@ def test_a_field_name_with_a_newline_is_reported_on_one_line() -> None:
     with pytest.raises(ProjectError) as error:
         loads(text)
     assert "\n" not in str(error.value) and r"\nname" in str(error.value)
+
+
+def test_the_template_files_are_what_the_templates_generator_makes() -> None:
+    """tools/make_templates.py defines each template once (the reference-model test reads the same keys from the
+    files), so the committed files must be exactly what it writes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_templates", ROOT / "tools" / "make_templates.py")
+    make_templates = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_templates)
+    assert sorted(make_templates.TEMPLATES) == sorted(t.key for t in list_templates())
+    assert make_templates.main(["--check"]) == 0, "run: python tools/make_templates.py"

@@ -23,20 +23,33 @@ from designer.core.templates import list_templates, templates_dir
 
 
 # ---------------------------------------------------------------------------- reference models, as the notes write them
+#: template key -> its reference model, written as the notes write it (each function is named after its template)
+REFERENCES = {}
+
+
+def reference(maker):
+    REFERENCES[maker.__name__] = maker
+    return maker
+
+
+@reference
 def perceptron():
     return keras.Sequential([keras.Input(shape=(2,)), layers.Dense(1, activation="sigmoid")])
 
 
+@reference
 def binary_classifier():
     # notes 004: first_model.add(Dense(3, input_dim=2, activation='relu')); first_model.add(Dense(1, activation='sigmoid'))
     return keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3, activation="relu"), layers.Dense(1, activation="sigmoid")])
 
 
+@reference
 def linear_regression():
     # notes 004: model.add(Dense(1, input_dim=1))
     return keras.Sequential([keras.Input(shape=(1,)), layers.Dense(1)])
 
 
+@reference
 def fashion_mnist_mlp():
     # notes 002: InputLayer([28, 28]), Flatten, Dense(100, relu), Dense(75, relu), Dense(10, softmax)
     return keras.Sequential([
@@ -48,6 +61,7 @@ def fashion_mnist_mlp():
     ])
 
 
+@reference
 def mnist_cnn():
     # notes 003: the CNN for (28, 28, 1) images
     return keras.Sequential([
@@ -62,6 +76,7 @@ def mnist_cnn():
     ])
 
 
+@reference
 def simple_rnn():
     # notes 003: SimpleRNN(units=32, return_sequences=True, input_shape=(sequence_length, 1)), Dense(units=1)
     sequence_length = 20
@@ -72,6 +87,7 @@ def simple_rnn():
     ])
 
 
+@reference
 def cifar10_cnn():
     # notes 000: the CIFAR-10 CNN
     model = keras.Sequential()
@@ -87,6 +103,7 @@ def cifar10_cnn():
     return model
 
 
+@reference
 def lstm_forecaster():
     # notes 000: LSTM(50, activation='relu', input_shape=(20, 1)), Dense(1)
     model = keras.Sequential()
@@ -96,6 +113,7 @@ def lstm_forecaster():
     return model
 
 
+@reference
 def stacked_lstm_classifier():
     # notes 003: time_steps = 100, input_features = 10, num_classes = 5
     time_steps, input_features, num_classes = 100, 10, 5
@@ -107,6 +125,7 @@ def stacked_lstm_classifier():
     return model
 
 
+@reference
 def mlp_gan():
     # notes 000: generator.add(Dense(256, input_dim=100, ...)) ... and discriminator.add(Dense(1024, input_dim=784, ...)) ...
     generator = keras.Sequential()
@@ -124,6 +143,7 @@ def mlp_gan():
     return {"generator": generator, "discriminator": discriminator}
 
 
+@reference
 def autoencoder():
     # notes 000 (functional API: Input, Dense, Model): a 32-number code of a flattened MNIST digit
     inputs = keras.Input(shape=(784,))
@@ -132,6 +152,7 @@ def autoencoder():
     return keras.Model(inputs, decoded)
 
 
+@reference
 def denoising_autoencoder():
     inputs = keras.Input(shape=(784,))
     noisy = layers.GaussianNoise(0.2)(inputs)
@@ -140,6 +161,7 @@ def denoising_autoencoder():
     return keras.Model(inputs, decoded)
 
 
+@reference
 def sparse_autoencoder():
     inputs = keras.Input(shape=(784,))
     encoded = layers.Dense(32, activation="relu")(inputs)
@@ -148,6 +170,7 @@ def sparse_autoencoder():
     return keras.Model(inputs, decoded)
 
 
+@reference
 def conv_autoencoder():
     inputs = keras.Input(shape=(28, 28, 1))
     x = layers.Conv2D(16, (3, 3), activation="relu", padding="same")(inputs)
@@ -169,6 +192,7 @@ class _Sampling(layers.Layer):
         return z_mean + keras.ops.exp(0.5 * z_log_var) * epsilon
 
 
+@reference
 def vae():
     inputs = keras.Input(shape=(784,))
     h = layers.Dense(256, activation="relu")(inputs)
@@ -180,6 +204,7 @@ def vae():
     return keras.Model(inputs, outputs)
 
 
+@reference
 def vgg16_transfer():
     # notes 003, with random weights instead of ImageNet's (the count is the same; nothing is downloaded)
     base_model = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
@@ -195,6 +220,7 @@ def vgg16_transfer():
     ])
 
 
+@reference
 def digits_mlp():
     return keras.Sequential([
         keras.Input(shape=(64,)),
@@ -203,6 +229,7 @@ def digits_mlp():
     ])
 
 
+@reference
 def feedforward_binary():
     # notes 000: "Code to see basic NN architecture"
     return keras.Sequential([
@@ -213,6 +240,7 @@ def feedforward_binary():
     ])
 
 
+@reference
 def feedforward_multiclass():
     # notes 000: "Code To represent FNN" with input_shape = 10, output_size = 5
     input_shape, output_size = 10, 5
@@ -224,6 +252,7 @@ def feedforward_multiclass():
     return model
 
 
+@reference
 def rnn_classifier():
     # notes 000: SimpleRNN(units=10, input_shape=(seq_length, 1), activation='relu'), Dense(units=1, activation='sigmoid')
     seq_length = 20
@@ -233,16 +262,6 @@ def rnn_classifier():
     model.add(layers.Dense(units=1, activation="sigmoid"))
     return model
 
-
-REFERENCES = {
-    maker.__name__: maker
-    for maker in (
-        perceptron, binary_classifier, linear_regression, fashion_mnist_mlp, mnist_cnn, simple_rnn, cifar10_cnn,
-        lstm_forecaster, stacked_lstm_classifier, mlp_gan, autoencoder, denoising_autoencoder, sparse_autoencoder,
-        conv_autoencoder, vae, vgg16_transfer, digits_mlp, feedforward_binary, feedforward_multiclass,
-        rnn_classifier,
-    )
-}
 
 #: the totals printed by model.summary() in the notes
 NOTES_TOTALS = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
 from PySide6.QtCore import QMimeData, QPointF, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 from designer.core import catalogue
 from designer.core.commands import AddNode, AddSubgraph, Compound, Connect, Disconnect, MoveNodes, RemoveNodes
 from designer.core.graph import LayerGraph
+from designer.core.layout import ROW_SPACING, layered_positions
 from designer.core.project import ProjectError, graph_from_dict, graph_to_dict
 from designer.ui.canvas.node_item import NODE_HEIGHT, NODE_WIDTH
 from designer.ui.canvas.scene import GraphScene
@@ -24,8 +24,6 @@ from designer.ui.canvas.view import GraphView
 from designer.ui.undo import run
 
 SUBGRAPH_MIME = "application/x-designer-subgraph"
-ROW_GAP = 60.0  # vertical space between a layer and the next in a stack
-COLUMN_GAP = 40.0
 PASTE_OFFSET = 30.0
 
 
@@ -90,7 +88,7 @@ class GraphEditor(QWidget):
             centre = self.view.mapToScene(self.view.viewport().rect().center())
             return self.add_layer(key, centre)
         x, y = self.graph.node(anchor).position
-        position = (x, y + NODE_HEIGHT + ROW_GAP)
+        position = (x, y + ROW_SPACING)
         kind = catalogue.get(key)
         node_id = self.graph.new_node_id()
         steps = [AddNode(key, position, node_id=node_id)]
@@ -183,30 +181,4 @@ class GraphEditor(QWidget):
 
     def fit_to_view(self) -> None:
         self.view.fit_to_view()
-
-
-def layered_positions(graph: LayerGraph) -> dict[str, tuple[float, float]]:
-    """Top-down layered layout: one row per topological generation, each row centred, ordered by the mean
-    column of a layer's inputs so that branches do not cross needlessly. A graph with a loop is left as is."""
-    if graph.find_cycle() is not None or not len(graph):
-        return {node.id: node.position for node in graph.nodes()}
-    digraph = nx.DiGraph()
-    digraph.add_nodes_from(node_id for node_id in graph.topological_order())
-    digraph.add_edges_from((e.source, e.target) for e in graph.edges())
-    column: dict[str, float] = {}
-    positions: dict[str, tuple[float, float]] = {}
-    order = {node_id: i for i, node_id in enumerate(graph.topological_order())}
-    for row, generation in enumerate(nx.topological_generations(digraph)):
-        def barycentre(node_id: str) -> tuple[float, int]:
-            parents = graph.inputs_of(node_id)
-            mean = sum(column[p] for p in parents) / len(parents) if parents else float(order[node_id])
-            return mean, order[node_id]
-
-        ranked = sorted(generation, key=barycentre)
-        width = NODE_WIDTH + COLUMN_GAP
-        for i, node_id in enumerate(ranked):
-            column[node_id] = float(i)
-            x = (i - (len(ranked) - 1) / 2) * width
-            positions[node_id] = (round(x, 2), round(row * (NODE_HEIGHT + ROW_GAP), 2))
-    return positions
 

@@ -1,0 +1,46 @@
+"""Where layers sit on the canvas: the spacing of a stack and of side-by-side branches, and the layered layout
+that "Auto-arrange" applies (data flowing top to bottom, branches side by side).
+
+Positions are part of the document (canvas coordinates), so the spacing lives here, once, for every place that
+places layers: the Python API's `LayerGraph.add`, the canvas's "add after the selection" and auto-arrange, and
+the templates' generator. A canvas layer is 210 × 86 px; stacked layers leave 60 px between them, columns 40 px.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+if TYPE_CHECKING:  # the graph places its new layers with these spacings: no import back at run time
+    from designer.core.graph import LayerGraph
+
+#: from one layer's top to the next one's in a stack
+ROW_SPACING = 146.0
+#: from one column's left edge to the next one's
+COLUMN_SPACING = 250.0
+
+
+def layered_positions(graph: LayerGraph) -> dict[str, tuple[float, float]]:
+    """Top-down layered layout: one row per topological generation, each row centred, ordered by the mean
+    column of a layer's inputs so that branches do not cross needlessly. A graph with a loop is left as is."""
+    if graph.find_cycle() is not None or not len(graph):
+        return {node.id: node.position for node in graph.nodes()}
+    digraph = nx.DiGraph()
+    digraph.add_nodes_from(node_id for node_id in graph.topological_order())
+    digraph.add_edges_from((e.source, e.target) for e in graph.edges())
+    column: dict[str, float] = {}
+    positions: dict[str, tuple[float, float]] = {}
+    order = {node_id: i for i, node_id in enumerate(graph.topological_order())}
+    for row, generation in enumerate(nx.topological_generations(digraph)):
+        def barycentre(node_id: str) -> tuple[float, int]:
+            parents = graph.inputs_of(node_id)
+            mean = sum(column[p] for p in parents) / len(parents) if parents else float(order[node_id])
+            return mean, order[node_id]
+
+        ranked = sorted(generation, key=barycentre)
+        for i, node_id in enumerate(ranked):
+            column[node_id] = float(i)
+            x = (i - (len(ranked) - 1) / 2) * COLUMN_SPACING
+            positions[node_id] = (round(x, 2), round(row * ROW_SPACING, 2))
+    return positions
