@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -24,8 +24,6 @@ import numpy as np
 from designer.data.dataset import Dataset
 from designer.data.summary import class_indices, looks_like_images
 
-PANELS = ("activations", "weights", "gradients", "predictions", "confusion", "reconstructions", "generated",
-          "boundary", "forecast")
 #: how many fixed samples the activations and the reconstruction grid follow
 SAMPLES = 8
 #: images in the predictions and generated grids
@@ -72,6 +70,11 @@ class Snapshot:
     boundary: dict[str, Any] | None = None
     #: {"truth": [n], "prediction": [n], "axis": "sample" | "step"}
     forecast: dict[str, Any] | None = None
+
+
+#: the live panels: one per data field of a Snapshot, in its order (the other fields say what a snapshot is of).
+#: Named here once: the window's registry of panels is keyed by these names
+PANELS = tuple(f.name for f in fields(Snapshot) if f.name not in ("epoch", "samples", "sample_labels"))
 
 
 def image_shape(sample_shape: tuple[int, ...], options: dict[str, Any]) -> tuple[int, ...] | None:

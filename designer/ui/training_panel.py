@@ -1,6 +1,6 @@
 """The Training panel: Train / Pause / Resume / Stop, a progress bar with the time left, live curves of the
 loss and the metrics — per batch (thin) and per epoch (training and validation, thick) — and beside them the
-insight panels (activations, histograms, predictions...: designer.ui.insight_panels) fed by the run's snapshots.
+insight panels (activations, histograms, predictions...: designer.ui.insights) fed by the run's snapshots.
 
 Curves are redrawn every 100 ms (each plot in its turn of a 50 ms timer) from the run's batch buffer, never per
 batch, with pyqtgraph's downsampling and clip-to-view so a million points stay smooth. pyqtgraph (~0.4 s to
@@ -138,6 +138,8 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.plots_host, 1)
         self.plots_host.hide()  # until the first run: the dock stays a slim bar under the canvas
         self.loss_plot = self.metric_plot = None
+        self._curves: dict[tuple[str, bool], object] = {}  # (name, per epoch) -> its curve, made ahead of its data
+        self._drawn: dict[tuple[str, bool], int] = {}  # (name, per epoch) -> points drawn; in the legend once there
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self._drain)
@@ -168,6 +170,22 @@ class TrainingPanel(QWidget):
             self.run.stop()
             self.status.setText("Stopping after the current batch…")
 
+    # ------------------------------------------------------------------ what a person sees
+    def curve_names(self, per_epoch: bool) -> list[str]:
+        """The quantities with a curve drawn (each in its plot's legend): per epoch (thick) or per batch (thin)."""
+        return [name for name, level in self._drawn if level == per_epoch]
+
+    def curve_points(self, name: str, per_epoch: bool):
+        """The points of a curve as drawn, (xs, ys): xs in epochs (a batch's is a fraction of its epoch's end);
+        both empty while it is not drawn."""
+        if (name, per_epoch) not in self._drawn:
+            return [], []
+        return self._curves[(name, per_epoch)].getOriginalDataset()
+
+    def epochs_shown(self) -> int:
+        """How many epochs the epoch curves show (their ends are drawn by the redraw timer, not at once)."""
+        return max((count for (_, level), count in self._drawn.items() if level), default=0)
+
     # ------------------------------------------------------------------ a run
     def attach(self, run) -> None:
         """Show `run` (a TrainingRun, not started yet) and start it."""
@@ -177,7 +195,7 @@ class TrainingPanel(QWidget):
         self._batch_x = _Series()
         self._batch_logs: dict[str, _Series] = {}
         self._epoch_logs: dict[str, list[float]] = {}  # arrive with an epoch's end; the redraw timer draws them
-        self._drawn: dict[tuple[str, bool], int] = {}  # (name, per epoch) -> points drawn; in the legend once there
+        self._drawn = {}
         self._turn = False  # which plot the next redraw is for
         self._steps = 1
         self._epochs = max(1, int(run.epochs or run.project.training.get("epochs", 1)))
@@ -226,7 +244,7 @@ class TrainingPanel(QWidget):
                 # copied at each redraw: replaying its drawing was two thirds of a redraw's time
                 plot.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots_layout.addWidget(plot)
-        from designer.ui.insight_panels import InsightPanels
+        from designer.ui.insights import InsightPanels
 
         self.insights = InsightPanels()
         self.plots_host.addWidget(self.insights)

@@ -95,7 +95,7 @@ def forecast_snapshot(epoch=0):
 
 @pytest.fixture
 def panels(qtbot):
-    from designer.ui.insight_panels import InsightPanels
+    from designer.ui.insights import InsightPanels
 
     widget = InsightPanels()
     qtbot.addWidget(widget)
@@ -106,17 +106,31 @@ def panels(qtbot):
 
 
 def click_tab(qtbot, panels, name):
-    from designer.ui.insight_panels import TITLES
+    from designer.ui.insights.registry import REGISTRY
 
     bar = panels.tabBar()
-    index = [bar.tabText(i) for i in range(bar.count())].index(TITLES[name])
+    index = [bar.tabText(i) for i in range(bar.count())].index(REGISTRY[name].title)
     qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(index).center())
     assert panels.currentIndex() == index
 
 
+# ---------------------------------------------------------------------- the registry
+def test_the_registry_has_a_panel_for_each_panel_field_of_a_snapshot(qtbot):
+    from designer.ui.insights.registry import REGISTRY
+
+    assert set(REGISTRY) == set(PANELS)
+    for name, entry in REGISTRY.items():
+        assert entry.name == name
+        widget = entry.make()
+        qtbot.addWidget(widget)
+        assert widget.show_snapshot(Snapshot(0)) is False, name  # nothing for it: it stays as it is
+        widget.reset()
+
+
 # ---------------------------------------------------------------------- the plan
 def test_plan_puts_the_meaningful_tabs_first_and_explains_the_others(panels):
-    from designer.ui.insight_panels import GREYED_TAB, TITLES, WAITING
+    from designer.ui.insights.registry import REGISTRY
+    from designer.ui.insights.tabs import GREYED_TAB, WAITING
 
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
     assert panels.tab_names() == ["activations", "weights", "gradients", "predictions", "confusion",
@@ -124,7 +138,7 @@ def test_plan_puts_the_meaningful_tabs_first_and_explains_the_others(panels):
     assert panels.currentIndex() == 0 and panels.tabText(0) == "Activations"
     bar = panels.tabBar()
     for index, name in enumerate(panels.tab_names()):
-        assert panels.tabText(index) == TITLES[name]
+        assert panels.tabText(index) == REGISTRY[name].title
         assert not panels.showing_data(name)
         reason = NOT_FOR_CLASSIFIERS.get(name)
         if reason:
@@ -313,7 +327,7 @@ def test_empty_fields_leave_a_panel_as_it_is(panels):
 
 
 def test_clear_goes_back_to_before_the_plan(panels):
-    from designer.ui.insight_panels import WAITING
+    from designer.ui.insights.tabs import WAITING
 
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
     panels.show_snapshot(classifier_snapshot())

@@ -58,7 +58,7 @@ def test_unfreezing_a_backbone_while_paused_trains_it_from_then_on(window, qtbot
     panel = window.training_panel
     qtbot.mouseClick(panel.train_button, Qt.LeftButton)
     run = window.training_run
-    qtbot.waitUntil(lambda: len(panel._epoch_logs) > 0 or run.error is not None, timeout=120_000)
+    qtbot.waitUntil(lambda: panel.epochs_shown() > 0 or run.error is not None, timeout=120_000)
     assert run.error is None
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
 

@@ -12,10 +12,10 @@ def test_train_from_the_window_draws_the_curves(window, qtbot):
     qtbot.waitUntil(lambda: run.result is not None or run.error is not None, timeout=120_000)
     qtbot.waitUntil(lambda: panel.train_button.isEnabled(), timeout=10_000)
     assert run.error is None and "Done: 3 epochs" in panel.status.text()
-    batch_curve = panel._curves[("loss", False)]
-    epoch_curve = panel._curves[("loss", True)]
-    assert len(epoch_curve.getOriginalDataset()[1]) == 3 and len(batch_curve.getOriginalDataset()[1]) > 3
-    assert ("val_loss", True) in panel._curves and ("accuracy", True) in panel._curves
+    _, batch_losses = panel.curve_points("loss", per_epoch=False)
+    _, epoch_losses = panel.curve_points("loss", per_epoch=True)
+    assert len(epoch_losses) == 3 and len(batch_losses) > 3 and panel.epochs_shown() == 3
+    assert {"val_loss", "accuracy"} <= set(panel.curve_names(per_epoch=True))
     assert panel.progress.value() == panel.progress.maximum()
 
 
@@ -25,7 +25,7 @@ def start_a_long_run_and_pause(window, qtbot):
     window.project.training.update(epochs=500, batch_size=4)
     panel = window.training_panel
     qtbot.mouseClick(panel.train_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: len(panel._epoch_logs) > 0, timeout=120_000)
+    qtbot.waitUntil(lambda: panel.epochs_shown() > 0, timeout=120_000)
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
     return panel, window.training_run
 
@@ -58,7 +58,7 @@ def test_settings_are_edited_in_the_panel_undoably_and_the_loss_is_explained(win
     qtbot.keyClicks(epochs.lineEdit(), "7")
     qtbot.keyClick(epochs.lineEdit(), Qt.Key_Return)
     assert window.project.training["epochs"] == 7 and window.isWindowModified()
-    qtbot.waitUntil(lambda: window.data_panel.dataset is not None, timeout=30_000)  # preloaded: bundled digits
+    qtbot.waitUntil(lambda: window.data.dataset is not None, timeout=30_000)  # preloaded: bundled digits
     loss = form.field("loss")
     loss.setCurrentIndex(loss.findText("binary_crossentropy"))
     assert window.project.training["loss"] == "binary_crossentropy"
