@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from designer.core.shapes import sample_in_words
 from designer.data.dataset import Dataset
 from designer.data.summary import class_indices, looks_like_images
 
@@ -142,7 +143,7 @@ class Observer:
         if self.mode != "gan":
             reasons["generated"] = "Generated images are for GANs: set the mode to GAN with a generator and a discriminator."
         if not classifying or inputs != (2,):
-            what = f"this model reads {_shape_words(inputs)}" if inputs else "a GAN reads noise"
+            what = f"this model reads {sample_in_words(inputs)}" if inputs else "a GAN reads noise"
             reasons["boundary"] = (f"The decision boundary is drawn for classifiers of two numbers (points in a "
                                    f"plane); {what}.")
         if self.dataset.task != "forecasting" or self.mode != "supervised":
@@ -375,11 +376,3 @@ def _histograms(variables, model, values=None, prefix: str = "") -> list[Histogr
         name = f"{prefix}{owners.get(id(variable), model.name)}/{variable.name}"
         histograms.append(Histogram(name, counts.astype(np.int64), edges.astype(np.float32)))
     return histograms
-
-
-def _shape_words(shape: tuple[int, ...] | None) -> str:
-    if not shape:
-        return "no input"
-    if len(shape) == 1:
-        return f"{shape[0]} number{'s' * (shape[0] != 1)}"
-    return "samples of shape " + " × ".join(str(s) for s in shape)

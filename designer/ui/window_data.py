@@ -155,7 +155,7 @@ class DataAndTrainingMixin:
         if target is None or self.project.is_gan:
             self.training_settings.show_loss_hint(self.project.training["loss"], None, None)
             return
-        from designer.training.engine import loss_warning, suggest_loss
+        from designer.training.losses import loss_warning, suggest_loss
 
         graph = target[0]
         mode, chosen = self.project.training["mode"], self.project.training["loss"]

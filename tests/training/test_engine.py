@@ -1,4 +1,5 @@
-"""The training engine in every mode, on tiny models and data: history, weights, stop, NaN, GAN updates."""
+"""The training engine in every mode, on tiny models and data: the plan of each mode (what the model reads, the
+loss, the errors), history, weights, stop, NaN, GAN updates."""
 
 import math
 
@@ -10,7 +11,8 @@ from designer.core.project import DatasetChoice, Project, check_training
 from designer.core.templates import load_template
 from designer.data.dataset import Dataset
 from designer.data.registry import load_dataset
-from designer.training.engine import TrainingError, suggest_loss, train
+from designer.training.engine import TrainingError, evaluate, fit, plan_training, train
+from designer.training.losses import labels_for_loss, loss_warning, metrics_for_loss, suggest_loss
 from designer.training.state import StopAfter, TrainingState
 
 
@@ -107,7 +109,8 @@ def test_vae_trains_with_the_kl_term_of_the_sampling_layer():
     assert all(np.isfinite(result.history["loss"]))
 
 
-def test_gan_updates_both_networks(monkeypatch):
+def gan_project(**training):
+    """A tiny GAN of flattened 8×8 digits, and its data."""
     gen = LayerGraph("generator", "generator")
     x = gen.add("Input", shape=[4])
     gen.add("Dense", gen.add("Dense", x, units=8, activation="relu"), units=64, activation="tanh")
@@ -115,7 +118,45 @@ def test_gan_updates_both_networks(monkeypatch):
     y = disc.add("Input", shape=[64])
     disc.add("Dense", disc.add("Dense", y, units=8, activation="relu"), units=1, activation="sigmoid")
     data = load_dataset(DatasetChoice("digits", {"flatten": True, "scale": "-1..1"}))
-    gan = Project([gen, disc], training=check_training({"mode": "gan", "epochs": 1, "batch_size": 64, "seed": 2}))
+    settings = {"mode": "gan", "epochs": 1, "batch_size": 64, "seed": 2, **training}
+    return Project([gen, disc], training=check_training(settings)), data
+
+
+def image_folder(folder, classes=("light", "dark")):
+    """PNG images of 10×10 pixels, eight in one subfolder per class, each class its own shade."""
+    import tensorflow as tf
+
+    for name, value in zip(classes, (230, 10)):
+        for i in range(8):
+            path = folder / name / f"{i}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tf.io.write_file(str(path), tf.io.encode_png(np.full((10, 10, 3), value, dtype=np.uint8)))
+    return folder
+
+
+def folder_data(folder, streamed, monkeypatch, **options):
+    """The folder's images as 8×8 pictures, in memory or (`streamed`) read from disk while training."""
+    from designer.data import user_files
+
+    with monkeypatch.context() as patched:
+        if streamed:
+            patched.setattr(user_files, "MEMORY_LIMIT_BYTES", 100)
+        data = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 8], **options}))
+    assert data.streamed == streamed
+    return data
+
+
+def pictures_into(*layers):
+    """A graph reading 8×8 colour pictures: Input, Flatten, then Dense layers of (units, activation)."""
+    g = LayerGraph()
+    x = g.add("Flatten", g.add("Input", shape=[8, 8, 3]))
+    for units, activation in layers:
+        x = g.add("Dense", x, units=units, activation=activation)
+    return g
+
+
+def test_gan_updates_both_networks(monkeypatch):
+    gan, data = gan_project()
 
     import designer.training.engine as engine
 
@@ -231,28 +272,20 @@ def test_loss_suggestions_follow_the_output_layer_and_labels():
     assert suggest_loss(mlp(2, 3, 2, "sigmoid"), "autoencoder", None) == "binary_crossentropy"
 
 
-def test_denoising_autoencoder_learns_from_noisy_inputs_towards_clean_targets(monkeypatch):
-    from designer.training import engine
-
-    seen = {}
-    real_fit = engine._fit_reporting_memory
-
-    def spy(model, x, y, **kwargs):
-        seen["x"], seen["y"] = x, y
-        return real_fit(model, x, y, **kwargs)
-
-    monkeypatch.setattr(engine, "_fit_reporting_memory", spy)
+def test_denoising_autoencoder_learns_from_noisy_inputs_towards_clean_targets():
     g = LayerGraph()
     g.add("Dense", g.add("Input", shape=[64]), units=64, activation="sigmoid")
-    data = load_dataset(DatasetChoice("digits", {"flatten": True, "input_noise": 0.2}))
-    train(project(g, mode="autoencoder", epochs=1), data)
-    assert np.array_equal(seen["x"], data.noisy_train) and np.array_equal(seen["y"], data.x_train)
-    assert not np.array_equal(seen["x"], seen["y"])
+    data = load_dataset(DatasetChoice("digits", {"flatten": True, "input_noise": 0.2, "validation": "last",
+                                                 "validation_rows": 300}))
+    plan = plan_training(project(g, mode="autoencoder", epochs=1), data)
+    assert np.array_equal(plan.x, data.noisy_train) and np.array_equal(plan.y, data.x_train)
+    assert not np.array_equal(plan.x, plan.y)
+    assert np.array_equal(plan.validation_data[0], data.noisy_val) and np.array_equal(plan.validation_data[1], data.x_val)
+    result = fit(plan)
+    assert len(result.history["loss"]) == 1 and math.isfinite(result.history["loss"][0])
 
 
 def test_test_rows_are_scored_after_training():
-    from designer.training.engine import evaluate
-
     data = load_dataset(DatasetChoice("iris", {"shuffle": True, "test_fraction": 0.2, "labels": "integer"}))
     result = train(project(mlp(4, 8, 3, "softmax"), epochs=2), data)
     scores = evaluate(result.model, data)
@@ -260,8 +293,6 @@ def test_test_rows_are_scored_after_training():
 
 
 def test_labels_follow_the_chosen_loss_whatever_the_data_option_says():
-    from designer.training.engine import labels_for_loss
-
     assert labels_for_loss(np.array([2, 0]), "categorical_crossentropy", 3).tolist() == [[0, 0, 1], [1, 0, 0]]
     assert labels_for_loss(np.eye(3)[[1, 2]], "sparse_categorical_crossentropy", 3).tolist() == [1, 2]
     assert labels_for_loss(np.array([[0.5], [1.5]]), "mse", 1).tolist() == [[0.5], [1.5]]
@@ -273,22 +304,9 @@ def test_labels_follow_the_chosen_loss_whatever_the_data_option_says():
 
 
 def test_an_image_folder_streamed_from_disk_trains_and_scores(tmp_path, monkeypatch):
-    import tensorflow as tf
-
-    from designer.data import user_files
-    from designer.training.engine import evaluate
-
-    for name, value in (("light", 230), ("dark", 10)):
-        for i in range(8):
-            path = tmp_path / "pics" / name / f"{i}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tf.io.write_file(str(path), tf.io.encode_png(np.full((10, 10, 3), value, dtype=np.uint8)))
-    monkeypatch.setattr(user_files, "MEMORY_LIMIT_BYTES", 100)
-    data = load_dataset(DatasetChoice(str(tmp_path / "pics"), {"image_size": [8, 8], "test_fraction": 0.25, "shuffle": True}))
+    data = folder_data(image_folder(tmp_path / "pics"), True, monkeypatch, test_fraction=0.25, shuffle=True)
     assert data.streamed
-    g = LayerGraph()
-    x = g.add("Flatten", g.add("Input", shape=[8, 8, 3]))
-    g.add("Dense", x, units=2, activation="softmax")
+    g = pictures_into((2, "softmax"))
     recorder = Recorder()
     result = train(project(g, epochs=3, batch_size=4, validation_split=0.25, learning_rate=0.05,
                            loss="categorical_crossentropy"), data, recorder)
@@ -302,8 +320,6 @@ def test_an_image_folder_streamed_from_disk_trains_and_scores(tmp_path, monkeypa
 
 
 def test_a_loss_that_does_not_suit_the_output_is_explained():
-    from designer.training.engine import loss_warning
-
     softmax = mlp(4, 8, 3, "softmax")
     assert "categorical cross-entropy" in loss_warning(softmax, "supervised", "binary_crossentropy")
     assert loss_warning(softmax, "supervised", "sparse_categorical_crossentropy") is None
@@ -314,3 +330,79 @@ def test_a_loss_that_does_not_suit_the_output_is_explained():
     assert "needs probabilities" in loss_warning(linear, "supervised", "binary_crossentropy")
     assert loss_warning(linear, "supervised", "mse") is None
     assert loss_warning(yes_no, "autoencoder", "categorical_crossentropy") is None
+
+
+def test_the_metrics_asked_for_are_kept_where_they_mean_something():
+    assert metrics_for_loss(["accuracy"], "sparse_categorical_crossentropy", "supervised") == ["accuracy"]
+    assert metrics_for_loss(["accuracy", "auc"], "mse", "supervised") == []
+    assert metrics_for_loss(["accuracy"], "binary_crossentropy", "autoencoder") == []
+    assert [m.name for m in metrics_for_loss(["auc"], "binary_crossentropy", "supervised")] == ["auc"]
+
+
+# ----------------------------------------------------------------------------- the plan of each mode
+def test_the_plan_of_data_in_memory_holds_the_rows_the_model_reads_and_the_labels_its_loss_reads():
+    one_hot = load_dataset(DatasetChoice("iris", {"labels": "one-hot"}))
+    plan = plan_training(project(mlp(4, 8, 3, "softmax"), validation_split=0.25), one_hot)
+    assert plan.loss == "categorical_crossentropy"  # "auto", from the softmax output and the one-hot labels
+    assert plan.networks == (plan.model,) and plan.loss_keys == ("loss",) and plan.epochs == 2
+    assert np.array_equal(plan.x, one_hot.x_train) and np.array_equal(plan.y, one_hot.y_train)
+    assert plan.validation_data is None and plan.validation_split == 0.25 and plan.monitor == "val_loss"
+    assert plan.fit_arguments == {"batch_size": 32} and plan.recompile is not None and plan.observer is None
+
+    chosen = plan_training(project(mlp(4, 8, 3, "softmax"), loss="sparse_categorical_crossentropy"), one_hot, epochs=5)
+    assert np.array_equal(chosen.y, one_hot.y_train.argmax(axis=1))  # class numbers, as the chosen loss reads them
+    assert chosen.epochs == 5
+
+
+def test_the_plan_for_the_live_panels_has_an_observer_of_the_model():
+    from designer.training.insights import Observer
+
+    plan = plan_training(project(mlp(2, 4, 1, "sigmoid")), load_dataset("sum_threshold"), insights=True)
+    assert isinstance(plan.observer, Observer) and plan.networks == (plan.model,)
+
+
+def test_the_plan_of_a_streamed_folder_reads_pipelines_of_images_and_labels(tmp_path, monkeypatch):
+    import tensorflow as tf
+
+    data = folder_data(image_folder(tmp_path / "pics"), True, monkeypatch)
+    plan = plan_training(project(pictures_into((2, "softmax")), batch_size=4, loss="categorical_crossentropy"), data)
+    assert isinstance(plan.x, tf.data.Dataset) and isinstance(plan.validation_data, tf.data.Dataset)
+    assert plan.y is None and plan.fit_arguments == {"shuffle": False} and plan.read_from_disk == data.name
+    images, labels = next(iter(plan.x))
+    assert tuple(images.shape) == (4, 8, 8, 3) and tuple(labels.shape) == (4, 2)  # one-hot, for the chosen loss
+    assert plan.monitor == "val_loss"
+
+
+def test_the_plan_of_a_gan_fits_one_model_that_trains_both_networks():
+    gan, data = gan_project(early_stopping_patience=3)
+    plan = plan_training(gan, data)
+    generator, discriminator = plan.networks
+    assert plan.model.generator is generator and plan.model.discriminator is discriminator
+    assert plan.loss == "binary_crossentropy" and plan.loss_keys == ("d_loss", "g_loss")
+    assert np.array_equal(plan.x, data.x_train) and plan.y is None
+    assert plan.patience == 0 and plan.recompile is None  # no one loss to stop early on; no new fit for unfrozen layers
+
+
+def refusals(folder, monkeypatch, graph, **training):
+    """The TrainingError messages of planning `graph` on the folder's images in memory, then streamed."""
+    messages = []
+    for streamed in (False, True):
+        with pytest.raises(TrainingError) as refused:
+            plan_training(project(graph, **training), folder_data(folder, streamed, monkeypatch))
+        messages.append(str(refused.value))
+    return messages
+
+
+def test_an_autoencoder_whose_output_is_not_its_input_is_refused_alike_in_memory_and_streamed(tmp_path, monkeypatch):
+    in_memory, streamed = refusals(image_folder(tmp_path / "pics"), monkeypatch, pictures_into((10, "sigmoid")),
+                                   mode="autoencoder")
+    assert in_memory == streamed
+    assert in_memory == ("An autoencoder's output must have the shape of its input: the model outputs (10,) but the "
+                         "data is (8, 8, 3). Change the last layer.")
+
+
+def test_data_without_labels_is_refused_alike_in_memory_and_streamed(tmp_path, monkeypatch):
+    in_memory, streamed = refusals(image_folder(tmp_path / "pics", classes=("faces",)), monkeypatch,
+                                   pictures_into((2, "softmax")))
+    assert in_memory == streamed
+    assert "has no labels; choose the autoencoder mode or other data." in in_memory
