@@ -1,22 +1,30 @@
 """Starting the window: a QApplication, the designer window on a project, then TensorFlow in the background.
 
 The window is shown before TensorFlow is imported (it takes seconds); the live analysis thread starts just
-after the first paint and the status bar says "Loading TensorFlow…" until it is ready.
+after the first paint and the status bar says "Loading TensorFlow…" until it is ready. Before any of it, `run`
+checks that there is a display and that Qt's platform plugin can load (`platform_check`): Qt would abort instead.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from designer.ui.platform_check import check_platform_plugin
+
+# Qt is imported inside the functions: `run` first checks that Qt's libraries can load at all (platform_check),
+# and importing QtWidgets already needs some of the system libraries a fresh machine may lack.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 #: the project the window opens on when none is given: trains offline on the bundled digits
 DEFAULT_TEMPLATE = "digits_mlp"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Network Designer")
     app.setOrganizationName("Network Designer")
@@ -50,6 +58,7 @@ def _when_on_screen(window, callback) -> None:
     Starting the TensorFlow import any earlier makes the first paint wait ~0.3 s for the interpreter lock
     (measured with bench/bench_startup.py).
     """
+    from PySide6.QtCore import QTimer
 
     def check() -> None:
         handle = window.windowHandle()
@@ -79,10 +88,13 @@ def check_display() -> None:
 def run(path: str | None = None) -> int:
     """The `designer` command without a sub-command: open the window and run until it closes."""
     check_display()
+    check_platform_plugin()  # Qt would abort on a missing system library: name it and the package instead
     app = make_application()
     try:
         window = open_window(path)
     except Exception as error:  # the window itself failed: say so in a dialog rather than vanish
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "Network Designer", f"The window could not start: {error}")
         raise
     app.window = window  # keep a reference for the event loop's lifetime
