@@ -105,11 +105,12 @@ def cmd_templates(args) -> int:
 
 
 def cmd_datasets(args) -> int:
+    from designer.core.shapes import format_shape
     from designer.data.registry import list_datasets
 
     rows = [("name", "task", "source", "sample", "label", "description")]
     for info in list_datasets():
-        rows.append((info.name, info.task, info.source, _shape(info.sample_shape), _shape(info.label_shape), info.title))
+        rows.append((info.name, info.task, info.source, format_shape(info.sample_shape), format_shape(info.label_shape), info.title))
     _print_table(rows)
     print("\nYour own data: wherever a dataset name goes, give the path of a .csv file (one row per sample; the last "
           "column, or the one named by the dataset option \"target\", is what the network learns to predict), a .npz "
@@ -135,7 +136,7 @@ def cmd_new(args) -> int:
 
 def cmd_summary(args) -> int:
     from designer.keras_bridge.shape_oracle import make_analyzer
-    from designer.core.analysis import format_shape
+    from designer.core.shapes import format_shape
 
     project = _load(args.file)
     analyzer = make_analyzer()
@@ -255,10 +256,6 @@ def _load(path: str):
     from designer.core.project import load_project
 
     return load_project(path)
-
-
-def _shape(shape) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")" if shape else "()"
 
 
 def _print_table(rows: list[tuple], rule: bool = False, right: tuple[int, ...] = ()) -> None:

@@ -18,8 +18,8 @@ from typing import Any, Callable, Sequence
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import LayerGraph
+from designer.core.shapes import Shape, format_sample_shape
 
-Shape = tuple  # (None, 28, 28, 1): Keras's convention, batch axis first
 
 
 @dataclass(frozen=True)
@@ -101,19 +101,6 @@ class GraphReport:
             for m in r.messages
             if m.is_error
         ]
-
-
-def format_shape(shape: Shape | None) -> str:
-    """(None, 28, 28) -> "(None, 28, 28)"; None -> "?"."""
-    if shape is None:
-        return "?"
-    inner = ", ".join("None" if s is None else str(s) for s in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"
-
-
-def format_sample_shape(shape: Shape) -> str:
-    """The shape of one sample, without the batch axis: (None, 28, 28) -> "(28, 28)"."""
-    return format_shape(tuple(shape[1:]))
 
 
 _RANK_WORDS = {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from designer.core import catalogue
 from designer.core.graph import LayerGraph
+from designer.core.shapes import format_shape
 
 
 @dataclass
@@ -34,10 +35,6 @@ def reshape_fits(sample: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
     )
 
 
-def _format(shape) -> str:
-    return f"({shape[0]},)" if len(shape) == 1 else "(" + ", ".join(str(s) for s in shape) + ")"
-
-
 def advise(
     graph: LayerGraph,
     sample_shape: tuple[int, ...],
@@ -56,8 +53,8 @@ def advise(
             fix = [math.prod(sample_shape)] if len(wanted) == 1 else list(sample_shape)
             advice.input_fix = (node.id, fix)
             advice.problems.setdefault(node.id, []).append(
-                f"Data: one sample of the chosen data is {_format(sample_shape)}, but this Input expects "
-                f"{_format(wanted)}. Set its shape to {_format(fix)} (Data → Fit model to data)."
+                f"Data: one sample of the chosen data is {format_shape(sample_shape)}, but this Input expects "
+                f"{format_shape(wanted)}. Set its shape to {format_shape(fix)} (Data → Fit model to data)."
             )
     sinks = graph.sinks()
     if not check_output or len(sinks) != 1 or task not in ("classification", "regression"):

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 
 from designer.keras_bridge.layers import call_layer, make_input, make_layer
 from designer.core import catalogue
-from designer.core.analysis import LayerInfo, ShapeAnalyzer, format_sample_shape
+from designer.core.analysis import LayerInfo, ShapeAnalyzer
+from designer.core.shapes import format_sample_shape
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.analysis import format_shape
+from designer.core.shapes import format_shape
 from designer.core.project import DatasetChoice
 from designer.ui import style
 from designer.ui.data_service import DataService

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.analysis import NodeReport, format_shape
+from designer.core.analysis import NodeReport
+from designer.core.shapes import format_shape
 from designer.core.catalogue import LayerKind
 from designer.core.graph import LayerNode
 from designer.ui.panels import fill_with_scrolling

@@ -59,16 +59,6 @@ def is_picture(sample) -> bool:
     return as_picture(sample)[1]
 
 
-def shape_words(shape: tuple[int, ...]) -> str:
-    if len(shape) == 1:
-        return f"{shape[0]} value{'s' * (shape[0] != 1)}"
-    if len(shape) == 2:
-        return f"{shape[0]} time steps × {shape[1]} features"
-    if len(shape) == 3:
-        return f"{shape[2]} feature map{'s' * (shape[2] != 1)} of {shape[0]} × {shape[1]}"
-    return "shape " + " × ".join(str(s) for s in shape)
-
-
 def muted_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)

@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from designer.core import catalogue
-from designer.core.analysis import GraphReport, format_shape
+from designer.core.analysis import GraphReport
+from designer.core.shapes import format_shape
 from designer.core.graph import LayerGraph
 from designer.ui import style
 

@@ -16,11 +16,10 @@ from designer.core.analysis import (
     GraphReport,
     LayerInfo,
     ShapeAnalyzer,
-    format_sample_shape,
-    format_shape,
     structural_report,
 )
 from designer.core.graph import LayerGraph, LayerNode
+from designer.core.shapes import format_sample_shape, format_shape, output_in_words, sample_in_words
 
 
 class FakeOracle:
@@ -149,6 +148,15 @@ def test_shapes_and_counts_come_from_the_oracle() -> None:
     assert format_shape((None, 28, 28, 1)) == "(None, 28, 28, 1)"
     assert format_shape((None,)) == "(None,)" and format_shape(None) == "?"
     assert format_sample_shape((None, 784)) == "(784,)"
+
+
+def test_shapes_in_words_say_what_a_sample_or_an_output_is() -> None:
+    assert sample_in_words((64,)) == "64 values" and sample_in_words((1,)) == "1 value"
+    assert sample_in_words((8, 8)) == "samples of shape 8 × 8" and sample_in_words(None) == "no input"
+    assert output_in_words((10,)) == "10 values"
+    assert output_in_words((20, 16)) == "20 time steps × 16 features"
+    assert output_in_words((26, 26, 32)) == "32 feature maps of 26 × 26" and output_in_words((5, 5, 1)) == "1 feature map of 5 × 5"
+    assert output_in_words((2, 3, 4, 5)) == "shape 2 × 3 × 4 × 5"
 
 
 def test_reports_list_layers_in_data_flow_order() -> None:

@@ -8,7 +8,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainte
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.core import catalogue
-from designer.core.analysis import NodeReport, format_shape
+from designer.core.analysis import NodeReport
+from designer.core.shapes import format_shape
 from designer.core.graph import LayerNode
 from designer.ui import style
 

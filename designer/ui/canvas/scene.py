@@ -9,7 +9,8 @@ from PySide6.QtCore import QLineF, QPointF, Signal
 from PySide6.QtGui import QColor, QPen, Qt
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
-from designer.core.analysis import GraphReport, Message, format_shape
+from designer.core.analysis import GraphReport, Message
+from designer.core.shapes import format_shape
 from designer.core.graph import GraphEvent, LayerGraph
 from designer.ui import style
 from designer.ui.canvas.edge_item import EdgeItem

@@ -11,8 +11,9 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
+from designer.core.shapes import output_in_words
 from designer.ui.plot_pieces import (MAX_MAPS, ValuesView, as_picture, coloured, is_picture, muted_label, normalised,
-                                     shape_words, tiled_maps)
+                                     tiled_maps)
 
 #: the pause between building two layers' rows of the activations panel, so the window does other work between
 ROW_PACE_MS = 25
@@ -139,7 +140,7 @@ class LayerRow(QWidget):
             note = f" (first {MAX_MAPS} of {shape[2]})"
         elif len(shape) not in (2, 3) and size > MAX_BARS:
             note = f" (first {MAX_BARS} of {size})"
-        self.title.setText(f"<b>{html.escape(name)}</b> · {html.escape(shape_words(shape or (1,)))}{note}")
+        self.title.setText(f"<b>{html.escape(name)}</b> · {html.escape(output_in_words(shape or (1,)))}{note}")
 
     def show_output(self, output: np.ndarray) -> None:
         output = np.asarray(output)
