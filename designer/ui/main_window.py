@@ -339,8 +339,12 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         self.summary.show_report(editor.graph if report else None, report, editor.scene.report_complete)
         self._on_selection_changed()
 
+    def report_of(self, graph: LayerGraph):
+        """The newest analysis report its canvas shows for `graph` (None before the first)."""
+        return next((e.scene.report for e in self.editors if e.graph is graph), None)
+
     def _node_report(self, graph: LayerGraph, node_id: str):
-        report = next((e.scene.report for e in self.editors if e.graph is graph), None)
+        report = self.report_of(graph)
         return report.nodes.get(node_id) if report else None
 
     def show_data_panel(self) -> None:

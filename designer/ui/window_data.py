@@ -2,7 +2,7 @@
 data (and fitting it), the training settings, and starting a run.
 
 A mixin of `MainWindow`, kept apart so the window module stays about the panels and editing. It relies on the
-window's `project`, `data` (the DataService), `editors`, `reports`, `tabs`, `data_panel`, `training_panel`,
+window's `project`, `data` (the DataService), `editors`, `report_of`, `tabs`, `data_panel`, `training_panel`,
 `training_settings`, `run_command`, `show_data_panel`, `_training_dock` and `show_message`. Every change is a
 core command on the project, through the undo stack; the panels redraw from the project's events
 (`on_project_event`).
@@ -107,7 +107,7 @@ class DataAndTrainingMixin:
             self.resizeDocks([self._training_dock], [max(420, self.height() * 9 // 20)], Qt.Vertical)
 
     def _report_errors(self, graph: LayerGraph) -> list[str]:
-        report = next((e.scene.report for e in self.editors if e.graph is graph), None)
+        report = self.report_of(graph)
         return report.errors(graph) if report is not None else []
 
     def _on_dataset_chosen(self, choice) -> None:
