@@ -233,11 +233,12 @@ class TrainingPanel(QWidget):
         pg.setConfigOptions(antialias=False, background="w", foreground="k")
         self.loss_plot = pg.PlotWidget(title="Loss")
         self.metric_plot = pg.PlotWidget(title="Metrics")
-        # losses fall and metrics rise: each legend goes where its curves are not
-        for plot, legend_offset in ((self.loss_plot, (-10, 10)), (self.metric_plot, (-10, -30))):
+        # losses fall and metrics rise: each legend goes in the corner its curves leave empty, small and close to
+        # it (in a short plot, a metrics legend of three rows 30 px up reached the top, over accuracies near 1)
+        for plot, legend_offset in ((self.loss_plot, (-8, 4)), (self.metric_plot, (-8, -4))):
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.addLegend(offset=legend_offset)
+            plot.addLegend(offset=legend_offset, labelTextSize="8pt", verSpacing=-6, brush=(255, 255, 255, 210))
             plot.getPlotItem().getAxis("left").setWidth(AXIS_WIDTH)  # steady: new tick labels cause no relayout
             for side in ("left", "bottom"):
                 # an axis (its ticks, labels and the grid lines across the plot) is drawn once into a pixmap and
