@@ -253,7 +253,7 @@ COMMANDS = {
 
 # ----------------------------------------------------------------------------- helpers
 def _load(path: str):
-    from designer.core.project import load_project
+    from designer.core.project_files import load_project
 
     return load_project(path)
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from designer.core.graph import LayerGraph
-from designer.core.project import DatasetChoice, Project, check_training, save_project
+from designer.core.project import DatasetChoice, Project, check_training
+from designer.core.project_files import save_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

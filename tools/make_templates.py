@@ -19,7 +19,8 @@ from typing import Any, Callable
 
 from designer.core.graph import LayerGraph
 from designer.core.layout import COLUMN_SPACING, ROW_SPACING
-from designer.core.project import DatasetChoice, Project, check_training, dumps, save_project
+from designer.core.project import DatasetChoice, Project, check_training
+from designer.core.project_files import dumps, save_project
 from designer.core.templates import templates_dir
 
 

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from designer.core.project import Project, load_project
+from designer.core.project import Project
+from designer.core.project_files import load_project
 
 
 def resources_dir() -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from designer.core.project import write_text_atomic
+from designer.core.project_files import write_text_atomic
 
 APP_NAME = "network-designer"
 MAX_RECENT = 10

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from designer.core.project import Project, ProjectError, dumps, load_project, write_text_atomic
+from designer.core.project import Project
+from designer.core.project_files import ProjectError, dumps, load_project, write_text_atomic
 from designer.ui.app_settings import data_dir
 
 log = logging.getLogger(__name__)

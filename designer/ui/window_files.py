@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from designer.core.graph import LayerGraph
-from designer.core.project import Project, ProjectError, load_project, save_project
+from designer.core.project import Project
+from designer.core.project_files import ProjectError, load_project, save_project
 from designer.core.templates import load_template
 
 APP_NAME = "Network Designer"

@@ -449,7 +449,7 @@ TestHistoryMachine = HistoryMachine.TestCase
 
 
 def test_copy_is_independent_and_keeps_ports_orders_and_names() -> None:
-    from designer.core.project import graph_to_dict
+    from designer.core.project_files import graph_to_dict
 
     graph = LayerGraph()
     a = graph.add("Input", shape=[4])

@@ -18,7 +18,7 @@ from keras import layers
 from designer.keras_bridge.models import compile_graph
 from designer.keras_bridge.shape_oracle import make_analyzer
 from designer.core.analysis import structural_report
-from designer.core.project import load_project
+from designer.core.project_files import load_project
 from designer.core.templates import list_templates, templates_dir
 
 

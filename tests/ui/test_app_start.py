@@ -3,7 +3,7 @@
 
 from PySide6.QtCore import Qt
 
-from designer.core.project import dumps, load_project
+from designer.core.project_files import dumps, load_project
 from designer.core.templates import template_path
 
 
@@ -22,7 +22,7 @@ def test_window_opens_on_the_bundled_example_then_loads_tensorflow(qtbot, isolat
 
 
 def test_designer_open_file_shows_that_file(qtbot, isolated_settings, tmp_path):
-    from designer.core.project import save_project
+    from designer.core.project_files import save_project
     from designer.core.templates import load_template
     from designer.ui.app import open_window
 

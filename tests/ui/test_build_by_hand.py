@@ -3,7 +3,7 @@ port-to-port drags, typing in the inspector. Then undo everything, redo everythi
 
 from PySide6.QtCore import QPointF, Qt
 
-from designer.core.project import dumps, load_project
+from designer.core.project_files import dumps, load_project
 
 LAYERS = [  # kind, parameter edits typed into the inspector
     ("Input", {"shape": "28, 28"}),

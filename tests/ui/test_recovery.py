@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from designer.core.project import dumps, load_project
+from designer.core.project_files import dumps, load_project
 from designer.core.templates import load_template
 from designer.ui.recovery import RecoveryEntry, RecoveryStore, process_alive
 

@@ -4,7 +4,7 @@ macros): the same command objects in a core `History` do and undo exactly what t
 from PySide6.QtCore import Qt
 
 from designer.core.commands import Command, History
-from designer.core.project import dumps
+from designer.core.project_files import dumps
 from designer.ui.undo import CoreUndoCommand
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from designer.core.project import dumps
+from designer.core.project_files import dumps
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from designer.core import catalogue
 from designer.core.commands import AddNode, AddSubgraph, Compound, Connect, Disconnect, MoveNodes, RemoveNodes
 from designer.core.graph import LayerGraph
 from designer.core.layout import ROW_SPACING, layered_positions
-from designer.core.project import ProjectError, graph_from_dict, graph_to_dict
+from designer.core.project_files import ProjectError, graph_from_dict, graph_to_dict
 from designer.ui.canvas.node_item import NODE_HEIGHT, NODE_WIDTH
 from designer.ui.canvas.scene import GraphScene
 from designer.ui.canvas.view import GraphView
