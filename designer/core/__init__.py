@@ -2,10 +2,9 @@
 
 `catalogue` and `layers/` describe every kind of layer; `graph` is the layer graph and `project` the project
 (graphs, dataset choice, training settings), both emitting events when they change; `project_files` reads and
-writes project files; `commands` are the
-undoable edits of either (and `History`); `analysis` checks a graph in plain words (shapes come from an oracle the
-Keras bridge implements); `shapes` writes shapes for people; `layout` places layers; `templates` lists the
-ready-made projects; `activations` describes the activation functions.
+writes project files; `commands` are the undoable edits of either (and `History`); `analysis` checks a graph in
+plain words (shapes come from an oracle the Keras bridge implements); `shapes` writes shapes for people; `layout`
+places layers; `templates` lists the ready-made projects; `activations` describes the activation functions.
 
 Standard library and networkx only: no Qt, no TensorFlow, no Keras (tests/core/test_imports.py checks it).
 """
