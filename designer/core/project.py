@@ -93,7 +93,7 @@ class Project:
     description: str = ""
     dataset: DatasetChoice | None = None
     training: dict[str, Any] = field(default_factory=default_training)
-    _listeners: list[Callable[[ProjectEvent], None]] = field(default_factory=list, repr=False, compare=False)
+    _listeners: list[Callable[[ProjectEvent], None]] = field(default_factory=list, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------ events and mutators
     def subscribe(self, listener: Callable[[ProjectEvent], None]) -> None:

@@ -57,11 +57,6 @@ class DataService(QObject):
         self._started = False
         self.choice_changed.emit()
 
-    @property
-    def started(self) -> bool:
-        """Whether the current choice has been asked for (loading, loaded or failed)."""
-        return self._started
-
     def load(self) -> None:
         """Load the current choice in the background, unless that has begun already."""
         if self.choice is None or self._started:
