@@ -47,7 +47,13 @@ class _QtState(TrainingState):
         return self._run._stop.is_set()
 
     def wait_if_paused(self) -> None:
-        self._run._running.wait()  # returns at once unless paused; Stop also releases it
+        if self._run._running.is_set():
+            return
+        self._run._held.set()  # the batch in flight is done: nothing trains until Resume or Stop
+        try:
+            self._run._running.wait()
+        finally:
+            self._run._held.clear()
 
     def adjust(self, model) -> bool:
         rate = self._run._new_learning_rate
@@ -109,6 +115,7 @@ class TrainingRun(QObject):
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._held = threading.Event()
         self._new_learning_rate: float | None = None
         self._trainable: dict[str, bool] = {}
         #: the learning rate in use, once changed during the run
@@ -142,6 +149,11 @@ class TrainingRun(QObject):
     @property
     def paused(self) -> bool:
         return not self._running.is_set()
+
+    @property
+    def held(self) -> bool:
+        """Paused, and the training thread has finished its batch and is waiting (pause() returns at once)."""
+        return self._held.is_set()
 
     def is_running(self) -> bool:
         return self._thread.isRunning()
