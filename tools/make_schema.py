@@ -209,8 +209,50 @@ def build_schema() -> dict[str, Any]:
             },
             "dataset": {"$ref": "#/$defs/dataset"},
             "training": {"$ref": "#/$defs/training"},
+            "trained": {
+                "description": (
+                    "What training learned, per graph role: the Keras weights file beside the project file that "
+                    "holds it, with what checks it. Missing, damaged or mismatched weights never stop the project "
+                    "from opening: it opens untrained and says why."
+                ),
+                "type": "object",
+                "propertyNames": {"enum": list(project_files.ROLES)},
+                "additionalProperties": {"$ref": "#/$defs/trained_weights"},
+            },
         },
         "$defs": {
+            "trained_weights": {
+                "description": "One graph's trained weights.",
+                "type": "object",
+                "required": ["file", "sha256", "fingerprint", "layers"],
+                "additionalProperties": False,
+                "properties": {
+                    "file": {
+                        "description": (
+                            "The weights file's name, in the project file's folder (Keras's .weights.h5 format): "
+                            "<project>.<role>.<12 hex digits of its SHA-256>.weights.h5."
+                        ),
+                        "type": "string",
+                        "pattern": "^[^/\\\\.][^/\\\\]*\\.weights\\.h5$",
+                    },
+                    "sha256": {"description": "The SHA-256 of the weights file, in hex.", "type": "string",
+                               "pattern": "^[0-9a-f]{64}$"},
+                    "fingerprint": {
+                        "description": "A hash of the graph the weights were trained for (names, kinds, parameters, connections).",
+                        "type": "string",
+                    },
+                    "epochs": {"description": "Epochs trained in all.", "type": "integer", "minimum": 0},
+                    "layers": {
+                        "description": "Layer name -> the shapes of its weights, in Keras's order.",
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
+                    },
+                    "graph": {
+                        "description": "The graph the weights were trained for, when it differs from the project's (edited since).",
+                        "$ref": "#/$defs/graph",
+                    },
+                },
+            },
             "graph": {
                 "description": "One network: its layers (nodes) and the connections between them (edges).",
                 "type": "object",

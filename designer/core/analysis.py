@@ -40,6 +40,8 @@ class LayerInfo:
     trainable_params: int = 0
     non_trainable_params: int = 0
     error: str | None = None
+    #: the shapes of the layer's weights, in Keras's order (what trained weights must match to be kept)
+    weight_shapes: tuple[Shape, ...] = ()
 
 
 Oracle = Callable[[str, dict, tuple], LayerInfo]
@@ -51,6 +53,7 @@ class NodeReport:
     trainable_params: int = 0
     non_trainable_params: int = 0
     messages: list[Message] = field(default_factory=list)
+    weight_shapes: tuple[Shape, ...] = ()
 
     @property
     def params(self) -> int:
@@ -214,4 +217,5 @@ class ShapeAnalyzer:
             node_report.output_shape = info.output_shape
             node_report.trainable_params = info.trainable_params
             node_report.non_trainable_params = info.non_trainable_params
+            node_report.weight_shapes = info.weight_shapes
         return report

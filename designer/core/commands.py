@@ -320,6 +320,26 @@ class SetTraining(Command):
         project.set_training(self._old)
 
 
+@dataclass
+class SetTrained(Command):
+    """Keep what a training run learned with the project (graph role -> weights), or forget it: `trained` empty is
+    "Reset weights", after which the next run starts from fresh weights."""
+
+    trained: dict[str, TrainedWeights]
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.text = self.text or ("Keep trained weights" if self.trained else "Reset weights")
+        self._old: dict[str, TrainedWeights] = {}
+
+    def do(self, project: Project) -> None:
+        self._old = dict(project.trained)
+        project.set_trained(self.trained)
+
+    def undo(self, project: Project) -> None:
+        project.set_trained(self._old)
+
+
 class History:
     """A plain undo/redo stack over one document (a graph, or a project and its graphs); the window uses a
     QUndoStack with the same commands.

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from designer.core.catalogue import ParameterError, ParamSpec
 from designer.core.graph import LayerGraph
+from designer.core.trained import TrainedWeights
 
 MODES = ("supervised", "autoencoder", "vae", "gan")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
@@ -81,7 +82,8 @@ def check_training(settings: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ProjectEvent:
-    """What changed outside the graphs: kind is "dataset_changed" or "training_changed"."""
+    """What changed outside the graphs: kind is "dataset_changed", "training_changed" or "trained_changed" (the
+    weights kept with the project)."""
 
     kind: str
 
@@ -93,6 +95,10 @@ class Project:
     description: str = ""
     dataset: DatasetChoice | None = None
     training: dict[str, Any] = field(default_factory=default_training)
+    #: graph role -> what training learned for that graph (designer.core.trained); empty when untrained
+    trained: dict[str, TrainedWeights] = field(default_factory=dict, compare=False)
+    #: what opening the file had to say without refusing it (a weights file missing or damaged), one line each
+    load_notes: list[str] = field(default_factory=list, compare=False, repr=False)
     _listeners: list[Callable[[ProjectEvent], None]] = field(default_factory=list, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------ events and mutators
@@ -116,6 +122,12 @@ class Project:
         self.training = {k: list(v) if isinstance(v, list) else v for k, v in settings.items()}
         self._emit(ProjectEvent("training_changed"))
 
+    def set_trained(self, trained: dict[str, TrainedWeights]) -> None:
+        """Low-level mutator: keep these trained weights (graph role -> weights; empty: untrained) and tell the
+        listeners."""
+        self.trained = dict(trained)
+        self._emit(ProjectEvent("trained_changed"))
+
     def copy(self) -> "Project":
         """An independent copy without listeners (a training run trains one while the canvas goes on changing)."""
         return Project(
@@ -124,6 +136,7 @@ class Project:
             description=self.description,
             dataset=self.dataset.copy() if self.dataset is not None else None,
             training={k: list(v) if isinstance(v, list) else v for k, v in self.training.items()},
+            trained=dict(self.trained),  # the weights themselves never change: sharing them is safe
         )
 
     def graph(self, role: str = "model") -> LayerGraph:

@@ -20,6 +20,7 @@ from typing import Any
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import GraphError, LayerGraph, LayerNode
+from designer.core import trained_files
 from designer.core.project import TRAINING_SPECS, DatasetChoice, Project, default_training
 
 FORMAT = "network-designer-project"
@@ -43,9 +44,10 @@ class ProjectError(ValueError):
         super().__init__(f"{where}{at}{problem}")
 
 
-def project_to_dict(project: Project) -> dict[str, Any]:
-    """The project as the JSON document a file holds."""
-    return {
+def project_to_dict(project: Project, path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The project as the JSON document a file holds; with the file's `path`, the trained weights are named too
+    (they live beside it: designer.core.trained_files)."""
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "name": project.name,
@@ -54,11 +56,22 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "dataset": project.dataset.to_dict() if project.dataset else None,
         "training": dict(project.training),
     }
+    if path is not None and project.trained:
+        graphs = {g.role: g for g in project.graphs}
+        document["trained"] = trained_files.trained_to_dict(Path(path), project.trained, graphs)
+    return document
 
 
-def project_from_dict(data: Any) -> Project:
-    """A project read from untrusted decoded JSON; ProjectError at the first fault, with its location."""
-    return _Reader().project(data)
+def project_from_dict(data: Any, path: str | os.PathLike | None = None) -> Project:
+    """A project read from untrusted decoded JSON; ProjectError at the first fault, with its location. With the
+    file's `path`, the trained weights it names are read from beside it; a problem with them is a note in
+    `project.load_notes`, never a refusal."""
+    project = _Reader().project(data)
+    if isinstance(data, dict) and data.get("trained") is not None:
+        graphs = {g.role: g for g in project.graphs}
+        project.trained, project.load_notes = trained_files.read_trained(
+            data["trained"], Path(path) if path is not None else None, graphs)
+    return project
 
 
 def graph_to_dict(graph: LayerGraph) -> dict[str, Any]:
@@ -95,7 +108,7 @@ class _Reader:
 
     def project(self, data: Any) -> Project:
         self._object(data, "", required=("format", "version", "graphs"),
-                     allowed=("format", "version", "name", "description", "graphs", "dataset", "training"))
+                     allowed=("format", "version", "name", "description", "graphs", "dataset", "training", "trained"))
         if data["format"] != FORMAT:
             raise ProjectError("format", f"this is not a Network Designer project (format is {_short(data['format'])}, expected {FORMAT!r})")
         version = data["version"]
@@ -341,7 +354,7 @@ def loads(text: str, path: str | os.PathLike | None = None) -> Project:
         surrogate = _lone_surrogate_at(text, data)
         if surrogate is not None:
             raise ProjectError(surrogate, "this text holds a broken character escape (a lone \\ud800-style surrogate): remove it")
-        return project_from_dict(data)
+        return project_from_dict(data, path)
     except ProjectError as error:
         raise ProjectError(error.location, error.problem, path) from None
     except RecursionError:
@@ -369,8 +382,9 @@ def load_project(path: str | os.PathLike) -> Project:
     return loads(text, path)
 
 
-def dumps(project: Project) -> str:
-    return _pretty(project_to_dict(project)) + "\n"
+def dumps(project: Project, path: str | os.PathLike | None = None) -> str:
+    """The project file's text; with `path`, naming the trained weights files beside it (see `save_project`)."""
+    return _pretty(project_to_dict(project, path)) + "\n"
 
 
 _LINE = 100
@@ -399,8 +413,15 @@ def _pretty(value: Any, indent: int = 0) -> str:
 
 
 def save_project(project: Project, path: str | os.PathLike) -> None:
-    """Write the project atomically (see `write_text_atomic`): a crash mid-save leaves the old file intact."""
-    write_text_atomic(Path(path), dumps(project))
+    """Write the project and its trained weights so that a crash at any moment leaves a project file whose
+    weights are all there: the weights files first (new names, never over old ones), then the project file
+    atomically (see `write_text_atomic`), then the weights files the previous project file named, or an
+    interrupted save left, go."""
+    path = Path(path)
+    before = trained_files.files_named_by(path)
+    now = trained_files.write_weights_files(path, project.trained)
+    write_text_atomic(path, dumps(project, path))
+    trained_files.remove_weights_files(path.parent, (before - now) | trained_files.stray_weights_files(path, now))
 
 
 def write_text_atomic(path: Path, text: str) -> None:

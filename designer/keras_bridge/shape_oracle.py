@@ -57,6 +57,7 @@ def keras_layer_info(kind_key: str, params: dict, input_shapes: tuple) -> LayerI
                 tuple(output.shape),
                 trainable_params=_count(layer.trainable_weights),
                 non_trainable_params=_count(layer.non_trainable_weights),
+                weight_shapes=tuple(tuple(int(d) for d in w.shape) for w in layer.weights),
             )
     except Exception as error:  # Keras raises many types; every one becomes a message on the layer
         return LayerInfo(None, error=plain_error(kind, error, input_shapes))

@@ -23,7 +23,9 @@ from designer.core.graph import LayerGraph
 from designer.core.project import Project
 from designer.data.dataset import DataError, Dataset
 from designer.data.registry import fit_to_input
+from designer.core.trained import Reuse, TrainedWeights
 from designer.keras_bridge.models import compile_graph
+from designer.keras_bridge.trained import TrainedWeightsError, load_trained, weights_of
 from designer.training.gan import gan_model
 from designer.training.losses import RECONSTRUCTING, labels_for_loss, metrics_for_loss, suggest_loss
 from designer.training.progress import progress_callback
@@ -45,6 +47,10 @@ class TrainingResult:
     loss: str = ""
     #: the discriminator of a GAN
     discriminator: Any = None
+    #: graph role -> the weights learned, to keep with the project (designer.core.trained)
+    trained: dict[str, TrainedWeights] = field(default_factory=dict)
+    #: graph role -> what the run started from of the weights kept with the project (absent: fresh weights)
+    reuse: dict[str, Reuse] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,6 +87,12 @@ class TrainingPlan:
     #: the dataset's name when its images are decoded while training: a damaged one is said in plain words
     read_from_disk: str | None = None
     device: str = "auto"
+    #: the graph role of each of `networks` and the graph it was built from, to keep the weights learned
+    roles: tuple[str, ...] = ("model",)
+    graphs: tuple = ()
+    #: graph role -> what was loaded of the weights kept with the project; epochs those weights had trained
+    reuse: dict[str, Reuse] = field(default_factory=dict)
+    epochs_before: int = 0
 
 
 def steps_per_execution(rows: int, batch_size: int) -> int:
@@ -131,15 +143,35 @@ def plan_training(project: Project, dataset: Dataset, epochs: int | None = None,
         settings["epochs"] = epochs
     if settings["seed"] is not None:
         keras.utils.set_random_seed(settings["seed"])
+    reuse: dict[str, Reuse] = {}
     with device_scope(settings["device"]):
         if settings["mode"] == "gan" or project.is_gan:
-            plan = _plan_gan(project, dataset, settings, insights)
+            plan = _plan_gan(project, dataset, settings, insights, partial(_built, project, reuse=reuse))
+            plan.roles = ("generator", "discriminator")
         else:
             graph = project.graph("model")
             plan_mode = _plan_streamed if dataset.streamed else _plan_in_memory
-            plan = plan_mode(graph, compile_graph(graph), dataset, settings, insights)
+            plan = plan_mode(graph, _built(project, "model", reuse), dataset, settings, insights)
     plan.epochs, plan.device = settings["epochs"], settings["device"]
+    plan.graphs = tuple(project.graph(role).copy() for role in plan.roles)
+    plan.reuse = reuse
+    plan.epochs_before = max((project.trained[r].epochs for r in reuse), default=0)
     return plan
+
+
+def _built(project: Project, role: str, reuse: dict[str, Reuse]):
+    """The Keras model of the project's `role` graph, starting from the weights kept with the project where
+    they still fit (`reuse[role]` says which layers); fresh weights when there are none."""
+    graph = project.graph(role)
+    model = compile_graph(graph)
+    trained = project.trained.get(role)
+    if trained is not None:
+        try:
+            reuse[role] = load_trained(model, graph, trained)
+        except TrainedWeightsError as error:
+            raise TrainingError(f"The weights kept with the project cannot be used: {error}. Choose Train → Reset "
+                                "weights to start from fresh weights.") from None
+    return model
 
 
 def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[str, Any], insights: bool) -> TrainingPlan:
@@ -228,13 +260,10 @@ def _plan_streamed(graph: LayerGraph, model, dataset: Dataset, settings: dict[st
     )
 
 
-def _plan_gan(project: Project, dataset: Dataset, settings: dict[str, Any], insights: bool) -> TrainingPlan:
-    try:
-        generator_graph, discriminator_graph = project.graph("generator"), project.graph("discriminator")
-    except KeyError:
-        raise TrainingError("GAN training needs a generator graph and a discriminator graph.") from None
-    generator = compile_graph(generator_graph)
-    discriminator = compile_graph(discriminator_graph)
+def _plan_gan(project: Project, dataset: Dataset, settings: dict[str, Any], insights: bool, built) -> TrainingPlan:
+    if not project.is_gan:
+        raise TrainingError("GAN training needs a generator graph and a discriminator graph.")
+    generator, discriminator = built("generator"), built("discriminator")
     produced, judged = tuple(generator.output_shape[1:]), tuple(discriminator.inputs[0].shape[1:])
     if produced != judged:
         raise TrainingError(
@@ -347,7 +376,10 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
     if reason is None and plan.patience and len(history.get(counted, [])) < plan.epochs:
         reason = "Early stopping: the validation loss stopped improving; the best weights were kept."
     trained, *discriminator = plan.networks
-    result = TrainingResult(trained, history, reason, plan.loss, *discriminator)
+    result = TrainingResult(trained, history, reason, plan.loss, *discriminator, reuse=dict(plan.reuse))
+    epochs = plan.epochs_before + len(history.get(counted, []))
+    result.trained = {role: weights_of(network, graph, epochs)
+                      for role, network, graph in zip(plan.roles, plan.networks, plan.graphs)}
     state.end(result)
     return result
 
