@@ -1,4 +1,4 @@
-"""The headless command line: templates, datasets, new, summary, train, export.
+"""The headless command line: templates, datasets, new, summary, train, evaluate, predict, export.
 
 It drives the same engine the window uses (core document, Keras shape oracle, compiler, training engine).
 Every failure prints one plain line, ``designer: error: ...``, and exits with a non-zero status; a traceback
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from designer import __version__
+from designer.cli_model import cmd_evaluate, cmd_predict
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -52,8 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a project with a progress bar")
     train.add_argument("file", help="a project file")
     train.add_argument("--epochs", type=int, help="override the project's number of epochs")
-    train.add_argument("--out", help="folder for model.keras and history.json (default runs/<project file name>)")
+    train.add_argument("--out", help="also write model.keras and history.json (and test.json) to this folder")
+    train.add_argument("--fresh", action="store_true", help="start from fresh weights, not from those kept with the project")
     train.add_argument("--data", help="a dataset name, or the path of your own .csv/.npz/.npy file, to use instead of the project's")
+    evaluate = commands.add_parser("evaluate", help="the trained model's scores on the rows it never trained on")
+    evaluate.add_argument("file", help="a trained project file")
+    evaluate.add_argument("--data", help="a dataset name or your own file, instead of the project's")
+    predict = commands.add_parser("predict", help="the trained model's answer for an input of your own")
+    predict.add_argument("file", help="a trained project file")
+    predict.add_argument("input", help="an image file, a .csv file of rows, or a .npy array, in the data's own units")
+    predict.add_argument("--data", help="the dataset whose preparation the input gets, instead of the project's")
+    predict.add_argument("--top", type=int, default=3, help="how many classes to show (default 3)")
+    predict.add_argument("--out", help="also save the raw outputs to this .npy file")
     export = commands.add_parser("export", help="save a project's model (or a trained .keras file) in a format")
     export.add_argument("file", help="a project file or a .keras model")
     export.add_argument("--format", required=True, help="keras")
@@ -167,35 +178,40 @@ def cmd_summary(args) -> int:
 
 
 def cmd_train(args) -> int:
+    from designer.core.project_files import save_project
     from designer.keras_bridge.models import save_model
-    from designer.core.project import DatasetChoice
-    from designer.data.registry import load_dataset
-    from designer.data.user_files import is_user_file
-    from designer.training.engine import evaluate, train
+    from designer.training.engine import evaluate, fit, plan_training
     from designer.training.state import ConsoleState
 
     project = _load(args.file)
     if args.epochs is not None and args.epochs < 1:
         raise CliError("--epochs must be at least 1")
-    choice = DatasetChoice(args.data) if args.data else project.dataset
-    if choice is None:
-        raise CliError(f"{args.file} chooses no dataset; add one to the project or pass --data NAME_OR_FILE")
-    if not args.data and is_user_file(choice.name) and not Path(choice.name).expanduser().is_absolute():
-        # a data file named in a project is found beside the project, wherever the command is run from
-        choice = DatasetChoice(str(Path(args.file).parent / choice.name), choice.options)
-    out = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
-    dataset = load_dataset(choice)
+    out = Path(args.out) if args.out else None
+    if args.fresh:
+        project.trained = {}
+    dataset = project_dataset(project, args.file, args.data)
     print(f"Training {project.name!r} on {dataset.title} ({dataset.train_rows:,} samples)", file=sys.stderr)
-    result = train(project, dataset, ConsoleState(), epochs=args.epochs)
-    out.mkdir(parents=True, exist_ok=True)
-    if result.discriminator is not None:
-        save_model(result.model, str(out / "generator.keras"))
-        save_model(result.discriminator, str(out / "discriminator.keras"))
-    else:
-        save_model(result.model, str(out / "model.keras"))
-    # NaN is not JSON: a loss that blew up is written as null, which every JSON reader accepts
-    history = {k: [v if math.isfinite(v) else None for v in values] for k, values in result.history.items()}
-    (out / "history.json").write_text(json.dumps(history, indent=2) + "\n", encoding="utf-8")
+    for line in project.load_notes:
+        print(line, file=sys.stderr)
+    state = ConsoleState()
+    plan = plan_training(project, dataset, args.epochs, insights=state.wants_insights)
+    for role, reuse in plan.reuse.items():
+        network = "" if role == "model" else f" ({role})"
+        print(f"Going on from the weights kept with the project{network}: {reuse.in_words()} "
+              "(--fresh starts from new weights)", file=sys.stderr)
+    result = fit(plan, state)
+    project.trained = result.trained
+    save_project(project, args.file)  # the project file keeps what was learned (its weights beside it)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        if result.discriminator is not None:
+            save_model(result.model, str(out / "generator.keras"))
+            save_model(result.discriminator, str(out / "discriminator.keras"))
+        else:
+            save_model(result.model, str(out / "model.keras"))
+        # NaN is not JSON: a loss that blew up is written as null, which every JSON reader accepts
+        history = {k: [v if math.isfinite(v) else None for v in values] for k, values in result.history.items()}
+        (out / "history.json").write_text(json.dumps(history, indent=2) + "\n", encoding="utf-8")
     if result.stopped_reason:
         print(result.stopped_reason, file=sys.stderr)
     last = {k: v[-1] for k, v in result.history.items() if v}
@@ -204,11 +220,27 @@ def cmd_train(args) -> int:
         dataset.stream_test is not None or dataset.x_test is not None) else 0
     if test_rows and result.discriminator is None:
         scores = evaluate(result.model, dataset, project.training["mode"])
-        (out / "test.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        if out is not None:
+            (out / "test.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
         print(f"test ({test_rows:,} rows never seen in training): "
               + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()), file=sys.stderr)
-    print(f"wrote {out}/")
+    print(f"saved the trained weights with {args.file}" + (f"; wrote {out}/" if out is not None else ""))
     return 0
+
+
+def project_dataset(project, project_file: str, data: str | None):
+    """The dataset a command works on: --data NAME_OR_FILE, else the project's (own files found beside it)."""
+    from designer.core.project import DatasetChoice
+    from designer.data.registry import load_dataset
+    from designer.data.user_files import is_user_file
+
+    choice = DatasetChoice(data) if data else project.dataset
+    if choice is None:
+        raise CliError(f"{project_file} chooses no dataset; add one to the project or pass --data NAME_OR_FILE")
+    if not data and is_user_file(choice.name) and not Path(choice.name).expanduser().is_absolute():
+        # a data file named in a project is found beside the project, wherever the command is run from
+        choice = DatasetChoice(str(Path(project_file).parent / choice.name), choice.options)
+    return load_dataset(choice)
 
 
 EXPORT_FORMATS = ("keras",)
@@ -239,7 +271,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-NEEDS_TENSORFLOW = {"summary", "train", "export"}
+NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict"}
 
 COMMANDS = {
     "templates": cmd_templates,
@@ -248,6 +280,8 @@ COMMANDS = {
     "summary": cmd_summary,
     "train": cmd_train,
     "export": cmd_export,
+    "evaluate": cmd_evaluate,
+    "predict": cmd_predict,
 }
 
 

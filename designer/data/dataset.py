@@ -40,6 +40,10 @@ class Dataset:
     stream_test: Any = None
     #: a CSV's columns, so the person can pick the one to predict
     columns: list[str] | None = None
+    #: images: the largest raw pixel value (255, or 16 for the bundled 8x8 digits) before scaling; None otherwise
+    image_max: float | None = None
+    #: raw inputs (in the data's own units) -> prepared as these were: see designer.data.registry.input_scaling
+    scale_inputs: Any = field(default=None, repr=False, compare=False)
 
     @property
     def train_rows(self) -> int:

@@ -11,6 +11,7 @@ datasets add their own (samples, noise, target, shape, classes). An unknown opti
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -223,7 +224,8 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
 
 def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_val=None, y_val=None) -> Dataset:
     """Apply the common options: scaling, flattening, label encoding, validation rows."""
-    x = _scale(np.asarray(x), options["scale"], info.image_max)
+    raw_x = np.asarray(x)
+    x = _scale(raw_x, options["scale"], info.image_max)
     if x_val is not None:
         x_val = _scale(np.asarray(x_val), options["scale"], info.image_max)
     if options["flatten"]:
@@ -257,7 +259,9 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         if y is not None:
             y, y_val = y[:-rows], y[-rows:]
     dataset = Dataset(info.name, info.title, info.description, info.task, x, y, x_val, y_val, class_names, options,
-                      x_test=x_test, y_test=y_test)
+                      x_test=x_test, y_test=y_test, image_max=info.image_max)
+    dataset.scale_inputs = partial(_scale_like, statistics=_statistics(raw_x, options["scale"], info.image_max),
+                                   flatten=options["flatten"])
     if options["input_noise"] > 0:
         dataset.noisy_train = _add_noise(x, options["input_noise"], rng)
         dataset.noisy_val = None if x_val is None else _add_noise(x_val, options["input_noise"], rng)
@@ -324,6 +328,36 @@ def _scale(x: np.ndarray, scale: str, image_max: float | None) -> np.ndarray:
     if scale == "0..1":
         return x / top if image_max else (x - x.min()) / ((x.max() - x.min()) or 1.0)
     return (x / top) * 2.0 - 1.0 if image_max else 2.0 * (x - x.min()) / ((x.max() - x.min()) or 1.0) - 1.0
+
+
+def _statistics(raw_x: np.ndarray, scale: str, image_max: float | None) -> dict[str, Any]:
+    """What `_scale` took from the whole data, kept so that a new input is scaled the same way."""
+    if scale == "auto":
+        scale = "0..1" if image_max else "none"
+    stats: dict[str, Any] = {"scale": scale, "image_max": image_max}
+    if scale == "standardize":
+        x = raw_x.astype(np.float32)
+        stats.update(mean=x.mean(axis=0), std=x.std(axis=0) + 1e-7)
+    elif scale in ("0..1", "-1..1") and not image_max:
+        stats.update(low=float(raw_x.min()), high=float(raw_x.max()))
+    return stats
+
+
+def _scale_like(raw: np.ndarray, statistics: dict[str, Any], flatten: bool) -> np.ndarray:
+    """New rows of raw inputs (pixel values up to the data's image_max, a CSV's numbers) prepared as the dataset's
+    own rows were: the same scaling, with the dataset's numbers, then flattened if the dataset was."""
+    x = np.asarray(raw, dtype=np.float32)
+    scale, image_max = statistics["scale"], statistics["image_max"]
+    if scale == "standardize":
+        x = (x - statistics["mean"]) / statistics["std"]
+    elif scale in ("0..1", "-1..1"):
+        if image_max:
+            x = x / image_max
+        else:
+            x = (x - statistics["low"]) / ((statistics["high"] - statistics["low"]) or 1.0)
+        if scale == "-1..1":
+            x = x * 2.0 - 1.0
+    return x.reshape(len(x), -1) if flatten else x
 
 
 def fit_to_input(data: Dataset | np.ndarray, input_shape: tuple):

@@ -324,7 +324,7 @@ def load_image_folder(path: Path, size: tuple[int, int] = (64, 64), color: str =
         files = files[:PREVIEW_IMAGES]
     x = np.empty((len(files), size[0], size[1], channels), dtype=np.uint8)
     for i, (image, _) in enumerate(files):
-        x[i] = _decode_image(image, size, channels)
+        x[i] = decode_image(image, size, channels)
     y = labels[: len(files)]
     total = len(stream) if stream else len(files)
     streamed = (
@@ -417,7 +417,7 @@ def _pair(x):
     return x, x
 
 
-def _decode_image(image: Path, size: tuple[int, int], channels: int) -> np.ndarray:
+def decode_image(image: Path, size: tuple[int, int], channels: int) -> np.ndarray:
     import tensorflow as tf  # the CLI and the window have imported it quietly before any dataset loads
     try:
         pixels = tf.io.decode_image(tf.io.read_file(str(image)), channels=channels, expand_animations=False)

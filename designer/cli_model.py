@@ -1,0 +1,62 @@
+"""The command-line verbs for a project's trained model: evaluate (scores on the rows it never trained on),
+predict (its answer for an input of one's own) and export (a file in a format, checked by re-running it).
+
+They use the same engine as the window's Model panel and Export dialog (designer.training.scoring,
+designer.exchange). Errors are raised as exceptions with plain messages; designer.cli prints them as one line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def cmd_evaluate(args) -> int:
+    from designer.cli import _load, project_dataset
+    from designer.training.scoring import trained_model
+
+    project = _load(args.file)
+    for line in project.load_notes:
+        print(line, file=sys.stderr)
+    dataset = project_dataset(project, args.file, args.data)
+    scores = trained_model(project, dataset).score()
+    print(f"On {scores.description}:")
+    for name, value in scores.values.items():
+        print(f"{name} {value:.4f}")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    from designer.cli import _load, project_dataset
+    from designer.data.inputs import read_input
+    from designer.training.scoring import class_probabilities, trained_model
+
+    project = _load(args.file)
+    for line in project.load_notes:
+        print(line, file=sys.stderr)
+    dataset = project_dataset(project, args.file, args.data)
+    trained = trained_model(project, dataset)
+    if trained.mode == "gan":
+        raise ValueError("a GAN's generator takes noise, not an input: export it and feed it noise, or try it in the window")
+    rows = dataset.scale_inputs(read_input(args.input, dataset))
+    outputs = trained.predict(rows)
+    for i, output in enumerate(outputs):
+        prefix = f"row {i + 1}: " if len(outputs) > 1 else ""
+        probabilities = class_probabilities(output, dataset.class_names) if trained.mode == "supervised" else None
+        if probabilities is not None:
+            best, chance = probabilities[0]
+            others = ", ".join(f"{name} {p:.3f}" for name, p in probabilities[1:args.top])
+            print(f"{prefix}{best} ({chance:.3f})" + (f"; then {others}" if others else ""))
+        elif trained.mode == "supervised" and np.asarray(output).size <= 16:
+            print(prefix + " ".join(f"{v:.6g}" for v in np.asarray(output).reshape(-1)))
+        else:
+            error = float(np.mean((np.asarray(output).reshape(-1) - rows[i].reshape(-1)) ** 2)) \
+                if np.asarray(output).size == rows[i].size else None
+            said = f"; reconstruction error (mean squared) {error:.6g}" if error is not None else ""
+            print(f"{prefix}an output of shape {tuple(np.asarray(output).shape)}{said}")
+    if args.out:
+        np.save(args.out, outputs)
+        print(f"wrote the outputs to {Path(args.out)}")
+    return 0
