@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -99,7 +100,7 @@ def test_train_writes_model_and_history_under_keras_names(tiny_project, tmp_path
     assert (out / "model.keras").is_file()
     # the progress bar is on stderr; stdout carries only the result, for scripts
     assert "Epoch 2/2" in run.stderr and "val_loss" in run.stderr
-    assert run.stdout.strip() == f"wrote {out}/"
+    assert run.stdout.strip() == f"saved the trained weights with {tiny_project}; wrote {out}/"
     assert not any(line.startswith(("E0000", "W0000", "I0000")) for line in run.stderr.splitlines())
 
 
@@ -122,7 +123,8 @@ def test_train_a_run_that_diverges_says_why_and_writes_valid_json(tmp_path):
 
 def test_train_the_readme_example(tmp_path):
     out = tmp_path / "readme"
-    run = designer("train", ROOT / "resources" / "templates" / "binary_classifier.json", "--epochs", 3, "--out", out)
+    assert designer("new", "binary_classifier", tmp_path / "binary.json").returncode == 0
+    run = designer("train", tmp_path / "binary.json", "--epochs", 3, "--out", out)
     assert run.returncode == 0, run.stderr
     assert len(json.loads((out / "history.json").read_text())["loss"]) == 3
 
@@ -234,3 +236,105 @@ def test_train_scores_the_test_rows_and_writes_test_json(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "test (30 rows never seen in training): " in run.stderr and "accuracy" in run.stderr.splitlines()[-1]
     assert set(json.loads((tmp_path / "iris" / "test.json").read_text())) == {"loss", "accuracy"}
+
+
+# ------------------------------------------------------------------ a trained project: train, evaluate, predict
+@pytest.fixture(scope="module")
+def trained_digits(tmp_path_factory):
+    """The digits classifier, trained 2 epochs by `designer train`, with a fifth of its rows set apart as test rows."""
+    folder = tmp_path_factory.mktemp("digits")
+    path = folder / "digits.json"
+    assert designer("new", "digits_mlp", path).returncode == 0
+    document = json.loads(path.read_text())
+    document["training"].update(epochs=2, seed=1)
+    document["dataset"]["options"]["test_fraction"] = 0.2
+    path.write_text(json.dumps(document))
+    run = designer("train", path)
+    assert run.returncode == 0, run.stderr
+    return path, run
+
+
+def test_train_leaves_the_project_file_trained(trained_digits):
+    path, run = trained_digits
+    assert run.stdout.strip() == f"saved the trained weights with {path}"
+    entry = json.loads(path.read_text())["trained"]["model"]
+    assert (path.parent / entry["file"]).is_file() and entry["epochs"] == 2
+    assert not (path.parent / "runs").exists()  # a folder of files only with --out
+
+
+def test_a_second_run_goes_on_from_the_kept_weights_and_fresh_starts_again(trained_digits, tmp_path):
+    path, _ = trained_digits
+    copy = tmp_path / "copy.json"
+    assert designer("new", "digits_mlp", copy).returncode == 0
+    copy.write_text(path.read_text())
+    shutil.copy(path.parent / json.loads(path.read_text())["trained"]["model"]["file"], tmp_path)
+    run = designer("train", copy, "--epochs", 1)
+    assert "Going on from the weights kept with the project: Every layer keeps what it learned." in run.stderr
+    assert json.loads(copy.read_text())["trained"]["model"]["epochs"] == 3
+    run = designer("train", copy, "--epochs", 1, "--fresh")
+    assert "Going on" not in run.stderr and json.loads(copy.read_text())["trained"]["model"]["epochs"] == 1
+
+
+def test_evaluate_prints_the_test_scores_under_keras_names(trained_digits):
+    path, train_run = trained_digits
+    run = designer("evaluate", path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "On 359 test rows never seen in training:"
+    scores = dict(line.split() for line in lines[1:])
+    assert set(scores) == {"accuracy", "loss"} and 0.5 < float(scores["accuracy"]) <= 1
+    # the same numbers `designer train` printed for its test rows
+    assert f"accuracy {scores['accuracy']}" in train_run.stderr
+
+
+def test_evaluate_without_test_rows_says_it_scores_the_validation_rows(tiny_project):
+    assert designer("train", tiny_project, "--epochs", 1).returncode == 0
+    run = designer("evaluate", tiny_project)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("On 100 validation rows (no test rows are set aside")
+
+
+def test_evaluate_an_untrained_project_says_to_train_it(tiny_project):
+    assert_one_line_error(designer("evaluate", tiny_project), "not trained yet", "designer train")
+
+
+def test_predict_a_digit_from_an_image_a_csv_row_and_an_array(trained_digits, tmp_path):
+    import numpy as np
+
+    from designer.data.registry import load_dataset
+
+    path, _ = trained_digits
+    digits = load_dataset(DatasetChoice("digits", {"scale": "none"}))
+    raw = digits.x_train[:2]  # 0..16, as the data's own units
+    np.save(tmp_path / "two.npy", raw)
+    np.savetxt(tmp_path / "one.csv", raw[:1].reshape(1, -1), delimiter=",")
+    image = tmp_path / "digit.png"
+    import tensorflow as tf
+
+    pixels = np.rint(raw[0] * 255 / 16).astype(np.uint8)[..., None]
+    image.write_bytes(tf.io.encode_png(pixels).numpy())
+    labels = [str(int(v)) for v in digits.y_train[:2]]
+    for source, expected in (("two.npy", [f"row 1: {labels[0]} (", f"row 2: {labels[1]} ("]),
+                             ("one.csv", [f"{labels[0]} ("]), ("digit.png", [f"{labels[0]} ("])):
+        run = designer("predict", path, tmp_path / source)
+        assert run.returncode == 0, run.stderr
+        lines = run.stdout.splitlines()
+        assert [line[:len(e)] for line, e in zip(lines, expected)] == expected, run.stdout
+
+
+def test_predict_refuses_an_input_of_the_wrong_size_in_one_line(trained_digits, tmp_path):
+    path, _ = trained_digits
+    (tmp_path / "row.csv").write_text("1,2,3\n")
+    assert_one_line_error(designer("predict", path, tmp_path / "row.csv"), "row.csv holds 1×3", "64 numbers a row")
+    (tmp_path / "words.csv").write_text("a,b\n1,zwei\n")
+    assert_one_line_error(designer("predict", path, tmp_path / "words.csv"), "'zwei' is not a number")
+
+
+def test_a_missing_weights_file_is_said_and_the_project_still_trains(trained_digits, tmp_path):
+    path, _ = trained_digits
+    copy = tmp_path / "alone.json"
+    copy.write_text(path.read_text())  # without its weights file
+    run = designer("evaluate", copy)
+    assert "are missing" in run.stderr and "not trained yet" in run.stderr
+    run = designer("train", copy, "--epochs", 1)
+    assert run.returncode == 0 and "are missing" in run.stderr

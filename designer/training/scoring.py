@@ -1,8 +1,8 @@
 """The trained model of a project, ready to score and to try: built from the graph with the weights kept with the
 project, compiled with the loss and metrics it trained with, and the rows it never trained on.
 
-The rows scored are the dataset's test rows; when no test rows are set aside, the validation rows (said so: they
-steered early stopping, so they flatter the model a little). `designer evaluate`, `designer predict` and the
+The rows scored are the dataset's test rows; when no test rows are set aside, the validation rows (said so: training
+looked at them each epoch, and early stopping chose by them). `designer evaluate`, `designer predict` and the
 window's Model panel all go through here.
 """
 
@@ -37,7 +37,8 @@ class HeldOutRows:
     def in_words(self) -> str:
         if self.kind == "test":
             return f"{len(self):,} test rows never seen in training"
-        return f"{len(self):,} validation rows (no test rows are set aside; these steered training, so the score flatters a little)"
+        return (f"{len(self):,} validation rows (no test rows are set aside; set a test fraction in the data's "
+                "options for a score on rows training never looked at)")
 
 
 @dataclass
