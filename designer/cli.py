@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from designer import __version__
-from designer.cli_model import cmd_evaluate, cmd_predict
+from designer.cli_model import cmd_evaluate, cmd_export, cmd_predict
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -65,10 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--data", help="the dataset whose preparation the input gets, instead of the project's")
     predict.add_argument("--top", type=int, default=3, help="how many classes to show (default 3)")
     predict.add_argument("--out", help="also save the raw outputs to this .npy file")
-    export = commands.add_parser("export", help="save a project's model (or a trained .keras file) in a format")
-    export.add_argument("file", help="a project file or a .keras model")
-    export.add_argument("--format", required=True, help="keras")
-    export.add_argument("--out", required=True, help="the file to write")
+    export = commands.add_parser("export", help="write the trained model in a format, checked by re-running it")
+    export.add_argument("file", help="a project file (trained: its weights go in the export), or a .keras model")
+    export.add_argument("--format", required=True, help="keras, savedmodel, tflite, onnx, python or notebook")
+    export.add_argument("--out", required=True, help="the file to write (a folder for savedmodel)")
+    export.add_argument("--part", help="which network: generator or discriminator (a GAN), model or decoder (a VAE)")
+    export.add_argument("--precision", default="float32", help="tflite: float32, float16, dynamic_int8, or int8 "
+                        "(full integer, calibrated on rows of the project's data)")
+    export.add_argument("--opset", type=int, help="onnx: the opset to write (default: tf2onnx's)")
+    export.add_argument("--data", help="a dataset name or your own file, instead of the project's")
     return parser
 
 
@@ -241,34 +246,6 @@ def project_dataset(project, project_file: str, data: str | None):
         # a data file named in a project is found beside the project, wherever the command is run from
         choice = DatasetChoice(str(Path(project_file).parent / choice.name), choice.options)
     return load_dataset(choice)
-
-
-EXPORT_FORMATS = ("keras",)
-
-
-def cmd_export(args) -> int:
-    from designer.keras_bridge.models import compile_graph, load_model, save_model
-
-    if args.format not in EXPORT_FORMATS:
-        raise CliError(
-            f"the format {args.format!r} cannot be exported yet; available now: {', '.join(EXPORT_FORMATS)}"
-        )
-    out = Path(args.out)
-    if out.suffix != ".keras":
-        raise CliError(f"a Keras model file must end in .keras (got {out.name})")
-    source = Path(args.file)
-    if source.suffix == ".keras":
-        if not source.is_file():
-            raise CliError(f"{source}: no such file")
-        model = load_model(str(source))
-    else:
-        project = _load(args.file)
-        if len(project.graphs) != 1:
-            raise CliError("this project has several graphs (a GAN); train it and export generator.keras instead")
-        model = compile_graph(project.graphs[0])
-    save_model(model, str(out))
-    print(f"wrote {out}")
-    return 0
 
 
 NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict"}

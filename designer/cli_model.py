@@ -60,3 +60,53 @@ def cmd_predict(args) -> int:
         np.save(args.out, outputs)
         print(f"wrote the outputs to {Path(args.out)}")
     return 0
+
+
+def cmd_export(args) -> int:
+    from designer.cli import _load, project_dataset
+    from designer.exchange.export import ExportRequest, check_request, export_project
+
+    source = Path(args.file)
+    if source.suffix == ".keras":
+        return _re_export_keras_file(args)
+    project = _load(args.file)
+    for line in project.load_notes:
+        print(line, file=sys.stderr)
+    request = ExportRequest(args.format, args.out, args.part, args.precision, args.opset)
+    check_request(project, request)  # a wrong option is said before the data loads
+    dataset = project_dataset(project, args.file, args.data)
+    result = export_project(project, dataset, request)
+    print(f"wrote {args.out}")
+    for note in result.notes:
+        print(f"  {note}")
+    print(result.summary)
+    return 0 if result.ok else 1
+
+
+def _re_export_keras_file(args) -> int:
+    """A .keras model made elsewhere (or by `designer train --out`) written in another format and checked."""
+    from designer.exchange.export import ExportRequest, check_request
+    from designer.exchange.formats import export_model
+    from designer.exchange.verify import check_export
+    from designer.keras_bridge.models import load_model
+
+    if not Path(args.file).is_file():
+        raise ValueError(f"{args.file}: no such file")
+    if args.format in ("python", "notebook") or args.part or args.precision == "int8":
+        raise ValueError("a .keras file can be written as keras, savedmodel, onnx or tflite (not int8: no data to "
+                         "calibrate on); for a script or a notebook export the project")
+    model = load_model(args.file)
+    request = ExportRequest(args.format, args.out, None, args.precision, args.opset)
+    from designer.core.project import Project
+    from designer.core.graph import LayerGraph
+
+    check_request(Project([LayerGraph()]), request)
+    notes = export_model(model, args.format, args.out, precision=args.precision, opset=args.opset)
+    shape = [d or 1 for d in model.inputs[0].shape[1:]]
+    rows = np.random.default_rng(0).normal(size=(16, *shape)).astype(np.float32)
+    result = check_export(args.format, args.out, model, rows)
+    print(f"wrote {args.out}")
+    for note in notes + result.notes:
+        print(f"  {note}")
+    print(result.summary)
+    return 0 if result.ok else 1

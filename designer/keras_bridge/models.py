@@ -108,3 +108,31 @@ def save_model(model, path: str) -> None:
     """Save `model` as a ``.keras`` file, with the same recursion room Keras needed to build it."""
     with recursion_room(len(model.layers)):
         model.save(path)
+
+
+def decoder_of(model, graph: LayerGraph, sampling_kind: str = "VAESampling"):
+    """The decoder of a variational autoencoder on its own: a new Input the size of the code, then the trained
+    model's own layers after the sampling layer (their weights shared, not copied). BuildError when the graph has
+    no sampling layer, or layers after it also read from before it (then there is no separate decoder)."""
+    import keras
+
+    samplers = [n for n in graph.nodes() if n.kind == sampling_kind]
+    if len(samplers) != 1:
+        raise BuildError([f"A decoder on its own needs exactly one {sampling_kind} layer; this graph has {len(samplers)}."])
+    sampler = samplers[0]
+    after = graph.downstream_of(sampler.id) - {sampler.id}
+    order = [n for n in graph.topological_order() if n in after]
+    code = keras.Input(shape=tuple(model.get_layer(sampler.name).output.shape[1:]), name="code")
+    tensors = {sampler.id: code}
+    for node_id in order:
+        sources = graph.inputs_of(node_id)
+        if any(s not in tensors for s in sources):
+            outside = next(graph.node(s).name for s in sources if s not in tensors)
+            raise BuildError([f"{graph.node(node_id).name} also reads {outside}, from before the sampling layer: "
+                              "the decoder cannot run on a code alone."])
+        kind = catalogue.get(graph.node(node_id).kind)
+        tensors[node_id] = call_layer(model.get_layer(graph.node(node_id).name), kind, [tensors[s] for s in sources])
+    outputs = [tensors[n] for n in order if not graph.outputs_of(n)]
+    if not outputs:
+        raise BuildError(["Nothing comes after the sampling layer: there is no decoder."])
+    return keras.Model(code, outputs[0] if len(outputs) == 1 else outputs, name="decoder")

@@ -378,8 +378,9 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
     trained, *discriminator = plan.networks
     result = TrainingResult(trained, history, reason, plan.loss, *discriminator, reuse=dict(plan.reuse))
     epochs = plan.epochs_before + len(history.get(counted, []))
-    result.trained = {role: weights_of(network, graph, epochs)
-                      for role, network, graph in zip(plan.roles, plan.networks, plan.graphs)}
+    if not progress.diverged:  # weights that made the loss NaN are not worth keeping: the project keeps its own
+        result.trained = {role: weights_of(network, graph, epochs)
+                          for role, network, graph in zip(plan.roles, plan.networks, plan.graphs)}
     state.end(result)
     return result
 

@@ -3,6 +3,7 @@
 Each running window is one *session* with an id ``<pid>-<time_ns>``. Its files sit in one folder
 (``data_dir()/recovery`` by default): ``<session>.lock`` holds the owning process id while the window runs,
 ``<session>.json`` is the autosaved project (an ordinary project file that ``load_project`` reads) and
+``<session>.<role>.<hash>.weights.h5`` beside it hold its trained weights, and
 ``<session>.meta.json`` says where it came from (the file it was opened from, when it was saved, its name).
 A clean close removes all three. A session whose process is gone but whose project file is still there is an
 *orphan*: the window crashed, and the next window offers to restore it. Liveness is checked with
@@ -24,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from designer.core.project import Project
-from designer.core.project_files import ProjectError, dumps, load_project, write_text_atomic
+from designer.core.project_files import ProjectError, load_project, save_project, write_text_atomic
 from designer.ui.app_settings import data_dir
 
 log = logging.getLogger(__name__)
@@ -86,8 +87,9 @@ class RecoveryStore:
         if the folder cannot be written: the window reports that, and the work is still in memory."""
         if not self.started:
             self.start()
-        # the project first: metadata without a project is ignored, a project without metadata is still offered
-        write_text_atomic(self.project_path, dumps(project))
+        # the project first: metadata without a project is ignored, a project without metadata is still offered;
+        # its trained weights are written beside it like any project's (designer.core.trained_files)
+        save_project(project, self.project_path)
         meta = {
             "source_path": os.fspath(source_path) if source_path is not None else None,
             "saved_at": datetime.now().astimezone().isoformat(),
@@ -164,6 +166,8 @@ class RecoveryStore:
                 self._remove(session, (".meta.json", ".lock"))
 
     def _remove(self, session: str, suffixes: tuple[str, ...]) -> None:
+        if ".json" in suffixes:  # the autosave's trained weights go with it
+            suffixes += tuple(p.name[len(session):] for p in self.directory.glob(f"{session}.*.weights.h5"))
         for suffix in suffixes:
             try:
                 self._file(session, suffix).unlink(missing_ok=True)
