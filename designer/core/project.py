@@ -27,7 +27,7 @@ LOSSES = (
     "sparse_categorical_crossentropy",
 )
 #: "gpu:N" is the N-th GPU TensorFlow sees (the settings panel lists only those that are there)
-DEVICES = ("auto", "cpu", *(f"gpu:{index}" for index in range(8)))
+DEVICES = ("auto", "cpu", "all_gpus", *(f"gpu:{index}" for index in range(8)))
 METRICS = ("accuracy", "auc", "mae", "mse")
 
 #: the training settings, typed and ranged like layer parameters (the settings panel is generated from these)
@@ -46,7 +46,8 @@ TRAINING_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("early_stopping_patience", "int", 0, "Stop when the validation loss has not improved for this many epochs (0: never).", minimum=0, maximum=10_000),
     ParamSpec("seed", "int", None, "Random seed for repeatable runs (empty: random).", minimum=0, maximum=2**31 - 1, optional=True),
     ParamSpec("device", "choice", "auto", "Where training runs: \"auto\" uses the first GPU TensorFlow sees, else the "
-              "CPU; or a chosen GPU, or the CPU.", choices=DEVICES),
+              "CPU; or a chosen GPU, or the CPU; \"all_gpus\" splits each batch across every GPU (TensorFlow's "
+              "MirroredStrategy).", choices=DEVICES),
 )
 
 

@@ -82,10 +82,12 @@ class TrainingSettings(QWidget):
                 label = f"auto (GPU 0: {names[0]})" if names else "auto (the CPU: no GPU found)"
             elif choice == "cpu":
                 label = "CPU"
+            elif choice == "all_gpus":
+                label = f"all {len(names)} GPUs (each batch split across them)" if len(names) > 1 else "all GPUs (needs two or more)"
             elif number < len(names):
                 label = f"GPU {number}: {names[number]}"
             else:
                 label = f"GPU {number} (not on this machine)"
             combo.setItemText(index, label)
-            missing = number is not None and number >= len(names)
+            missing = (number is not None and number >= len(names)) or (choice == "all_gpus" and len(names) < 2)
             combo.view().setRowHidden(index, missing and index != combo.currentIndex())
