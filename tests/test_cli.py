@@ -138,7 +138,10 @@ def test_export_a_project_and_re_export_a_trained_model(tiny_project, tmp_path):
     import keras
 
     assert [layer.name for layer in keras.models.load_model(second).layers] == ["input", "hidden", "verdict"]
-    assert_one_line_error(designer("export", tiny_project, "--format", "onnx", "--out", tmp_path / "m.onnx"), "keras")
+    assert_one_line_error(designer("export", tiny_project, "--format", "zip", "--out", tmp_path / "m.zip"),
+                          "no export format 'zip'", "onnx", "notebook")
+    assert_one_line_error(designer("export", tiny_project, "--format", "onnx", "--precision", "int8", "--out",
+                                   tmp_path / "m.onnx"), "TensorFlow Lite files only")
 
 
 @pytest.mark.parametrize(
@@ -338,3 +341,23 @@ def test_a_missing_weights_file_is_said_and_the_project_still_trains(trained_dig
     assert "are missing" in run.stderr and "not trained yet" in run.stderr
     run = designer("train", copy, "--epochs", 1)
     assert run.returncode == 0 and "are missing" in run.stderr
+
+
+def test_export_a_trained_project_prints_the_check_of_the_file(trained_digits, tmp_path):
+    path, _ = trained_digits
+    run = designer("export", path, "--format", "tflite", "--precision", "int8", "--out", tmp_path / "digits.tflite")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == f"wrote {tmp_path / 'digits.tflite'}"
+    assert lines[-1].startswith("TFLite (int8): accuracy ") and " before, " in lines[-1] and "on 64 rows" in lines[-1]
+    run = designer("export", tiny_project_untrained(tmp_path), "--format", "onnx", "--out", tmp_path / "fresh.onnx")
+    assert run.returncode == 0, run.stderr
+    assert "not trained" in run.stdout and run.stdout.splitlines()[-1].startswith("ONNX: same outputs")
+
+
+def tiny_project_untrained(folder):
+    g = LayerGraph()
+    g.add("Dense", g.add("Input", shape=[2]), units=1, activation="sigmoid", name="verdict")
+    path = folder / "fresh.json"
+    save_project(Project.single(g, dataset=DatasetChoice("sum_threshold", {"samples": 64})), path)
+    return path

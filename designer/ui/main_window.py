@@ -39,6 +39,7 @@ from designer.ui.training_settings import TrainingSettings
 from designer.ui.undo import run
 from designer.ui.window_data import DataAndTrainingMixin
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
+from designer.ui.window_model import TrainedModelMixin
 
 ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
 
@@ -51,7 +52,7 @@ def autosave_interval_ms() -> int:
         return 30_000
 
 
-class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, TrainedModelMixin, QMainWindow):
     project_loaded = Signal()
 
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
@@ -90,6 +91,7 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         self.tabifyDockWidget(self._data_dock, self._settings_dock)
         self._inspector_dock.raise_()
         self.training_settings.setting_edited.connect(self._on_training_edited)
+        self._make_model_docks()
         self.training_panel = TrainingPanel(self)
         self._training_dock = self._dock(self.training_panel, "Training", Qt.BottomDockWidgetArea)
         # the Training dock sits under the canvas only, a slim bar until a run shows its curves
@@ -160,6 +162,10 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         self.save_action = self._action(file_menu, "&Save", self.save, QKeySequence.Save)
         self.save_as_action = self._action(file_menu, "Save &As…", self.save_as, QKeySequence.SaveAs)
         file_menu.addSeparator()
+        self.export_action = self._action(file_menu, "&Export…", self.export_dialog, "Ctrl+E",
+                                          "Write the trained model as .keras, SavedModel, TFLite, ONNX, a Python script "
+                                          "or a notebook, checked by running it")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
 
         edit_menu = bar.addMenu("&Edit")
@@ -186,6 +192,11 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
         train_menu = bar.addMenu("&Train")
         self.train_action = self._action(train_menu, "&Train", self.start_training, "F5",
                                          "Train the model on the chosen data, in the background")
+        self.model_action = self._action(train_menu, "&Score and Try…", self.show_model_panel, "F6",
+                                         "The trained model's scores on the test rows; try it on an input of yours")
+        train_menu.addSeparator()
+        self.reset_weights_action = self._action(train_menu, "&Reset Weights", self.reset_weights, None,
+                                                 "Forget what training learned: the next run starts from fresh weights")
         view_menu.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
@@ -242,6 +253,10 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
             self.data.preload()
         self._on_tab_changed(self.tabs.currentIndex())
         QTimer.singleShot(0, self._fit_all)
+        self.update_weights_line()
+        self.model_panel_changed()
+        if project.load_notes:
+            self.show_message(project.load_notes[0])
         self.project_loaded.emit()
 
     def _fit_all(self) -> None:
@@ -314,6 +329,8 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, QMainWindow):
                     self.summary.show_report(editor.graph, report, complete)
                     self._refresh_inspector()
         self._check_fit()
+        self.update_weights_line()
+        self.model_panel_changed()
 
     def _on_keras_ready(self, device: str) -> None:
         # the window is up and TensorFlow loaded: read the project's data (if it needs no download) so a model

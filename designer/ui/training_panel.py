@@ -116,6 +116,10 @@ class TrainingPanel(QWidget):
             "Train (F5) trains the model on the data chosen in the Data tab, with the Settings tab's settings.", self
         )
         self.status.setWordWrap(True)
+        #: what the project keeps of training: untrained, or trained N epochs and what an edit since keeps
+        self.weights_label = QLabel("", self)
+        self.weights_label.setWordWrap(True)
+        self.weights_label.setObjectName("weights_label")
         self.train_button.clicked.connect(self.train_requested)
         self.pause_button.clicked.connect(self._toggle_pause)
         self.stop_button.clicked.connect(self._stop)
@@ -135,6 +139,7 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
         layout.addWidget(self.status)
+        layout.addWidget(self.weights_label)
         layout.addWidget(self.plots_host, 1)
         self.plots_host.hide()  # until the first run: the dock stays a slim bar under the canvas
         self.loss_plot = self.metric_plot = None
@@ -171,6 +176,12 @@ class TrainingPanel(QWidget):
             self.status.setText("Stopping after the current batch…")
 
     # ------------------------------------------------------------------ what a person sees
+    def show_weights(self, text: str, warning: bool = False) -> None:
+        """The line about the weights kept with the project (see designer.ui.window_model)."""
+        colour = style.WARNING_COLOUR if warning else style.MUTED_TEXT_COLOUR
+        self.weights_label.setText(f"<span style='color:{colour}'>{text}</span>" if text else "")
+        self.weights_label.setToolTip(text)
+
     def curve_names(self, per_epoch: bool) -> list[str]:
         """The quantities with a curve drawn (each in its plot's legend): per epoch (thick) or per batch (thin)."""
         return [name for name, level in self._drawn if level == per_epoch]

@@ -101,6 +101,7 @@ class DataAndTrainingMixin:
         # the data in memory when it is the project's, else the choice, loaded in the training thread
         loaded = self.data.dataset_for(self.project.dataset)
         self.training_run = TrainingRun(self.project, loaded if loaded is not None else self.project.dataset, parent=self)
+        self.training_run.finished.connect(self.keep_trained)
         self.training_panel.attach(self.training_run)
         if self._training_dock.height() < 400:
             # room for the curves and the panels; the canvas keeps the rest (the dock's edge can be dragged)
@@ -148,6 +149,10 @@ class DataAndTrainingMixin:
             self.data_panel.show_training(self.project.training)
             self.training_settings.show_settings(self.project.training)
             self._update_loss_hint()
+        elif event.kind == "trained_changed":
+            self.update_weights_line()
+        if event.kind in ("dataset_changed", "trained_changed"):
+            self.model_panel_changed()
 
     def _update_loss_hint(self) -> None:
         """What loss "auto" picks for this output layer and these labels, and whether a chosen one suits."""

@@ -109,7 +109,7 @@ class ProjectFilesMixin:
         return self.save_to(self.path)
 
     def save_as(self) -> bool:
-        suggested = self.path or str(Path.home() / f"{_file_stem(self.project.name)}.json")
+        suggested = self.path or str(Path.home() / f"{file_stem(self.project.name)}.json")
         path, _ = QFileDialog.getSaveFileName(self, "Save project", suggested, FILE_FILTER)
         if not path:
             return False
@@ -179,6 +179,6 @@ class ProjectFilesMixin:
 
 
 
-def _file_stem(name: str) -> str:
+def file_stem(name: str) -> str:
     stem = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip().replace(" ", "_")
     return stem or "project"

@@ -1,0 +1,154 @@
+"""The window's commands for what training learned: keeping a run's weights with the project (an undoable change
+to save), saying what an edit keeps of them, Reset weights, the Model panel (score and try the trained model) and
+File → Export….
+
+A mixin of `MainWindow`, like `window_files` and `window_data`. It relies on the window's `project`, `data`,
+`editors`, `report_of`, `run_command`, `training_panel`, `show_message` and the docks made in `_make_model_docks`.
+Building the trained model and scoring it take seconds: they run in a `BackgroundTask`, on a copy of the project.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from designer.core.commands import SetTrained
+from designer.core.trained import reuse_of
+from designer.ui.background import BackgroundTask
+
+
+class TrainedModelMixin:
+    # ================================================================== keeping what a run learned
+    def keep_trained(self, result) -> None:
+        """A run ended (finished, stopped, early-stopped): the project keeps what it learned, as one undo step."""
+        if not result.trained:
+            self.training_panel.show_weights("The weights this run reached are not kept (the loss was not a number); "
+                                             "the project keeps the ones it had.", warning=True)
+            return
+        epochs = len(next(iter(result.history.values()), []))
+        self.run_command(SetTrained(result.trained, f"Train {epochs} epoch{'s' * (epochs != 1)}"))
+
+    def reset_weights(self) -> None:
+        """Forget the trained weights: the next run starts from fresh ones (undoable)."""
+        if not self.project.trained:
+            self.show_message("The project has no trained weights to reset.")
+            return
+        self.run_command(SetTrained({}))
+        self.show_message("Weights reset: the next run starts from fresh weights (Edit → Undo brings them back).")
+
+    def weights_in_words(self) -> tuple[str, bool]:
+        """The weights line: untrained, or trained N epochs and what the graphs as they are now keep of it."""
+        if not self.project.trained:
+            notes = self.project.load_notes
+            return (notes[0], True) if notes else ("Not trained yet.", False)
+        parts, partial = [], False
+        for role, weights in self.project.trained.items():
+            graph = next((g for g in self.project.graphs if g.role == role), None)
+            report = self.report_of(graph) if graph is not None else None
+            whose = "" if role == "model" else f"{role}: "
+            if graph is None or weights.fits(graph):
+                parts.append(f"{whose}trained {weights.epochs} epoch{'s' * (weights.epochs != 1)}")
+                continue
+            if report is None:
+                parts.append(f"{whose}trained {weights.epochs} epochs, since edited")
+                continue
+            shapes = {graph.node(node_id).name: r.weight_shapes for node_id, r in report.nodes.items() if node_id in graph}
+            reuse = reuse_of(weights, graph, shapes)
+            partial = partial or not reuse.everything
+            parts.append(f"{whose}trained {weights.epochs} epochs, since edited: {reuse.in_words()}")
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + (" Train → Reset weights starts all over." if partial else ""), partial
+
+    def update_weights_line(self) -> None:
+        text, warning = self.weights_in_words()
+        self.training_panel.show_weights(text, warning)
+        self.reset_weights_action.setEnabled(bool(self.project.trained))
+
+    # ================================================================== the Model panel
+    def _make_model_docks(self) -> None:
+        from designer.ui.model_panel import ModelPanel
+
+        self.model_panel = ModelPanel(self)
+        self._model_dock = QDockWidget("Model", self)
+        self._model_dock.setObjectName("model_dock")
+        self._model_dock.setWidget(self.model_panel)
+        self.addDockWidget(Qt.RightDockWidgetArea, self._model_dock)
+        self.tabifyDockWidget(self._settings_dock, self._model_dock)
+        self._inspector_dock.raise_()
+        self._model_dock.visibilityChanged.connect(self._on_model_dock_visible)
+        self._model_task: BackgroundTask | None = None
+        self._model_stale = True
+
+    def show_model_panel(self) -> None:
+        self._model_dock.show()
+        self._model_dock.raise_()
+        self.refresh_model_panel()
+
+    def _on_model_dock_visible(self, visible: bool) -> None:
+        if visible and self._model_stale:
+            self.refresh_model_panel()
+
+    def model_panel_changed(self) -> None:
+        """The trained weights, the graphs or the data changed: the panel shows them again when it is in view."""
+        self._model_stale = True
+        if self._model_dock.isVisible() and not self._model_dock.visibleRegion().isEmpty():
+            self.refresh_model_panel()
+
+    def refresh_model_panel(self) -> None:
+        """Build the trained model and score it in the background, then show it in the Model panel."""
+        self._model_stale = False
+        if not self.project.trained:
+            notes = self.project.load_notes
+            self.model_panel.show_untrained(notes[0] if notes else
+                                            "Not trained yet: train the model (Train → Train, F5), then score it "
+                                            "and try it here.")
+            return
+        if self._model_task is not None and self._model_task.isRunning():
+            self._model_stale = True  # shown again when the task in flight ends
+            return
+        project = self.project.copy()
+        loaded = self.data.dataset_for(project.dataset) if project.dataset is not None else None
+        summary = self.weights_in_words()[0]
+        self.model_panel.show_untrained("Building the trained model and scoring it…")
+
+        def job():
+            from designer.data.registry import load_dataset
+            from designer.training.engine import TrainingError
+            from designer.training.scoring import trained_model
+
+            if project.dataset is None:
+                raise TrainingError("Choose the data in the Data tab first: the model is scored on its test rows.")
+            from designer.ui.model_panel import held_out_answers
+
+            dataset = loaded if loaded is not None else load_dataset(project.dataset)
+            trained = trained_model(project, dataset)
+            scores, why_no_score = None, ""
+            try:
+                scores = trained.score()
+            except TrainingError as error:  # a GAN, or no rows apart: the panel says why and still tries inputs
+                why_no_score = str(error)
+            return trained, scores, why_no_score, held_out_answers(trained)
+
+        task = BackgroundTask(job, self)
+        task.done.connect(lambda result: self._show_trained(result, summary))
+        task.failed.connect(self.model_panel.show_untrained)
+        task.finished.connect(self._model_task_ended)
+        self._model_task = task
+        task.start()
+
+    def _show_trained(self, result, summary: str) -> None:
+        trained, scores, why_no_score, answers = result
+        self.model_panel.show_trained(trained, scores, summary, why_no_score, answers)
+
+    def _model_task_ended(self) -> None:
+        if self._model_stale and self._model_dock.isVisible():
+            self.refresh_model_panel()
+
+    # ================================================================== export
+    def export_dialog(self) -> None:
+        from designer.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.project, self.data, self.path, self)
+        dialog.setObjectName("export_dialog")
+        dialog.open()
+        self._export_dialog = dialog  # kept for tests and so it is not collected while open
