@@ -97,7 +97,9 @@ def test_a_model_that_does_not_fit_the_data_is_marked_and_fitted_in_one_step(win
     qtbot.waitUntil(lambda: data.dataset is not None, timeout=30_000)  # preloaded: digits needs no download
     scene = window.current_editor().scene
     qtbot.waitUntil(lambda: input_id in scene.data_problems and output_id in scene.data_problems, timeout=30_000)
-    assert "(8, 8)" in scene.nodes[input_id].toolTip() and "10 classes" in scene.nodes[output_id].toolTip()
+    # the marks join the layers' own messages once Keras's report of the edited graph is in
+    qtbot.waitUntil(lambda: "(8, 8)" in scene.nodes[input_id].toolTip(), timeout=30_000)
+    assert "10 classes" in scene.nodes[output_id].toolTip()
     assert panel.fit_button.isVisibleTo(panel)
     steps = window.undo_stack.count()
     window.confirm_output_fix = lambda name, units: True  # the person agrees to the question

@@ -8,7 +8,8 @@ import shutil
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from designer.core.commands import SetParameter
+from designer.core.commands import SetDataset, SetParameter
+from designer.core.project import DatasetChoice
 
 
 def train_in_the_window(window, qtbot, template="perceptron", epochs=2):
@@ -93,7 +94,8 @@ def test_export_dialog_writes_the_file_and_shows_its_check(window, qtbot, tmp_pa
 
 def test_score_and_try_shows_the_trained_model_in_the_model_panel(window, qtbot):
     window.new_project("digits_mlp")
-    window.project.dataset.options["test_fraction"] = 0.2
+    choice = window.project.dataset
+    window.run_command(SetDataset(DatasetChoice(choice.name, {**choice.options, "test_fraction": 0.2})))
     window.project.training.update(epochs=2, seed=1)
     panel = window.model_panel
     window.model_action.trigger()
