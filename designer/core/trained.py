@@ -67,18 +67,26 @@ class Reuse:
         return not self.fresh
 
     def in_words(self) -> str:
-        """"3 layers keep what they learned; dense_1 starts again" (only layers with weights count)."""
+        """"3 layers keep what they learned; dense_1 starts again." (only layers with weights count)."""
+        clause = self.clause()
+        if clause.startswith(("every ", "no ")):  # not a layer's name, which keeps its own spelling
+            clause = clause[0].upper() + clause[1:]
+        return clause + "."
+
+    def clause(self) -> str:
+        """The same, to go inside a sentence: "hidden keeps what it learned; out starts again"."""
         if not self.kept and not self.fresh:
-            return "No layer has weights to learn."
+            return "no layer has weights to learn"
         if not self.kept:
-            return "Every layer starts again: none has weights of the shapes it learned."
+            return "every layer starts again (none has weights of the shapes it learned)"
         if not self.fresh:
-            return "Every layer keeps what it learned."
-        kept = f"{len(self.kept)} layer{'s' * (len(self.kept) != 1)} keep{'s' * (len(self.kept) == 1)} what they learned"
+            return "every layer keeps what it learned"
         if len(self.kept) == 1:
             kept = f"{self.kept[0]} keeps what it learned"
+        else:
+            kept = f"{len(self.kept)} layers keep what they learned"
         shown = ", ".join(self.fresh[:4]) + (f" and {len(self.fresh) - 4} more" if len(self.fresh) > 4 else "")
-        return f"{kept}; {shown} start{'s' * (len(self.fresh) == 1)} again."
+        return f"{kept}; {shown} start{'s' * (len(self.fresh) == 1)} again"
 
 
 def reuse_of(trained: TrainedWeights, graph: LayerGraph, shapes: dict[str, Shapes]) -> Reuse:

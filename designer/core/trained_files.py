@@ -76,9 +76,10 @@ def files_named_by(project_path: Path) -> set[str]:
 
 def stray_weights_files(project_path: Path, kept: set[str]) -> set[str]:
     """Weights files named like this project's (``<stem>.<role>.<12 hex>.weights.h5``) that are not in `kept`, and
-    their temporaries: left by a save that was interrupted."""
-    stem = re.escape(project_path.stem)
-    pattern = re.compile(rf"^(\.{stem}\.[a-z]+\.[0-9a-f]{{12}}\.weights\.h5\.\w+\.tmp|{stem}\.[a-z]+\.[0-9a-f]{{12}}\.weights\.h5)$")
+    the temporaries of its weights and of the project file itself: left by a save that was interrupted."""
+    stem, name = re.escape(project_path.stem), re.escape(project_path.name)
+    pattern = re.compile(rf"^(\.{stem}\.[a-z]+\.[0-9a-f]{{12}}\.weights\.h5\.\w+\.tmp|{stem}\.[a-z]+\.[0-9a-f]{{12}}\.weights\.h5"
+                         rf"|\.{name}\.\w+\.tmp)$")
     try:
         return {p.name for p in project_path.parent.iterdir() if pattern.match(p.name)} - kept
     except OSError:

@@ -87,15 +87,19 @@ class ProbabilityBars(QWidget):
     #: the longest a bar gets (a wide dock: the bars stay readable against their numbers)
     LONGEST = 320
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, rows: int = 0) -> None:
         super().__init__(parent)
         self.pairs: list[tuple[str, float]] = []
+        #: the height kept for this many bars from the start, so the first answer does not shift the layout
+        #: (the drawing pad beside it shrank under the pen between two strokes)
+        self.rows = rows
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.set_pairs([])
 
     def set_pairs(self, pairs: list[tuple[str, float]]) -> None:
         self.pairs = [(str(name), float(p)) for name, p in pairs]
-        self.setFixedHeight(self.ROW * len(self.pairs) + 4 if self.pairs else 0)
+        rows = max(len(self.pairs), self.rows)
+        self.setFixedHeight(self.ROW * rows + 4 if rows else 0)
         self.update()
 
     def _label_width(self) -> int:
@@ -362,10 +366,12 @@ class ModelPanel(QWidget):
         if self.drawing_pad.is_empty():
             self._clear_answer()
             self.drawn_view.clear_view()
+            self.drawn_view.hide()  # empty axes say nothing: shown again with the first stroke
             return
         height, width = self.picture[:2]
         raw = self.drawing_pad.pixels(height, width).reshape((1, *self.picture))
         self.drawn_sample = raw[0]
+        self.drawn_view.show()
         self.drawn_view.show_image(np.asarray(raw[0]).reshape(height, width), levels=(0.0, self._top()))
         self._try(self._prepared(raw))
 
@@ -567,9 +573,11 @@ class ModelPanel(QWidget):
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label.setMinimumHeight(self.result_label.fontMetrics().lineSpacing() + 2)  # no jump at the first answer
         column.addWidget(self.result_label)
         if self.kind == "classifier":
-            self.probability_bars = ProbabilityBars()
+            outputs = int(np.prod(self.trained.model.output_shape[1:]))
+            self.probability_bars = ProbabilityBars(rows=min(10, 2 if outputs == 1 else outputs))
             column.addWidget(self.probability_bars)
         elif self.kind == "reconstruction":
             from designer.ui.plot_pieces import ImageGrid
@@ -655,6 +663,7 @@ class ModelPanel(QWidget):
         side.addWidget(seen)
         self.drawn_view = ValuesView()
         self.drawn_view.setFixedSize(72, 72)
+        self.drawn_view.hide()
         side.addWidget(self.drawn_view)
         side.addStretch(1)
         layout.addLayout(side)

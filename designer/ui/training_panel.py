@@ -99,6 +99,28 @@ def _format_duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+class _ElidedLabel(QLabel):
+    """One line of plain text that ends in "…" when the panel is too narrow (the whole text is its tooltip): the
+    Training dock is a slim bar until a run shows its curves, and a second line would be cut in half."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        self.setMinimumWidth(50)
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.ElideRight, max(20, self.width())))
+
+
 class TrainingPanel(QWidget):
     train_requested = Signal()
 
@@ -117,8 +139,7 @@ class TrainingPanel(QWidget):
         )
         self.status.setWordWrap(True)
         #: what the project keeps of training: untrained, or trained N epochs and what an edit since keeps
-        self.weights_label = QLabel("", self)
-        self.weights_label.setWordWrap(True)
+        self.weights_label = _ElidedLabel(self)
         self.weights_label.setObjectName("weights_label")
         self.train_button.clicked.connect(self.train_requested)
         self.pause_button.clicked.connect(self._toggle_pause)
@@ -179,8 +200,8 @@ class TrainingPanel(QWidget):
     def show_weights(self, text: str, warning: bool = False) -> None:
         """The line about the weights kept with the project (see designer.ui.window_model)."""
         colour = style.WARNING_COLOUR if warning else style.MUTED_TEXT_COLOUR
-        self.weights_label.setText(f"<span style='color:{colour}'>{text}</span>" if text else "")
-        self.weights_label.setToolTip(text)
+        self.weights_label.setStyleSheet(f"color: {colour}")
+        self.weights_label.set_full_text(text)
 
     def curve_names(self, per_epoch: bool) -> list[str]:
         """The quantities with a curve drawn (each in its plot's legend): per epoch (thick) or per batch (thin)."""

@@ -37,7 +37,8 @@ class TrainedModelMixin:
         self.show_message("Weights reset: the next run starts from fresh weights (Edit → Undo brings them back).")
 
     def weights_in_words(self) -> tuple[str, bool]:
-        """The weights line: untrained, or trained N epochs and what the graphs as they are now keep of it."""
+        """The weights line: untrained, or trained N epochs and what the graphs as they are now keep of it; True
+        when an edit since training means some layers start again."""
         if not self.project.trained:
             notes = self.project.load_notes
             return (notes[0], True) if notes else ("Not trained yet.", False)
@@ -45,19 +46,22 @@ class TrainedModelMixin:
         for role, weights in self.project.trained.items():
             graph = next((g for g in self.project.graphs if g.role == role), None)
             report = self.report_of(graph) if graph is not None else None
-            whose = "" if role == "model" else f"{role}: "
+            whose = "" if role == "model" else f"the {role} "
+            trained = f"{whose}trained {weights.epochs} epoch{'s' * (weights.epochs != 1)}"
             if graph is None or weights.fits(graph):
-                parts.append(f"{whose}trained {weights.epochs} epoch{'s' * (weights.epochs != 1)}")
-                continue
-            if report is None:
-                parts.append(f"{whose}trained {weights.epochs} epochs, since edited")
-                continue
-            shapes = {graph.node(node_id).name: r.weight_shapes for node_id, r in report.nodes.items() if node_id in graph}
-            reuse = reuse_of(weights, graph, shapes)
-            partial = partial or not reuse.everything
-            parts.append(f"{whose}trained {weights.epochs} epochs, since edited: {reuse.in_words()}")
+                parts.append(trained)
+            elif report is None:
+                parts.append(f"{trained}, edited since")
+            else:
+                shapes = {graph.node(node_id).name: r.weight_shapes for node_id, r in report.nodes.items()
+                          if node_id in graph}
+                reuse = reuse_of(weights, graph, shapes)
+                partial = partial or not reuse.everything
+                parts.append(f"{trained}; edited since: {reuse.clause()}")
         text = "; ".join(parts)
-        return text[0].upper() + text[1:] + (" Train → Reset weights starts all over." if partial else ""), partial
+        if partial:
+            text += " (Train → Reset Weights starts all over)"
+        return text[0].upper() + text[1:] + ".", partial
 
     def update_weights_line(self) -> None:
         text, warning = self.weights_in_words()
@@ -82,6 +86,9 @@ class TrainedModelMixin:
     def show_model_panel(self) -> None:
         self._model_dock.show()
         self._model_dock.raise_()
+        # the panel's pictures and bars need height: the Summary below gives up most of its share meanwhile
+        self.resizeDocks([self._model_dock, self._summary_dock], [self.height() * 3 // 4, self.height() // 4],
+                         Qt.Vertical)
         self.refresh_model_panel()
 
     def _on_model_dock_visible(self, visible: bool) -> None:
