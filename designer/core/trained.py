@@ -78,7 +78,7 @@ class Reuse:
         if not self.kept and not self.fresh:
             return "no layer has weights to learn"
         if not self.kept:
-            return "every layer starts again (none has weights of the shapes it learned)"
+            return "every layer starts again"
         if not self.fresh:
             return "every layer keeps what it learned"
         if len(self.kept) == 1:

@@ -56,7 +56,7 @@ class TrainedModelMixin:
                 shapes = {graph.node(node_id).name: r.weight_shapes for node_id, r in report.nodes.items()
                           if node_id in graph}
                 reuse = reuse_of(weights, graph, shapes)
-                partial = partial or not reuse.everything
+                partial = partial or bool(reuse.kept and reuse.fresh)
                 parts.append(f"{trained}; edited since: {reuse.clause()}")
         text = "; ".join(parts)
         if partial:
