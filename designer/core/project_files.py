@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import GraphError, LayerGraph, LayerNode
 from designer.core import trained_files
+from designer.core.atomic import write_text_atomic  # noqa: F401  (also used by the recovery files)
 from designer.core.project import TRAINING_SPECS, DatasetChoice, Project, default_training
 
 FORMAT = "network-designer-project"
@@ -422,21 +422,3 @@ def save_project(project: Project, path: str | os.PathLike) -> None:
     now = trained_files.write_weights_files(path, project.trained)
     write_text_atomic(path, dumps(project, path))
     trained_files.remove_weights_files(path.parent, (before - now) | trained_files.stray_weights_files(path, now))
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, flushed to disk, then renamed over `path`, so a
-    crash mid-write leaves the old file (or none), never half a file."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise

@@ -15,10 +15,10 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from designer.core.atomic import write_bytes_atomic
 from designer.core.graph import LayerGraph
 from designer.core.trained import TrainedWeights, graph_fingerprint
 
@@ -60,7 +60,7 @@ def write_weights_files(project_path: Path, trained: dict[str, TrainedWeights]) 
         target = project_path.parent / name
         if target.is_file() and target.stat().st_size == len(weights.data) and _sha256_of(target) == weights.sha256:
             continue
-        _write_bytes_atomic(target, weights.data)
+        write_bytes_atomic(target, weights.data)
     return names
 
 
@@ -181,19 +181,3 @@ def _sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
