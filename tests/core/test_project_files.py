@@ -337,9 +337,11 @@ def test_a_crash_mid_save_leaves_the_old_file_intact(where: str, tmp_path: Path,
 
         def fdopen_that_fails_while_writing(*args: Any, **kwargs: Any):
             handle = real_fdopen(*args, **kwargs)
+            real_write = handle.buffer.write if hasattr(handle, "buffer") else handle.write
 
-            def write(text: str) -> int:
-                handle.buffer.write(text[: len(text) // 2].encode())  # half the text reaches the disk
+            def write(data) -> int:
+                data = data.encode() if isinstance(data, str) else data
+                real_write(data[: len(data) // 2])  # half of it reaches the disk
                 raise Crash("disk full")
 
             handle.write = write
