@@ -120,7 +120,9 @@ def trained_model(project: Project, dataset: Dataset) -> TrainedModel:
     if not project.trained:
         raise NotTrainedError(f"{project.name!r} is not trained yet: train it first (in the window, or with "
                               "`designer train FILE`), then save it.")
-    return TrainedModel(plan_training(project, dataset, insights=False), project, dataset)
+    unseeded = project.copy()
+    unseeded.training["seed"] = None  # no reseeding of Keras's random numbers: a run may be training meanwhile
+    return TrainedModel(plan_training(unseeded, dataset, insights=False), project, dataset)
 
 
 def class_probabilities(model_output: Any, class_names: list[str] | None) -> list[tuple[str, float]] | None:

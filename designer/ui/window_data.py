@@ -101,7 +101,8 @@ class DataAndTrainingMixin:
         # the data in memory when it is the project's, else the choice, loaded in the training thread
         loaded = self.data.dataset_for(self.project.dataset)
         self.training_run = TrainingRun(self.project, loaded if loaded is not None else self.project.dataset, parent=self)
-        self.training_run.finished.connect(self.keep_trained)
+        # the result goes to this project only: another one opened meanwhile does not get its weights
+        self.training_run.finished.connect(lambda result, project=self.project: self.keep_trained(result, project))
         self.training_panel.attach(self.training_run)
         if self._training_dock.height() < 400:
             # room for the curves and the panels; the canvas keeps the rest (the dock's edge can be dragged)

@@ -19,8 +19,12 @@ from designer.ui.background import BackgroundTask
 
 class TrainedModelMixin:
     # ================================================================== keeping what a run learned
-    def keep_trained(self, result) -> None:
-        """A run ended (finished, stopped, early-stopped): the project keeps what it learned, as one undo step."""
+    def keep_trained(self, result, project=None) -> None:
+        """A run ended (finished, stopped, early-stopped): the project keeps what it learned, as one undo step.
+        `project`: the one the run was started for; when another is open by now, nothing is kept."""
+        if project is not None and project is not self.project:
+            self.show_message("The run that ended trained a project that is no longer open; its weights were not kept.")
+            return
         if not result.trained:
             self.training_panel.show_weights("The weights this run reached are not kept (the loss was not a number); "
                                              "the project keeps the ones it had.", warning=True)

@@ -1,0 +1,183 @@
+"""The model-building code of an exported script: ``build_model`` (or ``build_generator`` and
+``build_discriminator``) with one line per layer and a variable per layer named after it, pretrained backbones, the
+sources of the custom layer classes the script copies in, and the GAN's shape check before anything is written."""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import keyword
+import re
+import textwrap
+from typing import Any
+
+from designer.core import catalogue
+from designer.core.graph import LayerGraph
+from designer.exchange.script_text import ScriptExportError, literal
+from designer.keras_bridge import custom_layers
+from designer.keras_bridge.layers import keras_kwargs
+from designer.training import gan as gan_module
+
+
+def draws_samples(graph: LayerGraph) -> bool:
+    """The graph draws random numbers when it predicts (a VAE sampling layer)."""
+    return any(node.kind == "VAESampling" for node in graph.nodes())
+
+
+#: names a layer's variable must not take: Python's own, and those the script uses
+_TAKEN = (
+    set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins))
+    | {"keras", "layers", "np", "tf", "ops", "seed", "model", "Path", "Any", "VAESamplingLayer", "GAN", "HERE"}
+)
+
+
+def _variables(graph: LayerGraph, order: list[str]) -> dict[str, str]:
+    """A Python variable per layer, made from its name (dense_1 stays dense_1; conv.1-a becomes conv_1_a)."""
+    taken = set(_TAKEN)
+    names = {}
+    for node_id in order:
+        node = graph.node(node_id)
+        # a pretrained backbone also needs `<name>_network` for the network itself (see _backbone_lines)
+        backbone = catalogue.get(node.kind).keras.startswith("keras.applications.")
+        base = re.sub(r"\W", "_", node.name)
+        if not base.isidentifier() or base in taken:
+            base = f"{base}_"
+        candidate, count = base, 1
+        while candidate in taken or (backbone and f"{candidate}_network" in taken):
+            count += 1
+            candidate = f"{base}{count}"
+        taken.add(candidate)
+        if backbone:
+            taken.add(f"{candidate}_network")
+        names[node_id] = candidate
+    return names
+
+
+def builder_code(graph: LayerGraph, function: str, stochastic: bool) -> str:
+    """`def build_model():` making the graph's Keras model, one line per layer, in the app's order."""
+    from designer.keras_bridge.models import _model_name
+
+    order = graph.topological_order()  # the order the app builds in: Keras's weights file is keyed by it
+    variables = _variables(graph, order)
+    role = {"build_model": "the network", "build_generator": "the generator",
+            "build_discriminator": "the discriminator"}
+    doc = f'"""{role[function].capitalize()}, layer by layer, with the names given in Network Designer.'
+    if stochastic:
+        doc += "\n\nseed: fixes the random draws of the VAE sampling layer (None: new ones every run).\n"
+    body = [doc + '"""']
+    inputs, outputs = [], []
+    for node_id in order:
+        node = graph.node(node_id)
+        kind = catalogue.get(node.kind)
+        var = variables[node_id]
+        sources = [variables[s] for s in graph.inputs_of(node_id)]
+        if kind.is_source:
+            body.append(f"{var} = keras.Input(shape={literal(tuple(node.params['shape']))}, name={literal(node.name)})")
+            inputs.append(var)
+            continue
+        called = sources[0] if kind.max_inputs == 1 else "[" + ", ".join(sources) + "]"
+        if kind.keras.startswith("keras.applications."):
+            body += _backbone_lines(kind, node.params, node.name, var, called)
+        elif kind.keras == "designer>VAESampling":
+            body.append(
+                f"{var} = VAESamplingLayer(kl_weight={literal(float(node.params['kl_weight']))}, seed=seed, "
+                f"name={literal(node.name)})({called})"
+            )
+        elif kind.keras.startswith("keras.layers."):
+            body.append(f"{var} = {_layer_call(kind, node.params, node.name)}({called})")
+        else:
+            raise ScriptExportError(f"{node.name}: the layer kind {kind.title} cannot be written in a script yet.")
+        if not graph.outputs_of(node_id):
+            outputs.append(var)
+    if not outputs:
+        raise ScriptExportError(f"The graph {graph.name} has no output: add at least one layer after the Input.")
+    listed = lambda names: names[0] if len(names) == 1 else "[" + ", ".join(names) + "]"  # noqa: E731
+    model_name = literal(_model_name(graph.name))  # the app's name for the model
+    body.append(f"return keras.Model(inputs={listed(inputs)}, outputs={listed(outputs)}, name={model_name})")
+    signature = f"def {function}(seed=None):" if stochastic else f"def {function}():"
+    return signature + "\n" + textwrap.indent("\n".join(body), "    ")
+
+
+def _layer_call(kind: catalogue.LayerKind, params: dict[str, Any], name: str) -> str:
+    """``layers.Dense(units=10, activation="softmax", name="out")``: the arguments the app passes, less those equal
+    to Keras's own defaults (the same layer, easier to read)."""
+    import keras
+
+    class_name = kind.keras.removeprefix("keras.layers.")
+    layer_class = getattr(keras.layers, class_name)
+    defaults = {
+        p.name: p.default for p in inspect.signature(layer_class.__init__).parameters.values()
+        if p.default is not inspect.Parameter.empty
+    }
+    arguments = []
+    for key, value in keras_kwargs(kind, params).items():
+        if key in defaults and _same(defaults[key], value):
+            continue
+        arguments.append(f"{key}={literal(value)}")
+    arguments.append(f"name={literal(name)}")
+    return f"layers.{class_name}({', '.join(arguments)})"
+
+
+def _same(default: Any, value: Any) -> bool:
+    """The value is Keras's default (same type too: a default of 1 is not a value of 1.0 or True)."""
+    if isinstance(default, (list, tuple)) and isinstance(value, (list, tuple)):
+        return tuple(default) == tuple(value)
+    return type(default) is type(value) and default == value
+
+
+def _backbone_lines(kind: catalogue.LayerKind, params: dict[str, Any], name: str, var: str, called: str) -> list[str]:
+    application = kind.keras.removeprefix("keras.applications.")
+    weights = '"imagenet"' if params["weights"] == "imagenet" else "None"
+    trainable = bool(params["trainable"])
+    note = "fine-tuned with the rest" if trainable else "frozen: only the layers after it learn (transfer learning)"
+    return [
+        f"{var}_network = keras.applications.{application}(include_top=False, weights={weights}, "
+        f"input_shape={called}.shape[1:], name={literal(name)})",
+        f"{var}_network.trainable = {trainable}  # {note}",
+        f"{var} = {var}_network({called})",
+    ]
+
+
+def check_gan_shapes(generator: LayerGraph, discriminator: LayerGraph) -> None:
+    """The engine's own check, before a script that could not train is written."""
+    from designer.keras_bridge.models import compile_graph
+
+    produced = tuple(compile_graph(generator, load_pretrained_weights=False).output_shape[1:])
+    judged = tuple(input_shape(discriminator))
+    if produced != judged:
+        raise ScriptExportError(
+            f"The generator makes samples of shape {produced} but the discriminator reads {judged}: they must match."
+        )
+
+
+def input_shape(graph: LayerGraph) -> tuple[int, ...]:
+    """The shape of the graph's first Input (the one the data feeds, as in the engine)."""
+    for node_id in graph.topological_order():
+        node = graph.node(node_id)
+        if catalogue.get(node.kind).is_source:
+            return tuple(node.params["shape"])
+    raise ScriptExportError(f"The graph {graph.name} has no Input layer.")
+
+
+def output_node(graph: LayerGraph):
+    sinks = [graph.node(n) for n in graph.sinks() if not catalogue.get(graph.node(n).kind).is_source]
+    return sinks[0] if len(sinks) == 1 else None
+
+
+def _class_source(module, start: str, end: str) -> str:
+    """A class written inside a function of `module` (Keras is imported lazily there), dedented to the top level."""
+    source = inspect.getsource(module)
+    begin = source.find(start)
+    stop = source.find(end, begin)
+    if begin < 0 or stop < 0:
+        raise ScriptExportError(f"cannot find {start.strip()!r} in {module.__name__}")
+    line_start = source.rfind("\n", 0, begin) + 1
+    return textwrap.dedent(source[line_start:stop]).rstrip() + "\n"
+
+
+def vae_class_source() -> str:
+    return _class_source(custom_layers, "@keras.saving.register_keras_serializable", "    return VAESamplingLayer")
+
+
+def gan_class_source() -> str:
+    return _class_source(gan_module, "class GAN(keras.Model):", "    return GAN(")
