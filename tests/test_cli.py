@@ -361,3 +361,13 @@ def tiny_project_untrained(folder):
     path = folder / "fresh.json"
     save_project(Project.single(g, dataset=DatasetChoice("sum_threshold", {"samples": 64})), path)
     return path
+
+
+def test_a_keras_file_with_a_lambda_is_refused_without_running_it(tmp_path):
+    script = ("import keras\n"
+              "i = keras.Input((2,))\n"
+              "keras.Model(i, keras.layers.Lambda(lambda x: x * 2)(i)).save(r'%s')\n" % (tmp_path / "lambda.keras"))
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, timeout=120)
+    run = designer("export", tmp_path / "lambda.keras", "--format", "onnx", "--out", tmp_path / "l.onnx")
+    assert_one_line_error(run, "holds a Lambda layer", "never runs code from a file")
+    assert "safe_mode" not in run.stderr and not (tmp_path / "l.onnx").exists()

@@ -101,7 +101,14 @@ def load_model(path: str):
     from designer.keras_bridge.custom_layers import register
 
     register()
-    return keras.models.load_model(path)
+    try:
+        return keras.models.load_model(path)  # safe mode: code inside the file (a Lambda's function) is refused
+    except ValueError as error:
+        if "Lambda" in str(error) and "safe_mode" in str(error):
+            raise ValueError(f"{path} holds a Lambda layer, which is Python code; Network Designer never runs code "
+                             "from a file. Save the model without the Lambda (or with a layer of the palette in its "
+                             "place) in the program that made it.") from None
+        raise
 
 
 def save_model(model, path: str) -> None:
