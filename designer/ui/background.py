@@ -9,6 +9,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QThread, Signal
 
+from designer.ui.gui_garbage import collect_before_worker
+
 log = logging.getLogger(__name__)
 
 
@@ -19,6 +21,10 @@ class BackgroundTask(QThread):
     def __init__(self, job: Callable[[], Any], parent=None) -> None:
         super().__init__(parent)
         self._job = job
+
+    def start(self, *args) -> None:
+        collect_before_worker()  # the window's cycles are not this thread's to collect (gui_garbage)
+        super().start(*args)
 
     def run(self) -> None:
         try:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from designer.core.project import Project
 from designer.training.state import TrainingState
+from designer.ui.gui_garbage import collect_before_worker
 from designer.ui.thread_priority import LOW_PRIORITY, lower_tensorflow_threads, lower_this_thread
 
 
@@ -124,6 +125,7 @@ class TrainingRun(QObject):
 
     # ------------------------------------------------------------------ control (GUI thread)
     def start(self) -> None:
+        collect_before_worker()  # the window's cycles are not the training thread's to collect (gui_garbage)
         self._thread.start(LOW_PRIORITY)
 
     def pause(self) -> None:

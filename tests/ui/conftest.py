@@ -35,6 +35,13 @@ def window(qtbot, isolated_settings):
     yield win
     win.undo_stack.setClean()  # no "save changes?" question at teardown
     win.close()
+    # what this test's window leaves in reference cycles is collected here, in the GUI thread, not by a later
+    # test's worker thread (see designer.ui.gui_garbage)
+    from designer.ui.gui_garbage import collect_before_worker
+
+    win.deleteLater()
+    qtbot.wait(10)
+    collect_before_worker()
 
 
 class CanvasDriver:
