@@ -19,6 +19,7 @@ from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import Edge, GraphError, LayerGraph, LayerNode
 from designer.core.project import DatasetChoice, Project, check_training
+from designer.core.trained import TrainedWeights
 
 
 class Command:
