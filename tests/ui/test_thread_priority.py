@@ -83,9 +83,12 @@ def test_a_training_run_lowers_its_threads_not_the_window(qtbot):
 
     def look(*_):  # on the window's thread, as training begins: TensorFlow's pools exist by now
         for thread_id in os.listdir("/proc/self/task"):
-            with open(f"/proc/self/task/{thread_id}/comm", encoding="utf-8") as comm:
-                if comm.read().startswith("tf_"):
-                    at_begin[int(thread_id)] = niceness(int(thread_id))
+            try:
+                with open(f"/proc/self/task/{thread_id}/comm", encoding="utf-8") as comm:
+                    if comm.read().startswith("tf_"):
+                        at_begin[int(thread_id)] = niceness(int(thread_id))
+            except (FileNotFoundError, ProcessLookupError):  # a thread that ended since the folder was listed
+                continue
 
     run.began.connect(look)
     with qtbot.waitSignal(run.finished, timeout=120_000):
