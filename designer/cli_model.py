@@ -10,8 +10,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 
 def cmd_evaluate(args) -> int:
     from designer.cli import _load, project_dataset
@@ -29,6 +27,8 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_predict(args) -> int:
+    import numpy as np
+
     from designer.cli import _load, project_dataset
     from designer.data.inputs import read_input
     from designer.training.scoring import class_probabilities, trained_model
@@ -85,6 +85,8 @@ def cmd_export(args) -> int:
 
 def _re_export_keras_file(args) -> int:
     """A .keras model made elsewhere (or by `designer train --out`) written in another format and checked."""
+    import numpy as np
+
     from designer.exchange.export import ExportRequest, check_request
     from designer.exchange.formats import export_model
     from designer.exchange.verify import check_export

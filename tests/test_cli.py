@@ -371,3 +371,10 @@ def test_a_keras_file_with_a_lambda_is_refused_without_running_it(tmp_path):
     run = designer("export", tmp_path / "lambda.keras", "--format", "onnx", "--out", tmp_path / "l.onnx")
     assert_one_line_error(run, "holds a Lambda layer", "never runs code from a file")
     assert "safe_mode" not in run.stderr and not (tmp_path / "l.onnx").exists()
+
+
+def test_the_command_line_module_loads_neither_numpy_nor_tensorflow():
+    """`designer` opens the window through designer.cli: what it imports first delays the window (bench_startup)."""
+    probe = "import sys, designer.cli; print('numpy' in sys.modules, 'tensorflow' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "False"], done.stderr

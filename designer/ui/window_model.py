@@ -10,7 +10,7 @@ Building the trained model and scoring it take seconds: they run in a `Backgroun
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from designer.core.commands import SetTrained
 from designer.core.trained import reuse_of
@@ -74,18 +74,26 @@ class TrainedModelMixin:
 
     # ================================================================== the Model panel
     def _make_model_docks(self) -> None:
-        from designer.ui.model_panel import ModelPanel
-
-        self.model_panel = ModelPanel(self)
+        self._model_panel = None  # made when first shown: it brings numpy and pyqtgraph, the window opens without
         self._model_dock = QDockWidget("Model", self)
         self._model_dock.setObjectName("model_dock")
-        self._model_dock.setWidget(self.model_panel)
+        self._model_dock.setWidget(QWidget())
         self.addDockWidget(Qt.RightDockWidgetArea, self._model_dock)
         self.tabifyDockWidget(self._settings_dock, self._model_dock)
         self._inspector_dock.raise_()
         self._model_dock.visibilityChanged.connect(self._on_model_dock_visible)
         self._model_task: BackgroundTask | None = None
         self._model_stale = True
+
+    @property
+    def model_panel(self):
+        """The Model panel (designer.ui.model_panel), made the first time it is wanted."""
+        if self._model_panel is None:
+            from designer.ui.model_panel import ModelPanel
+
+            self._model_panel = ModelPanel(self)
+            self._model_dock.setWidget(self._model_panel)
+        return self._model_panel
 
     def show_model_panel(self) -> None:
         self._model_dock.show()
@@ -96,7 +104,7 @@ class TrainedModelMixin:
         self.refresh_model_panel()
 
     def _on_model_dock_visible(self, visible: bool) -> None:
-        if visible and self._model_stale:
+        if visible and (self._model_stale or self._model_panel is None):
             self.refresh_model_panel()
 
     def model_panel_changed(self) -> None:
