@@ -431,6 +431,11 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, TrainedModelMixin, QMa
         QMessageBox.about(self, f"About {APP_NAME}", f"{APP_NAME} {__version__}\nDesign, train and export neural networks.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.export_in_progress():
+            QMessageBox.information(self, APP_NAME, "An export is being written and checked: close the window once "
+                                                     "the Export dialog shows how the check went.")
+            event.ignore()
+            return
         if not self.ask_save_changes():
             event.ignore()
             return
@@ -440,5 +445,6 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, TrainedModelMixin, QMa
         if self.training_run is not None and self.training_run.is_running():
             self.training_run.stop()
             self.training_run.wait()
+        self.wait_for_model_task()  # a QThread destroyed while it runs ends the process
         self.analysis.shutdown()
         event.accept()

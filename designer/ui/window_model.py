@@ -152,6 +152,7 @@ class TrainedModelMixin:
         task.done.connect(lambda result: self._show_trained(result, summary))
         task.failed.connect(self.model_panel.show_untrained)
         task.finished.connect(self._model_task_ended)
+        task.finished.connect(task.deleteLater)
         self._model_task = task
         task.start()
 
@@ -160,8 +161,18 @@ class TrainedModelMixin:
         self.model_panel.show_trained(trained, scores, summary, why_no_score, answers)
 
     def _model_task_ended(self) -> None:
+        self._model_task = None
         if self._model_stale and self._model_dock.isVisible():
             self.refresh_model_panel()
+
+    def wait_for_model_task(self) -> None:
+        """Before the window goes: the Model panel's job (seconds at most) ends first."""
+        if self._model_task is not None:
+            self._model_task.wait()
+
+    def export_in_progress(self) -> bool:
+        dialog = getattr(self, "_export_dialog", None)
+        return dialog is not None and dialog.task is not None and dialog.task.isRunning()
 
     # ================================================================== export
     def export_dialog(self) -> None:

@@ -111,3 +111,26 @@ def test_score_and_try_shows_the_trained_model_in_the_model_panel(window, qtbot)
     assert abs(sum(chances) - 1) < 1e-3 and list(chances) == sorted(chances, reverse=True)
     window.reset_weights_action.trigger()
     qtbot.waitUntil(lambda: "Not trained yet" in panel.message(), timeout=10_000)
+
+
+def test_closing_while_the_model_panel_is_being_built_waits_for_it(window, qtbot):
+    train_in_the_window(window, qtbot, epochs=1)
+    window.show_model_panel()
+    assert window._model_task is not None and window._model_task.isRunning()
+    window.undo_stack.setClean()
+    assert window.close()  # waits for the job: a QThread destroyed while it runs would end the process
+    assert window._model_task is None or not window._model_task.isRunning()
+
+
+def test_the_window_does_not_close_while_an_export_is_checked(window, qtbot, tmp_path, monkeypatch):
+    train_in_the_window(window, qtbot, epochs=1)
+    said = []
+    monkeypatch.setattr("designer.ui.main_window.QMessageBox.information", lambda *args: said.append(args[2]))
+    window.export_action.trigger()
+    dialog = window._export_dialog
+    dialog.path_edit.setText(str(tmp_path / "perceptron.keras"))
+    with qtbot.waitSignal(dialog.exported, timeout=240_000):
+        qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+        window.undo_stack.setClean()
+        assert not window.close() and "being written and checked" in said[0]
+    assert not window.export_in_progress()
