@@ -838,7 +838,7 @@ def test_wrong_or_absent_format_and_version_are_refused(field: str, value: Any) 
         document[field] = value
     error = refused(text_of(document))
     assert error.location == ("top level" if value == "missing" else field), str(error)
-    if field == "version" and value == 2:
+    if field == "version" and type(value) is int and value == 2:  # 2.0 is refused as not a whole number
         assert "newer" in error.problem
 
 
