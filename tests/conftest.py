@@ -29,7 +29,7 @@ def _for_8x8_digits(template):
     return project
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")  # a function without state: module fixtures that train once may use it too
 def for_8x8_digits():
     """`for_8x8_digits(template)`: the template's project with its Input and 784-unit Dense layers sized for 64 pixels."""
     return _for_8x8_digits

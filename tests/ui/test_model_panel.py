@@ -33,20 +33,6 @@ def trained_for(project: Project, choice: DatasetChoice, **training):
     return trained, (None if trained.mode == "gan" else trained.score())
 
 
-def for_8x8_digits(template: str) -> Project:
-    """The template sized for the bundled 8×8 digits (as tests/conftest.py's fixture, which is per test: these
-    models are trained once for the module)."""
-    from designer.core.templates import load_template
-
-    project = load_template(template)
-    for graph in project.graphs:
-        for node in graph.nodes():
-            if node.params.get("shape") == [784]:
-                graph.set_param(node.id, "shape", [64])
-            if node.params.get("units") == 784:
-                graph.set_param(node.id, "units", 64)
-    return project
-
 
 @pytest.fixture(scope="module")
 def digits():
@@ -76,13 +62,13 @@ def line():
 
 
 @pytest.fixture(scope="module")
-def gan():
+def gan(for_8x8_digits):
     return trained_for(for_8x8_digits("mlp_gan"), DatasetChoice("digits", {"scale": "-1..1", "flatten": True}),
                        epochs=1, batch_size=128)
 
 
 @pytest.fixture(scope="module")
-def vae():
+def vae(for_8x8_digits):
     return trained_for(for_8x8_digits("vae"),
                        DatasetChoice("digits", {"scale": "0..1", "flatten": True, "test_fraction": 0.2}),
                        epochs=2, batch_size=64)
