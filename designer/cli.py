@@ -1,4 +1,4 @@
-"""The headless command line: templates, datasets, new, summary, train, evaluate, predict, export.
+"""The headless command line: templates, datasets, new, summary, train, evaluate, predict, export, import.
 
 It drives the same engine the window uses (core document, Keras shape oracle, compiler, training engine).
 Every failure prints one plain line, ``designer: error: ...``, and exits with a non-zero status; a traceback
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from designer import __version__
-from designer.cli_model import cmd_evaluate, cmd_export, cmd_predict
+from designer.cli_model import cmd_evaluate, cmd_export, cmd_import, cmd_predict
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -40,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"Network Designer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    open_ = commands.add_parser("open", help="open a project file in the designer window")
-    open_.add_argument("file", help="a project file")
+    open_ = commands.add_parser("open", help="open a project file (or import a Keras model) in the designer window")
+    open_.add_argument("file", help="a project file, or a .keras / .h5 model")
     commands.add_parser("templates", help="list the ready-made networks of the course notes")
     commands.add_parser("datasets", help="list the datasets with their shapes and tasks")
     new = commands.add_parser("new", help="start a project file from a template")
@@ -74,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "(full integer, calibrated on rows of the project's data)")
     export.add_argument("--opset", type=int, help="onnx: the opset to write (default: tf2onnx's)")
     export.add_argument("--data", help="a dataset name or your own file, instead of the project's")
+    import_ = commands.add_parser("import", help="open a Keras model (.keras, or .h5 saved by Keras) as a project, "
+                                  "its weights kept")
+    import_.add_argument("model", help="a .keras file (or a legacy .h5 model)")
+    import_.add_argument("file", help="the project file to write")
+    import_.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    import_.add_argument("--list", action="store_true", help="list every layer and what it became")
+    import_.add_argument("--no-check", action="store_true", help="skip running the file's model and the project's "
+                         "side by side (seconds for a big model)")
     return parser
 
 
@@ -81,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter is not for users
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if len(argv) == 1 and argv[0].lower().endswith(".json"):
+    if len(argv) == 1 and argv[0].lower().endswith((".json", ".keras", ".h5")):
         argv = ["open", argv[0]]  # `designer FILE.json`, as a file manager or the desktop launcher calls it
     try:
         args = parser.parse_args(argv)
@@ -248,7 +256,7 @@ def project_dataset(project, project_file: str, data: str | None):
     return load_dataset(choice)
 
 
-NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict"}
+NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict", "import"}
 
 COMMANDS = {
     "templates": cmd_templates,
@@ -259,6 +267,7 @@ COMMANDS = {
     "export": cmd_export,
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,
+    "import": cmd_import,
 }
 
 

@@ -1,5 +1,6 @@
 """The command-line verbs for a project's trained model: evaluate (scores on the rows it never trained on),
-predict (its answer for an input of one's own) and export (a file in a format, checked by re-running it).
+predict (its answer for an input of one's own), export (a file in a format, checked by re-running it) and import
+(a Keras model made elsewhere as a project, its weights kept).
 
 They use the same engine as the window's Model panel and Export dialog (designer.training.scoring,
 designer.exchange). Errors are raised as exceptions with plain messages; designer.cli prints them as one line.
@@ -74,7 +75,10 @@ def cmd_export(args) -> int:
         print(line, file=sys.stderr)
     request = ExportRequest(args.format, args.out, args.part, args.precision, args.opset)
     check_request(project, request)  # a wrong option is said before the data loads
-    dataset = project_dataset(project, args.file, args.data)
+    # a model just imported has no dataset yet: its model file is checked on random inputs
+    needs_data = args.data or project.dataset is not None or args.format in ("python", "notebook") \
+        or args.precision == "int8"
+    dataset = project_dataset(project, args.file, args.data) if needs_data else None
     result = export_project(project, dataset, request)
     print(f"wrote {args.out}")
     for note in result.notes:
@@ -112,3 +116,26 @@ def _re_export_keras_file(args) -> int:
         print(f"  {note}")
     print(result.summary)
     return 0 if result.ok else 1
+
+
+def cmd_import(args) -> int:
+    from designer.core.project_files import save_project
+    from designer.exchange.model_import import check_import, import_model
+
+    target = Path(args.file)
+    if target.suffix.lower() != ".json":
+        raise ValueError(f"{target}: a project file ends in .json")
+    if target.exists() and not args.force:
+        raise ValueError(f"{target} already exists; choose another name or add --force to overwrite it")
+    result = import_model(args.model)
+    if not args.no_check:
+        check_import(result)
+    save_project(result.project, target)
+    for line in result.summary():
+        print(line)
+    if args.list:
+        width = max(len(row[0]) for row in result.table())
+        for source, class_name, became in result.table():
+            print(f"  {source:<{width}}  {class_name:<24} -> {became}")
+    print(f"wrote {target}")
+    return 0 if result.check is None or result.check.same_outputs else 1

@@ -378,3 +378,35 @@ def test_the_command_line_module_loads_neither_numpy_nor_tensorflow():
     probe = "import sys, designer.cli; print('numpy' in sys.modules, 'tensorflow' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_import_a_keras_model_writes_a_trained_project_that_exports_the_same(tmp_path):
+    import keras
+    import numpy as np
+
+    inputs = keras.Input((3,), name="reading")
+    hidden = keras.layers.Dense(5, activation="tanh", name="hidden")(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(2, name="out")(hidden), name="sensor")
+    model.compile(keras.optimizers.SGD(0.05, momentum=0.9), loss="mse")
+    model.save(tmp_path / "sensor.keras")
+    run = designer("import", tmp_path / "sensor.keras", tmp_path / "sensor.json", "--list")
+    assert run.returncode == 0, run.stderr
+    assert "Imported sensor from sensor.keras: 3 layers, 32 weights." in run.stdout
+    assert "Checked: Keras counts the same 32 weights" in run.stdout and "hidden" in run.stdout
+    project = json.loads((tmp_path / "sensor.json").read_text())
+    assert project["training"]["optimizer"] == "sgd" and project["training"]["momentum"] == 0.9
+    assert project["trained"]
+    again = designer("import", tmp_path / "sensor.keras", tmp_path / "sensor.json")
+    assert_one_line_error(again, "already exists", "--force")
+    exported = designer("export", tmp_path / "sensor.json", "--format", "keras", "--out", tmp_path / "again.keras")
+    assert exported.returncode == 0, exported.stderr
+    rows = np.random.default_rng(0).random((4, 3), dtype=np.float32)
+    np.testing.assert_allclose(keras.models.load_model(tmp_path / "again.keras").predict(rows, verbose=0),
+                               model.predict(rows, verbose=0), atol=1e-6)
+
+
+def test_import_refusals_are_one_line(tmp_path):
+    (tmp_path / "notes.keras").write_text("not a model")
+    assert_one_line_error(designer("import", tmp_path / "notes.keras", tmp_path / "p.json"), "notes.keras is damaged")
+    assert_one_line_error(designer("import", tmp_path / "gone.keras", tmp_path / "p.json"), "gone.keras: there is no such file")
+    assert not (tmp_path / "p.json").exists()

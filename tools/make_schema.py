@@ -55,6 +55,11 @@ def _value_schema(spec: ParamSpec) -> dict[str, Any]:
         return {"type": "array", "items": {"enum": list(spec.choices)}}
     if spec.type == "str":
         return {"type": "string", "maxLength": MAX_STR_PARAM}
+    if spec.type == "config":  # any JSON object of plain values (catalogue.plain_config)
+        return {"type": "object"}
+    if spec.type == "penalty":  # mirrors ParamSpec._penalty
+        factor = {"type": "number", "minimum": 0, "maximum": 1000}
+        return {"type": "array", "items": factor, "minItems": 2, "maxItems": 2}
     if spec.type == "pair":
         whole = _ranged({"type": "integer"}, spec)
         return {"anyOf": [whole, {"type": "array", "items": dict(whole), "minItems": 2, "maxItems": 2}]}
@@ -77,6 +82,8 @@ _TYPE_WORDS = {
     "multi": "A list of the listed texts",
     "str": f"A text of at most {MAX_STR_PARAM} characters",
     "pair": "One whole number, or a list of two [height, width]",
+    "penalty": "A list of two numbers from 0 to 1000, [l1, l2]; [0, 0] for none",
+    "config": "A JSON object of plain values (texts, numbers, true/false, null, lists and objects of those)",
 }
 
 
@@ -323,6 +330,14 @@ def build_schema() -> dict[str, Any]:
                         "minItems": 2,
                         "maxItems": 2,
                         "default": [0, 0],
+                    },
+                    "group": {
+                        "description": (
+                            "The model the layer came from when it was imported from a model nested in another "
+                            "(\"encoder\", \"outer/inner\"); the canvas frames the layers of a group. Left out: none."
+                        ),
+                        "type": "string",
+                        "pattern": r"^[A-Za-z][A-Za-z0-9_.\-/ ()]{0,127}$",
                     },
                 },
                 "allOf": [

@@ -12,6 +12,7 @@ is one `register(...)` call there and nothing else.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import math
 import pkgutil
@@ -24,13 +25,24 @@ CATEGORIES = (
     "Convolution",
     "Pooling",
     "Recurrent",
+    "Attention",
     "Merge",
+    "Activations",
     "Regularization",
+    "Preprocessing",
     "Generative",
     "Pretrained",
+    "Keras",
 )
 
-PARAM_TYPES = ("int", "float", "bool", "choice", "multi", "shape", "pair", "str")
+#: "penalty": an L1/L2 weight penalty as [l1, l2] (0, 0: none); "config": a JSON object of plain values (the whole
+#: Keras config of a layer the catalogue has no kind for)
+PARAM_TYPES = ("int", "float", "bool", "choice", "multi", "shape", "pair", "str", "penalty", "config")
+
+#: how deep and how big a "config" value may be: a file may hold anything where a layer's config belongs
+CONFIG_MAX_DEPTH = 16
+CONFIG_MAX_ITEMS = 20_000
+CONFIG_MAX_TEXT = 10_000
 
 
 class ParameterError(ValueError):
@@ -54,6 +66,9 @@ class ParamSpec:
     allow_minus_one: bool = False
     #: None is an accepted value (e.g. "no limit"); the editor shows it as an empty field
     optional: bool = False
+    #: the kind gained this parameter after projects already kept trained weights: at its default it leaves out of
+    #: the graph's fingerprint (designer.core.trained), so the weights trained before still fit whole
+    added_later: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in PARAM_TYPES:
@@ -94,6 +109,10 @@ class ParamSpec:
             if not isinstance(value, str) or len(value) > 200:
                 raise ParameterError(f"{self.name} must be a short text, not {short_repr(value)}")
             return value
+        if kind == "penalty":
+            return self._penalty(value)
+        if kind == "config":
+            return plain_config(self.name, value)
         if kind == "pair":
             if isinstance(value, (list, tuple)):
                 if len(value) != 2:
@@ -117,12 +136,60 @@ class ParamSpec:
             self._check_range(size)
         return sizes
 
+    def _penalty(self, value: Any) -> list[float]:
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise ParameterError(f"{self.name} must be two numbers, the L1 and L2 factors (0, 0: none), "
+                                 f"not {short_repr(value)}")
+        factors = []
+        for factor in value:
+            if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor <= 1e3:
+                raise ParameterError(f"{self.name}: each factor must be a number from 0 to 1000, not {short_repr(factor)}")
+            factors.append(float(factor))
+        return factors
+
     def _check_range(self, number: float) -> Any:
         if self.minimum is not None and number < self.minimum:
             raise ParameterError(f"{self.name} must be at least {_fmt(self.minimum)} (got {_fmt(number)})")
         if self.maximum is not None and number > self.maximum:
             raise ParameterError(f"{self.name} must be at most {_fmt(self.maximum)} (got {_fmt(number)})")
         return number
+
+
+def plain_config(name: str, value: Any) -> dict[str, Any]:
+    """A deep copy of `value` if it is a JSON object of plain values (text, numbers, on/off, empty, lists and objects
+    of those), within `CONFIG_MAX_DEPTH` and `CONFIG_MAX_ITEMS`; ParameterError in plain words otherwise."""
+    if not isinstance(value, dict):
+        raise ParameterError(f"{name} must be a set of named values (a JSON object), not {short_repr(value)}")
+    budget = [CONFIG_MAX_ITEMS]
+
+    def copy(item: Any, depth: int, where: str) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ParameterError(f"{name} holds more than {CONFIG_MAX_ITEMS:,} values")
+        if depth > CONFIG_MAX_DEPTH:
+            raise ParameterError(f"{name} is nested more than {CONFIG_MAX_DEPTH} levels deep (at {where})")
+        if item is None or isinstance(item, bool) or isinstance(item, int):
+            return item
+        if isinstance(item, float):
+            if not abs(item) <= sys.float_info.max:
+                raise ParameterError(f"{name}: {where} must be a finite number, not {short_repr(item)}")
+            return item
+        if isinstance(item, str):
+            if len(item) > CONFIG_MAX_TEXT:
+                raise ParameterError(f"{name}: {where} is a text longer than {CONFIG_MAX_TEXT:,} characters")
+            return item
+        if isinstance(item, (list, tuple)):
+            return [copy(v, depth + 1, f"{where}[{i}]") for i, v in enumerate(item)]
+        if isinstance(item, dict):
+            result = {}
+            for key, v in item.items():
+                if not isinstance(key, str):
+                    raise ParameterError(f"{name}: the names in {where} must be texts, not {short_repr(key)}")
+                result[key] = copy(v, depth + 1, f"{where}.{key}")
+            return result
+        raise ParameterError(f"{name}: {where} must be a plain value, not {short_repr(item)}")
+
+    return copy(value, 0, name)
 
 
 def _as_int(name: str, value: Any) -> int:
@@ -187,6 +254,12 @@ class LayerKind:
     #: output name prefix when a node is created ("dense" -> dense, dense_1, ...)
     name_prefix: str = ""
     tags: tuple[str, ...] = field(default=())
+    #: how the layer is called on its inputs: "auto" (one tensor for one-input kinds, a list for merge kinds),
+    #: "query_value" (the one input is both query and value: self-attention), "params" (the node's own "call" and
+    #: "call_kwargs" parameters say: the generic Keras layer node)
+    call: str = "auto"
+    #: the layer acts only while training (augmentation, noise): the canvas says so on the node
+    training_only: bool = False
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -226,6 +299,8 @@ class LayerKind:
 
 
 def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return copy.deepcopy(value)
     return list(value) if isinstance(value, (list, tuple)) else value
 
 

@@ -10,6 +10,7 @@ undoable) or, for scripts and the Python API, through `add` and `connect`, which
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from designer.core.catalogue import ParameterError, short_repr
 from designer.core.layout import ROW_SPACING
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")
+#: a group names a nested model by its path from the outer one ("encoder", "outer/inner")
+GROUP_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-/ ()]{0,127}$")
 
 
 class GraphError(ValueError):
@@ -37,13 +40,16 @@ class LayerNode:
     name: str
     params: dict[str, Any]
     position: tuple[float, float] = (0.0, 0.0)
+    #: the model this layer came from when it was imported from a model nested in another ("encoder"); the canvas
+    #: frames the layers of a group and names it. Empty for layers of the graph itself.
+    group: str = ""
 
     @property
     def layer_kind(self) -> catalogue.LayerKind:
         return catalogue.get(self.kind)
 
     def copy(self) -> "LayerNode":
-        return LayerNode(self.id, self.kind, self.name, _deep_copy(self.params), tuple(self.position))
+        return LayerNode(self.id, self.kind, self.name, _deep_copy(self.params), tuple(self.position), self.group)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,8 @@ class GraphEvent:
 
 
 def _deep_copy(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in params.items()}
+    return {k: (list(v) if isinstance(v, (list, tuple)) else copy.deepcopy(v) if isinstance(v, dict) else v)
+            for k, v in params.items()}
 
 
 @dataclass

@@ -23,24 +23,42 @@ COLUMN_SPACING = 250.0
 
 def layered_positions(graph: LayerGraph) -> dict[str, tuple[float, float]]:
     """Top-down layered layout: one row per topological generation, each row centred, ordered by the mean
-    column of a layer's inputs so that branches do not cross needlessly. A graph with a loop is left as is."""
+    column of a layer's inputs so that branches do not cross needlessly. A connection that skips rows (the shortcut
+    of a residual block) keeps a column of its own in the rows it passes, so that it never runs under a layer. A
+    graph with a loop is left as is."""
     if graph.find_cycle() is not None or not len(graph):
         return {node.id: node.position for node in graph.nodes()}
+    order = {node_id: i for i, node_id in enumerate(graph.topological_order())}
     digraph = nx.DiGraph()
-    digraph.add_nodes_from(node_id for node_id in graph.topological_order())
+    digraph.add_nodes_from(order)
     digraph.add_edges_from((e.source, e.target) for e in graph.edges())
+    row_of = {node_id: row for row, generation in enumerate(nx.topological_generations(digraph)) for node_id in generation}
+    rows: list[list[str]] = [[] for _ in range(max(row_of.values()) + 1)]
+    parents: dict[str, list[str]] = {node_id: [] for node_id in order}
+    for node_id in order:
+        rows[row_of[node_id]].append(node_id)
+    for edge in graph.edges():
+        source = edge.source
+        # a waypoint per row the connection passes through: it takes a place in that row like a layer
+        for row in range(row_of[edge.source] + 1, row_of[edge.target]):
+            waypoint = f"{edge.source}>{edge.target}@{row}"
+            parents[waypoint] = [source]
+            order[waypoint] = order[edge.source]
+            rows[row].append(waypoint)
+            source = waypoint
+        parents[edge.target].append(source)
     column: dict[str, float] = {}
     positions: dict[str, tuple[float, float]] = {}
-    order = {node_id: i for i, node_id in enumerate(graph.topological_order())}
-    for row, generation in enumerate(nx.topological_generations(digraph)):
+    for row, members in enumerate(rows):
         def barycentre(node_id: str) -> tuple[float, int]:
-            parents = graph.inputs_of(node_id)
-            mean = sum(column[p] for p in parents) / len(parents) if parents else float(order[node_id])
+            above = parents[node_id]
+            mean = sum(column[p] for p in above) / len(above) if above else float(order[node_id])
             return mean, order[node_id]
 
-        ranked = sorted(generation, key=barycentre)
+        ranked = sorted(members, key=barycentre)
         for i, node_id in enumerate(ranked):
             column[node_id] = float(i)
-            x = (i - (len(ranked) - 1) / 2) * COLUMN_SPACING
-            positions[node_id] = (round(x, 2), round(row * ROW_SPACING, 2))
+            if node_id in row_of:
+                x = (i - (len(ranked) - 1) / 2) * COLUMN_SPACING
+                positions[node_id] = (round(x, 2), round(row * ROW_SPACING, 2))
     return positions

@@ -18,7 +18,7 @@ from typing import Any
 
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
-from designer.core.graph import GraphError, LayerGraph, LayerNode
+from designer.core.graph import GROUP_PATTERN, GraphError, LayerGraph, LayerNode
 from designer.core import trained_files
 from designer.core.atomic import write_text_atomic  # noqa: F401  (also used by the recovery files)
 from designer.core.project import TRAINING_SPECS, DatasetChoice, Project, default_training
@@ -87,6 +87,7 @@ def graph_to_dict(graph: LayerGraph) -> dict[str, Any]:
                 "params": node.params,
                 # float(): a position given as whole numbers must not read back as 0.0 and change the text
                 "position": [round(float(node.position[0]), 2), round(float(node.position[1]), 2)],
+                **({"group": node.group} if node.group else {}),
             }
             for node in (graph.node(n) for n in order)
         ],
@@ -183,7 +184,7 @@ class _Reader:
         return graph
 
     def node(self, data: Any, where: str, graph: LayerGraph) -> LayerNode:
-        self._object(data, where, required=("id", "kind"), allowed=("id", "kind", "name", "params", "position"))
+        self._object(data, where, required=("id", "kind"), allowed=("id", "kind", "name", "params", "position", "group"))
         node_id = data["id"]
         if not isinstance(node_id, str) or not 0 < len(node_id) <= 64:
             raise ProjectError(f"{where}.id", f"must be a short text, not {_short(node_id)}")
@@ -218,7 +219,12 @@ class _Reader:
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e7 for v in position)
         ):
             raise ProjectError(f"{where}.position", f"must be two numbers [x, y], not {_short(position)}")
-        return LayerNode(node_id, kind_key, name, kind.check_params(params), (float(position[0]), float(position[1])))
+        group = data.get("group", "")
+        if not isinstance(group, str) or (group and not GROUP_PATTERN.fullmatch(group)):
+            raise ProjectError(f"{where}.group", "must be the name of the model the layer came from (letters, digits, "
+                                                 f"_ . - / and spaces, at most 128 characters), not {_short(group)}")
+        return LayerNode(node_id, kind_key, name, kind.check_params(params), (float(position[0]), float(position[1])),
+                         group)
 
     def edge(self, data: Any, where: str, graph: LayerGraph) -> tuple[str, str, int | None, str]:
         self._object(data, where, required=("from", "to"), allowed=("from", "to", "port"))

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from designer.core import catalogue
 from designer.core.graph import LayerGraph
 
 Shapes = tuple[tuple[int, ...], ...]
@@ -22,11 +23,21 @@ def graph_fingerprint(graph: LayerGraph) -> str:
     the order the model is built (Keras's weights file follows that order). Positions on the canvas do not count."""
     order = graph.topological_order() if graph.find_cycle() is None else sorted(n.id for n in graph.nodes())
     canonical = [
-        [node.name, node.kind, node.params, [graph.node(s).name for s in graph.inputs_of(node.id)]]
+        [node.name, node.kind, _fingerprinted(node.kind, node.params), [graph.node(s).name for s in graph.inputs_of(node.id)]]
         for node in (graph.node(n) for n in order)
     ]
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _fingerprinted(kind_key: str, params: dict) -> dict:
+    """The parameters that count in a fingerprint: all but those the kind gained later, while at their default (a
+    project trained before the kind had them names none of them, and its weights must still fit)."""
+    if not catalogue.has(kind_key):
+        return params
+    specs = {spec.name: spec for spec in catalogue.get(kind_key).params}
+    return {name: value for name, value in params.items()
+            if not (name in specs and specs[name].added_later and value == specs[name].default)}
 
 
 @dataclass(frozen=True)

@@ -67,12 +67,17 @@ def check_request(project: Project, request: ExportRequest) -> None:
         raise ExportError(f"ONNX opset {request.opset} is not one tf2onnx writes: choose one from 9 to 18.")
 
 
-def export_project(project: Project, dataset: Dataset, request: ExportRequest) -> CheckResult:
-    """Write the export and check it; the result says how the check went (a failed check keeps the file)."""
+def export_project(project: Project, dataset: Dataset | None, request: ExportRequest) -> CheckResult:
+    """Write the export and check it; the result says how the check went (a failed check keeps the file).
+
+    Without a dataset (a model just imported), a model file is checked on random inputs of the right shapes; a
+    script, a notebook and a calibrated int8 file need the data."""
     from designer.training.scoring import trained_model
 
     check_request(project, request)
     notes = [] if project.trained else ["The project is not trained: the file holds the weights a network starts with."]
+    if dataset is None:
+        return _export_without_data(project, request, notes)
     trained = trained_model(project, dataset) if project.trained else None
     if request.format in ("python", "notebook"):
         return _export_script(project, dataset, request, trained, notes)
@@ -82,6 +87,34 @@ def export_project(project: Project, dataset: Dataset, request: ExportRequest) -
     notes += export_model(network, request.format, request.path, precision=request.precision, opset=request.opset,
                           calibration_rows=calibration)
     result = check_export(request.format, request.path, network, rows, labels)
+    result.notes = notes + result.notes
+    return result
+
+
+def _export_without_data(project: Project, request: ExportRequest, notes: list[str]) -> CheckResult:
+    from designer.keras_bridge.models import BuildError, compile_graph, decoder_of
+    from designer.keras_bridge.trained import load_trained
+
+    if request.format in ("python", "notebook") or request.precision == "int8":
+        what = "an int8 file is calibrated on it" if request.precision == "int8" else "the script loads it"
+        raise ExportError(f"Choose the project's dataset first: {what}.")
+    part = request.part or parts_of(project)[0][0]
+    role = "model" if part == "decoder" else part
+    graph = project.graph(role)
+    try:
+        network = compile_graph(graph)
+    except BuildError as error:
+        raise ExportError(str(error)) from None
+    if role in project.trained:
+        load_trained(network, graph, project.trained[role])
+    if part == "decoder":
+        network = decoder_of(network, graph)
+    rng = np.random.default_rng(0)
+    rows = [rng.normal(size=(CHECK_ROWS, *tuple(int(d) for d in tensor.shape[1:]))).astype(np.float32)
+            for tensor in network.inputs]
+    notes = notes + ["The project has no dataset yet: the file was checked on random inputs of the right shapes."]
+    notes += export_model(network, request.format, request.path, precision=request.precision, opset=request.opset)
+    result = check_export(request.format, request.path, network, rows if len(rows) > 1 else rows[0])
     result.notes = notes + result.notes
     return result
 

@@ -15,7 +15,8 @@ from designer.core import catalogue
 from designer.core.graph import LayerGraph
 from designer.exchange.script_text import ScriptExportError, literal
 from designer.keras_bridge import custom_layers
-from designer.keras_bridge.layers import keras_kwargs
+from designer.keras_bridge.compound import Recipe, recipe_of
+from designer.keras_bridge.layers import keras_kwargs, penalty_class
 from designer.training import gan as gan_module
 
 
@@ -76,7 +77,11 @@ def builder_code(graph: LayerGraph, function: str, stochastic: bool) -> str:
             inputs.append(var)
             continue
         called = sources[0] if kind.max_inputs == 1 else "[" + ", ".join(sources) + "]"
-        if kind.keras.startswith("keras.applications."):
+        if kind.call == "query_value":  # self-attention: the one input is the query and the value
+            called = f"{sources[0]}, {sources[0]}"
+        if kind.call == "params":  # a generic Keras layer: made from its saved configuration, as the app does
+            body.append(f"{var} = {_generic_layer(node.params, node.name)}({_generic_call(node.params, sources)})")
+        elif kind.keras.startswith("keras.applications."):
             body += _backbone_lines(kind, node.params, node.name, var, called)
         elif kind.keras == "designer>VAESampling":
             body.append(
@@ -98,24 +103,59 @@ def builder_code(graph: LayerGraph, function: str, stochastic: bool) -> str:
     return signature + "\n" + textwrap.indent("\n".join(body), "    ")
 
 
+def _generic_layer(params: dict[str, Any], name: str) -> str:
+    """``keras.saving.deserialize_keras_object({...})``: a layer the palette has no entry for, from its whole Keras
+    configuration (a layer from an imported model), in safe mode like the app."""
+    serialized = {"module": "keras.layers", "class_name": params["class_name"],
+                  "config": {**params["config"], "name": name}, "registered_name": None}
+    return f"keras.saving.deserialize_keras_object({literal(serialized)}, safe_mode=True)"
+
+
+def _generic_call(params: dict[str, Any], sources: list[str]) -> str:
+    style = params.get("call", "single")
+    if style == "positional":
+        arguments = list(sources)
+    elif style == "list" or len(sources) > 1:
+        arguments = ["[" + ", ".join(sources) + "]"]
+    else:
+        arguments = [sources[0]]
+    arguments += [f"{key}={literal(value)}" for key, value in (params.get("call_kwargs") or {}).items()]
+    return ", ".join(arguments)
+
+
 def _layer_call(kind: catalogue.LayerKind, params: dict[str, Any], name: str) -> str:
-    """``layers.Dense(units=10, activation="softmax", name="out")``: the arguments the app passes, less those equal
-    to Keras's own defaults (the same layer, easier to read)."""
+    """``layers.Dense(units=10, activation="softmax", name="out")``: the arguments the app passes (through the same
+    recipe for the kinds the bridge builds itself: wrappers, padding sides), less those equal to Keras's own
+    defaults (the same layer, easier to read)."""
+    recipe = recipe_of(kind.key, params, name)
+    if recipe is None:
+        kwargs = keras_kwargs(kind, params)
+        for spec in kind.params:  # a penalty as the code that makes it, from the factors the person typed
+            if spec.type == "penalty" and kwargs[spec.name] is not None:
+                class_name, factors = penalty_class(params[spec.name])
+                kwargs[spec.name] = _Code(f"keras.regularizers.{class_name}({', '.join(map(literal, factors))})")
+        recipe = Recipe(kind.keras.removeprefix("keras.layers."), {**kwargs, "name": name})
+    return _recipe_call(recipe)
+
+
+class _Code(str):
+    """Python source written into the script as it is."""
+
+
+def _recipe_call(recipe: Recipe) -> str:
     import keras
 
-    class_name = kind.keras.removeprefix("keras.layers.")
-    layer_class = getattr(keras.layers, class_name)
+    layer_class = getattr(keras.layers, recipe.class_name)
     defaults = {
         p.name: p.default for p in inspect.signature(layer_class.__init__).parameters.values()
         if p.default is not inspect.Parameter.empty
     }
-    arguments = []
-    for key, value in keras_kwargs(kind, params).items():
+    arguments = [_recipe_call(recipe.inner)] if recipe.inner else []
+    for key, value in recipe.kwargs.items():
         if key in defaults and _same(defaults[key], value):
             continue
-        arguments.append(f"{key}={literal(value)}")
-    arguments.append(f"name={literal(name)}")
-    return f"layers.{class_name}({', '.join(arguments)})"
+        arguments.append(f"{key}={value if isinstance(value, _Code) else literal(value)}")
+    return f"layers.{recipe.class_name}({', '.join(arguments)})"
 
 
 def _same(default: Any, value: Any) -> bool:

@@ -32,14 +32,41 @@ def builds(*kind_keys: str) -> Callable[[Builder], Builder]:
 def builder_of(kind_key: str) -> Builder | None:
     """The builder registered for a kind, or None when the kind is a plain Keras class."""
     # the modules that register builders, imported on first need (they import nothing heavy at the top)
-    from designer.keras_bridge import backbones, custom_layers  # noqa: F401
+    from designer.keras_bridge import backbones, compound, custom_layers, generic  # noqa: F401
 
     return _BUILDERS.get(kind_key)
 
 
 def keras_kwargs(kind: catalogue.LayerKind, params: dict[str, Any]) -> dict[str, Any]:
-    """Parameters as Keras keyword arguments: lists become tuples (kernel sizes, shapes)."""
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    """Parameters as Keras keyword arguments: lists become tuples (kernel sizes, shapes), penalties Keras
+    regularizers (`regularizer`)."""
+    penalties = {spec.name for spec in kind.params if spec.type == "penalty"}
+    return {
+        k: regularizer(v) if k in penalties else tuple(v) if isinstance(v, list) else v for k, v in params.items()
+    }
+
+
+def penalty_class(factors: list[float]) -> tuple[str, tuple[float, ...]] | None:
+    """[l1, l2] as a keras.regularizers class and its arguments: None (no penalty), L1(l1), L2(l2) or L1L2(l1, l2),
+    the class Keras itself saves for such a penalty, so that a model read back from a file gives the same [l1, l2]."""
+    l1, l2 = factors
+    if not l1 and not l2:
+        return None
+    if not l2:
+        return "L1", (l1,)
+    if not l1:
+        return "L2", (l2,)
+    return "L1L2", (l1, l2)
+
+
+def regularizer(factors: list[float]):
+    made = penalty_class(factors)
+    if made is None:
+        return None
+    import keras
+
+    class_name, arguments = made
+    return getattr(keras.regularizers, class_name)(*arguments)
 
 
 def make_layer(
@@ -70,6 +97,17 @@ def make_input(params: dict[str, Any], name: str | None = None):
     return keras.Input(shape=tuple(params["shape"]), name=name)
 
 
-def call_layer(layer, kind: catalogue.LayerKind, inputs: list):
-    """Apply `layer` to its input tensors: one tensor for one-input kinds, a list for merge kinds."""
+def call_layer(layer, kind: catalogue.LayerKind, inputs: list, params: dict[str, Any] | None = None):
+    """Apply `layer` to its input tensors: one tensor for one-input kinds, a list for merge kinds, the one input as
+    query and value for self-attention; a generic Keras layer node says itself how it is called (`params`)."""
+    if kind.call == "query_value":
+        return layer(inputs[0], inputs[0])
+    if kind.call == "params":
+        style = (params or {}).get("call", "single")
+        kwargs = dict((params or {}).get("call_kwargs") or {})
+        if style == "positional":
+            return layer(*inputs, **kwargs)
+        if style == "list" or len(inputs) > 1:
+            return layer(list(inputs), **kwargs)
+        return layer(inputs[0], **kwargs)
     return layer(inputs[0] if kind.max_inputs == 1 else list(inputs))

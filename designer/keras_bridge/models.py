@@ -67,7 +67,7 @@ def compile_graph(graph: LayerGraph, load_pretrained_weights: bool = True):
                 sources = graph.inputs_of(node_id)
                 shapes = tuple(tuple(tensors[s].shape) for s in sources)
                 layer = make_layer(kind, node.params, node.name, shapes, shapes_only=not load_pretrained_weights)
-                tensors[node_id] = call_layer(layer, kind, [tensors[s] for s in sources])
+                tensors[node_id] = call_layer(layer, kind, [tensors[s] for s in sources], node.params)
             except Exception as error:
                 from designer.keras_bridge.backbones import PretrainedWeightsError
                 from designer.keras_bridge.shape_oracle import plain_error
@@ -138,7 +138,8 @@ def decoder_of(model, graph: LayerGraph, sampling_kind: str = "VAESampling"):
             raise BuildError([f"{graph.node(node_id).name} also reads {outside}, from before the sampling layer: "
                               "the decoder cannot run on a code alone."])
         kind = catalogue.get(graph.node(node_id).kind)
-        tensors[node_id] = call_layer(model.get_layer(graph.node(node_id).name), kind, [tensors[s] for s in sources])
+        tensors[node_id] = call_layer(model.get_layer(graph.node(node_id).name), kind, [tensors[s] for s in sources],
+                                      graph.node(node_id).params)
     outputs = [tensors[n] for n in order if not graph.outputs_of(n)]
     if not outputs:
         raise BuildError(["Nothing comes after the sampling layer: there is no decoder."])

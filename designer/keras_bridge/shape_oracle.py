@@ -38,6 +38,10 @@ def _weightless():
         global_state.set_global_attribute("uninitialized_variables", before)
 
 
+#: for other modules of the bridge that make layers only to read their configuration or shapes
+weightless = _weightless
+
+
 def _count(weights) -> int:
     return int(sum(math.prod(w.shape) for w in weights))
 
@@ -52,7 +56,7 @@ def keras_layer_info(kind_key: str, params: dict, input_shapes: tuple) -> LayerI
 
             layer = make_layer(kind, params, None, input_shapes, shapes_only=True)
             inputs = [keras.KerasTensor(shape) for shape in input_shapes]
-            output = call_layer(layer, kind, inputs)
+            output = call_layer(layer, kind, inputs, params)
             return LayerInfo(
                 tuple(output.shape),
                 trainable_params=_count(layer.trainable_weights),

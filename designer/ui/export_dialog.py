@@ -177,10 +177,11 @@ class ExportDialog(QDialog):
         def job():
             from designer.data.registry import load_dataset
             from designer.exchange.export import export_project
-            from designer.training.engine import TrainingError
 
+            # without data (a model just imported) a model file is checked on random inputs of the right shapes;
+            # export_project says which formats need the data
             if project.dataset is None:
-                raise TrainingError("Choose the data in the Data tab first: the export is checked on its rows.")
+                return export_project(project, None, request)
             dataset = loaded if loaded is not None else load_dataset(project.dataset)
             return export_project(project, dataset, request)
 

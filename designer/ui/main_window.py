@@ -39,6 +39,7 @@ from designer.ui.training_settings import TrainingSettings
 from designer.ui.undo import run
 from designer.ui.window_data import DataAndTrainingMixin
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
+from designer.ui.window_import import ModelImportMixin
 from designer.ui.window_model import TrainedModelMixin
 
 ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
@@ -52,7 +53,7 @@ def autosave_interval_ms() -> int:
         return 30_000
 
 
-class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, TrainedModelMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, TrainedModelMixin, QMainWindow):
     project_loaded = Signal()
 
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
@@ -92,6 +93,7 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, TrainedModelMixin, QMa
         self._inspector_dock.raise_()
         self.training_settings.setting_edited.connect(self._on_training_edited)
         self._make_model_docks()
+        self._init_import()
         self.training_panel = TrainingPanel(self)
         self._training_dock = self._dock(self.training_panel, "Training", Qt.BottomDockWidgetArea)
         # the Training dock sits under the canvas only, a slim bar until a run shows its curves
@@ -446,5 +448,6 @@ class MainWindow(ProjectFilesMixin, DataAndTrainingMixin, TrainedModelMixin, QMa
             self.training_run.stop()
             self.training_run.wait()
         self.wait_for_model_task()  # a QThread destroyed while it runs ends the process
+        self.wait_for_import()
         self.analysis.shutdown()
         event.accept()

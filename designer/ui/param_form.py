@@ -50,6 +50,8 @@ def format_value(spec: ParamSpec, value: Any) -> str:
         return ""
     if spec.type == "float":
         return repr(float(value))  # the shortest text that reads back as the same number
+    if spec.type == "penalty":
+        return ", ".join(f"{float(v):g}" for v in value)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -66,7 +68,7 @@ def parse_text(spec: ParamSpec, text: str) -> Any:
         return text
     if not text:
         return None  # coerce accepts it for optional parameters and says "needs a value" otherwise
-    if spec.type in ("shape", "pair"):
+    if spec.type in ("shape", "pair", "penalty"):
         tokens = [t for t in _SEPARATORS.split(text.strip("()[] ")) if t]
         numbers = [_number(t) for t in tokens]
         if spec.type == "pair" and len(numbers) == 1:
@@ -178,12 +180,20 @@ class ParamForm(QWidget):
                 boxes.append(box)
             self._multi_boxes[name] = boxes
             return row
+        if spec.type == "config":
+            from designer.ui.config_editor import ConfigEditor
+
+            editor = ConfigEditor()
+            editor.edited.connect(lambda value, n=name: self._commit(n, value))
+            return editor
         line = QLineEdit()
         line.setMinimumWidth(60)
         if spec.optional:
             line.setPlaceholderText("empty: automatic")
         elif spec.type == "shape":
             line.setPlaceholderText("e.g. 28, 28, 1")
+        elif spec.type == "penalty":
+            line.setPlaceholderText("L1, L2 — e.g. 0, 0.0005")
         line.editingFinished.connect(lambda n=name: self._commit_text(n))
         return line
 
@@ -213,6 +223,8 @@ class ParamForm(QWidget):
             elif isinstance(widget, QLineEdit):
                 widget.setText(format_value(spec, value))
                 widget.setCursorPosition(0)
+            elif spec.type == "config":
+                widget.set_config(value)
 
     # ------------------------------------------------------------------ edits
     def _commit_text(self, name: str) -> None:

@@ -18,6 +18,8 @@ from designer.core.templates import load_template
 
 APP_NAME = "Network Designer"
 FILE_FILTER = "Network Designer projects (*.json);;All files (*)"
+OPEN_FILTER = ("Projects and Keras models (*.json *.keras *.h5);;Network Designer projects (*.json);;"
+               "Keras models (*.keras *.h5);;All files (*)")
 
 
 class ProjectFilesMixin:
@@ -72,7 +74,7 @@ class ProjectFilesMixin:
         if not self.ask_save_changes():
             return
         folder = str(Path(self.path).parent) if self.path else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", folder, FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a project or a Keras model", folder, OPEN_FILTER)
         if path:
             self.open_file(path)
 
@@ -81,7 +83,13 @@ class ProjectFilesMixin:
             self.open_file(path)
 
     def open_file(self, path: str) -> bool:
-        """Open a project file; a broken one is explained in a dialog and the open project stays as it was."""
+        """Open a project file; a broken one is explained in a dialog and the open project stays as it was. A Keras
+        model (.keras, .h5) is imported as a new project, in the background (`import_model_file`)."""
+        from designer.ui.window_import import is_model_file
+
+        if is_model_file(path):
+            self.import_model_file(path)
+            return True
         try:
             project = load_project(path)
         except ProjectError as error:

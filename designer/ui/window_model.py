@@ -52,6 +52,8 @@ class TrainedModelMixin:
             report = self.report_of(graph) if graph is not None else None
             whose = "" if role == "model" else f"the {role} "
             trained = f"{whose}trained {weights.epochs} epoch{'s' * (weights.epochs != 1)}"
+            if weights.epochs == 0:  # an imported model: weights learned elsewhere
+                trained = f"{whose}weights imported with the model, not trained here yet"
             if graph is None or weights.fits(graph):
                 parts.append(trained)
             elif report is None:

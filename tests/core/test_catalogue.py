@@ -237,10 +237,35 @@ def test_coerce_refuses_odd_numbers_in_plain_words() -> None:
         ParamSpec("x", "complex", 1, "no such type")
 
 
+def test_training_only_kinds_say_so_and_self_attention_takes_one_input() -> None:
+    training_only = {kind.key for kind in KINDS if kind.training_only}
+    assert {"Dropout", "GaussianNoise", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation"} <= training_only
+    for key in training_only:
+        assert "training" in catalogue.get(key).explanation, key
+    for kind in KINDS:
+        assert kind.call in ("auto", "query_value", "params")
+        if kind.call == "query_value":
+            assert kind.max_inputs == 1
+
+
+PENALTY = ParamSpec("kernel_regularizer", "penalty", [0.0, 0.0], "L1 and L2.")
+
+
+def test_penalties_are_two_factors_from_0_to_1000() -> None:
+    assert PENALTY.coerce((0, 5e-4)) == [0.0, 5e-4] and PENALTY.coerce([1, 2]) == [1.0, 2.0]
+    for bad in ([0.1], [0, -1e-3], "l2", [0, math.nan], [True, 0], [0, 1e4], None):
+        _refuses(PENALTY, bad)
+    assert all(catalogue.get(key).param(f"{weights}_regularizer").type == "penalty"
+               for key in ("Dense", "Conv1D", "Conv2D", "Conv2DTranspose", "Conv1DTranspose") for weights in ("kernel", "bias"))
+
+
 def test_check_params_fills_defaults_and_names_unknown_parameters() -> None:
     dense = catalogue.get("Dense")
-    assert dense.check_params({"units": 7.0}) == {"units": 7, "activation": "linear", "use_bias": True}
-    with pytest.raises(ParameterError, match="Dense has no parameter 'unit'; it takes: activation, units, use_bias"):
+    assert dense.check_params({"units": 7.0}) == {
+        "units": 7, "activation": "linear", "use_bias": True, "kernel_initializer": "glorot_uniform",
+        "bias_initializer": "zeros", "kernel_regularizer": [0.0, 0.0], "bias_regularizer": [0.0, 0.0],
+    }
+    with pytest.raises(ParameterError, match="Dense has no parameter 'unit'; it takes: activation, bias_initializer, "):
         dense.check_params({"unit": 7})
     with pytest.raises(ParameterError, match="it takes none"):
         catalogue.get("Flatten").check_params({"axis": 1})

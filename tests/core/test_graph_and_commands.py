@@ -165,7 +165,7 @@ def test_every_command_does_undoes_and_redoes() -> None:
     graph, x, h, y = three_layers()
     _check_do_undo_redo(graph, AddNode("Dense", (10, 20), {"units": 5}, name="extra"))
     extra = graph.node_by_name("extra")
-    assert extra.params == {"units": 5, "activation": "linear", "use_bias": True} and extra.position == (10, 20)
+    assert extra.params == {**catalogue.get("Dense").defaults(), "units": 5} and extra.position == (10, 20)
     _check_do_undo_redo(graph, Connect(h, extra.id))
     _check_do_undo_redo(graph, Disconnect(h, extra.id))
     _check_do_undo_redo(graph, MoveNodes({x: ((0.0, 0.0), (5.5, -3.0)), h: (graph.node(h).position, (1.0, 2.0))}))

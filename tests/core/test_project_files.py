@@ -501,6 +501,11 @@ def _param_value(spec) -> st.SearchStrategy:
     elif spec.type == "pair":
         side = st.integers(int(low), int(high))
         value = st.one_of(side, st.lists(side, min_size=2, max_size=2))
+    elif spec.type == "penalty":
+        value = st.lists(st.floats(0, 1000, allow_nan=False), min_size=2, max_size=2)
+    elif spec.type == "config":
+        plain = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=5))
+        value = st.dictionaries(st.text(max_size=5), st.one_of(plain, st.lists(plain, max_size=3)), max_size=3)
     else:
         sizes = st.lists(st.integers(int(low), min(int(high), 4096)), min_size=spec.min_length, max_size=spec.max_length)
         value = sizes

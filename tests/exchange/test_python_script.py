@@ -406,3 +406,89 @@ def test_what_a_script_cannot_take_is_refused_in_plain_words():
         script_of(project, streamed)
     with pytest.raises(ScriptExportError, match=r"Input expects \(64,\)"):
         script_of(project, load_dataset("iris"))
+
+
+def test_new_kinds_with_penalties_wrappers_and_self_attention_run_and_give_the_apps_model(tmp_path):
+    """Padding sides as nested tuples, depthwise and separable convolutions, ReLU6, self-attention called as (x, x),
+    Bidirectional and TimeDistributed with the layer they wrap, L1/L2 penalties as keras.regularizers: the script
+    trains from an empty folder and, rebuilt here, is the app's model layer for layer."""
+    import keras
+
+    from designer.exchange.python_script import script_of
+    from designer.keras_bridge.models import compile_graph
+
+    graph = LayerGraph(name="many kinds")
+    x = graph.add("Input", shape=[8, 8, 3], name="image")
+    x = graph.add("RandomFlip", x, mode="horizontal", name="flip")
+    x = graph.add("ZeroPadding2D", x, padding=[0, 1, 0, 1], name="pad")
+    x = graph.add("DepthwiseConv2D", x, strides=2, use_bias=False, name="depthwise")
+    x = graph.add("BatchNormalization", x, name="bn")
+    x = graph.add("ReLU", x, max_value=6.0, name="relu6")
+    x = graph.add("SeparableConv2D", x, filters=8, padding="same", depthwise_regularizer=[0.0, 1e-4], name="separable")
+    x = graph.add("Cropping2D", x, cropping=[1, 0, 1, 0], name="crop")
+    steps = graph.add("Reshape", x, target_shape=[9, 8], name="steps")
+    attended = graph.add("MultiHeadAttention", steps, num_heads=2, key_dim=4, name="attend")
+    x = graph.add("Add", steps, attended, name="residual")
+    x = graph.add("LayerNormalization", x, name="norm")
+    x = graph.add("Bidirectional", x, layer="GRU", units=6, return_sequences=True, merge_mode="sum", name="both_ways")
+    x = graph.add("TimeDistributed", x, units=4, activation="relu", name="per_step")
+    x = graph.add("GlobalMaxPooling1D", x, name="pool")
+    graph.add("Dense", x, units=3, activation="softmax", kernel_initializer="he_normal",
+              kernel_regularizer=[0.0, 5e-4], bias_regularizer=[0.01, 0.0], name="kind")
+    project = Project.single(graph, training=settings(batch_size=16))
+    data = load_dataset(DatasetChoice("random_vectors", {"shape": [8, 8, 3], "classes": 3, "samples": 48}))
+    text = script_of(project, data)
+    assert_plain(text, [node.name for node in graph.nodes()])
+    for code in ('layers.ZeroPadding2D(padding=((0, 1), (0, 1)), name="pad")', "layers.ReLU(max_value=6.0,",
+                 '(steps, steps)', 'layers.Bidirectional(layers.GRU(units=6, return_sequences=True, name="both_ways_gru"), '
+                 'merge_mode="sum", name="both_ways")', "layers.TimeDistributed(layers.Dense(units=4,",
+                 "kernel_regularizer=keras.regularizers.L2(0.0005)", "bias_regularizer=keras.regularizers.L1(0.01)",
+                 "depthwise_regularizer=keras.regularizers.L2(0.0001)", 'kernel_initializer="he_normal"'):
+        assert code in text, code
+    assert "use_bias=False" in text and "bias_initializer" not in text  # Keras's defaults are left out
+
+    app = compile_graph(graph)
+    app.save_weights(str(tmp_path / "app.weights.h5"))
+    rebuilt = exec_script(text, tmp_path)["build_model"]()
+    rebuilt.load_weights(str(tmp_path / "app.weights.h5"))
+    assert rebuilt.count_params() == app.count_params()
+    as_json = lambda layer: json.loads(json.dumps(layer.get_config(), default=keras.saving.serialize_keras_object))  # noqa: E731
+    assert [as_json(layer) for layer in rebuilt.layers] == [as_json(layer) for layer in app.layers]
+    assert len(rebuilt.losses) == len(app.losses) == 3  # the three penalties
+    np.testing.assert_allclose(float(sum(rebuilt.losses)), float(sum(app.losses)), rtol=1e-6)
+    rows = np.random.default_rng(0).random((4, 8, 8, 3)).astype(np.float32)
+    np.testing.assert_allclose(rebuilt.predict(rows, verbose=0), app.predict(rows, verbose=0), atol=1e-6)
+
+    files, check = export_and_check(project, data, tmp_path / "run", rows_from="x_train")
+    assert check.ok, check.summary
+
+
+def test_a_generic_keras_layer_is_written_from_its_config_and_gives_the_apps_model(tmp_path):
+    """A layer the palette has no entry for (kept whole, as an import keeps it) is made in the script from its
+    saved configuration in safe mode, called as the app calls it."""
+    import keras
+
+    from designer.exchange.python_script import script_of
+    from designer.keras_bridge.models import compile_graph
+
+    graph = LayerGraph(name="kept whole")
+    x = graph.add("Input", shape=[6], name="reading")
+    unit = keras.layers.UnitNormalization(axis=-1).get_config()
+    x = graph.add("KerasLayer", x, class_name="UnitNormalization",
+                  config={k: v for k, v in unit.items() if k != "name"}, name="unit")
+    y = graph.add("Dense", x, units=6, name="hidden")
+    x = graph.add("KerasLayer", x, y, class_name="Dot", config={"axes": -1, "normalize": False}, call="list",
+                  name="similarity")
+    graph.add("Dense", x, units=2, activation="softmax", name="kind")
+    project = Project.single(graph, training=settings(batch_size=16))
+    data = load_dataset(DatasetChoice("random_vectors", {"shape": [6], "classes": 2, "samples": 48}))
+    text = script_of(project, data)
+    assert_plain(text, ["reading", "hidden", "kind"])
+    assert 'keras.saving.deserialize_keras_object({"module": "keras.layers", "class_name": "Dot"' in text
+    assert '"name": "unit"}' in text and '"name": "similarity"}' in text
+    app = compile_graph(graph)
+    app.save_weights(str(tmp_path / "app.weights.h5"))
+    rebuilt = exec_script(text, tmp_path)["build_model"]()
+    rebuilt.load_weights(str(tmp_path / "app.weights.h5"))
+    rows = np.random.default_rng(0).random((4, 6)).astype(np.float32)
+    np.testing.assert_allclose(rebuilt.predict(rows, verbose=0), app.predict(rows, verbose=0), atol=1e-6)

@@ -309,12 +309,17 @@ def test_shapes_only_build_never_downloads(offline_keras_home) -> None:
 @pytest.mark.parametrize("kind", catalogue.all_kinds(), ids=[kind.key for kind in catalogue.all_kinds()])
 def test_the_bridge_can_make_every_kind_of_the_catalogue(kind) -> None:
     """A kind is a keras.layers class, the Input, or a kind the bridge registered a builder for; the classes the
-    catalogue names (keras.applications.VGG16, designer>VAESampling) are the ones the builders make."""
+    catalogue names (keras.layers.Bidirectional, keras.applications.VGG16, designer>VAESampling) are the ones the
+    builders make."""
     builder = builder_of(kind.key)
     if kind.is_source:
         assert kind.keras == "keras.Input" and builder is None
     elif kind.keras.startswith("keras.layers."):
-        assert builder is None and hasattr(keras.layers, kind.keras.removeprefix("keras.layers."))
+        layer_class = getattr(keras.layers, kind.keras.removeprefix("keras.layers."))
+        if builder is not None:  # it turns the parameters into Keras's arguments (a wrapped layer, padding sides)
+            made = builder(kind.defaults(), None, (), True)
+            # the generic Keras layer node makes any layer class it names (keras.layers.Layer stands for them all)
+            assert type(made) is layer_class if layer_class is not keras.layers.Layer else isinstance(made, layer_class)
     else:
         assert builder is not None, f"no builder is registered for {kind.key}"
         shapes = ((None, 32, 32, 3),) if kind.input_ranks == (3,) else ((None, 4), (None, 4))

@@ -39,13 +39,14 @@ SEQUENCE = (None, 10, 3)
 CASES: dict[str, Case] = {
     "Input": Case((), lambda: None, {"shape": [28, 28, 1]}),
     "Dense": Case(((None, 8),), lambda: keras.layers.Dense(5, activation="relu", use_bias=True),
-                  {"units": 5, "activation": "relu"}),
+                  {"units": 5, "activation": "relu", "kernel_initializer": "he_normal", "kernel_regularizer": [0.0, 5e-4]}),
     "Activation": Case(((None, 4, 4),), lambda: keras.layers.Activation("sigmoid"), {"activation": "sigmoid"}),
     "LeakyReLU": Case(((None, 6),), lambda: keras.layers.LeakyReLU(negative_slope=0.2)),
     "Flatten": Case(((None, 28, 28, 1),), lambda: keras.layers.Flatten()),
     "Reshape": Case(((None, 784),), lambda: keras.layers.Reshape((28, 28, 1))),
     "Embedding": Case(((None, 12),), lambda: keras.layers.Embedding(100, 8), {"input_dim": 100, "output_dim": 8}),
-    "Conv2D": Case(((None, 28, 28, 1),), lambda: keras.layers.Conv2D(4, (3, 3), activation="relu"), {"filters": 4}),
+    "Conv2D": Case(((None, 28, 28, 1),), lambda: keras.layers.Conv2D(4, (3, 3), activation="relu", use_bias=False),
+                   {"filters": 4, "use_bias": False, "bias_regularizer": [1e-4, 1e-4]}),
     "Conv2DTranspose": Case(((None, 7, 7, 8),),
                             lambda: keras.layers.Conv2DTranspose(4, (3, 3), strides=(2, 2), padding="same"),
                             {"filters": 4, "padding": "same"}),
@@ -62,10 +63,58 @@ CASES: dict[str, Case] = {
     "Concatenate": Case(((None, 3, 4), (None, 3, 6)), lambda: keras.layers.Concatenate(axis=-1)),
     "Add": Case(((None, 5), (None, 5), (None, 5)), lambda: keras.layers.Add()),
     "Dropout": Case(((None, 10),), lambda: keras.layers.Dropout(0.3), {"rate": 0.3}),
-    "BatchNormalization": Case(((None, 6, 6, 3),), lambda: keras.layers.BatchNormalization()),
+    "BatchNormalization": Case(((None, 6, 6, 3),), lambda: keras.layers.BatchNormalization(axis=1, scale=False),
+                               {"axis": 1, "scale": False}),
     "GaussianNoise": Case(((None, 10),), lambda: keras.layers.GaussianNoise(0.1)),
     "ActivityRegularization": Case(((None, 10),), lambda: keras.layers.ActivityRegularization(l1=1e-5)),
     "UpSampling2D": Case(((None, 7, 7, 2),), lambda: keras.layers.UpSampling2D((2, 2))),
+    "UpSampling1D": Case((SEQUENCE,), lambda: keras.layers.UpSampling1D(3), {"size": 3}),
+    # convolutions: initializers, penalties and bias switched off change no shape but must reach Keras
+    "Conv1DTranspose": Case((SEQUENCE,), lambda: keras.layers.Conv1DTranspose(4, 3, strides=2, padding="same"),
+                            {"filters": 4, "strides": 2, "padding": "same"}),
+    "SeparableConv2D": Case((IMAGE,), lambda: keras.layers.SeparableConv2D(8, 3, depth_multiplier=2, use_bias=False),
+                            {"filters": 8, "depth_multiplier": 2, "use_bias": False}),
+    "DepthwiseConv2D": Case((IMAGE,), lambda: keras.layers.DepthwiseConv2D(3, strides=2, padding="same"),
+                            {"strides": [2, 2], "padding": "same"}),
+    "ZeroPadding2D": Case((IMAGE,), lambda: keras.layers.ZeroPadding2D(((0, 1), (2, 3))), {"padding": [0, 1, 2, 3]}),
+    "Cropping2D": Case((IMAGE,), lambda: keras.layers.Cropping2D(((1, 2), (3, 4))), {"cropping": [1, 2, 3, 4]}),
+    # pooling
+    "GlobalMaxPooling2D": Case(((None, 7, 7, 5),), lambda: keras.layers.GlobalMaxPooling2D(keepdims=True),
+                               {"keepdims": True}),
+    "GlobalAveragePooling1D": Case((SEQUENCE,), lambda: keras.layers.GlobalAveragePooling1D()),
+    "GlobalMaxPooling1D": Case((SEQUENCE,), lambda: keras.layers.GlobalMaxPooling1D()),
+    "AveragePooling1D": Case((SEQUENCE,), lambda: keras.layers.AveragePooling1D(3, strides=1, padding="same"),
+                             {"pool_size": 3, "strides": 1, "padding": "same"}),
+    # recurrent wrappers
+    "Bidirectional": Case((SEQUENCE,), lambda: keras.layers.Bidirectional(keras.layers.GRU(5, return_sequences=True)),
+                          {"layer": "GRU", "units": 5, "return_sequences": True}),
+    "TimeDistributed": Case((SEQUENCE,), lambda: keras.layers.TimeDistributed(keras.layers.Dense(4, activation="relu")),
+                            {"units": 4, "activation": "relu"}),
+    "RepeatVector": Case(((None, 6),), lambda: keras.layers.RepeatVector(4), {"n": 4}),
+    # merges
+    "Multiply": Case(((None, 5), (None, 5)), lambda: keras.layers.Multiply()),
+    "Average": Case(((None, 2, 3), (None, 2, 3), (None, 2, 3)), lambda: keras.layers.Average()),
+    "Subtract": Case(((None, 4), (None, 4)), lambda: keras.layers.Subtract()),
+    "Maximum": Case(((None, 4), (None, 4)), lambda: keras.layers.Maximum()),
+    # activations
+    "ReLU": Case(((None, 6),), lambda: keras.layers.ReLU(6.0), {"max_value": 6.0}),
+    "Softmax": Case(((None, 3, 4),), lambda: keras.layers.Softmax(axis=1), {"axis": 1}),
+    "ELU": Case(((None, 6),), lambda: keras.layers.ELU(0.5), {"alpha": 0.5}),
+    "PReLU": Case(((None, 4, 3),), lambda: keras.layers.PReLU()),
+    # attention, called on the sequence as query and value
+    "MultiHeadAttention": Case((SEQUENCE,), lambda: keras.layers.MultiHeadAttention(2, 8, dropout=0.1),
+                               {"num_heads": 2, "key_dim": 8, "dropout": 0.1}),
+    # preprocessing
+    "Rescaling": Case(((None, 8, 8, 3),), lambda: keras.layers.Rescaling(1 / 127.5, offset=-1.0),
+                      {"scale": 1 / 127.5, "offset": -1.0}),
+    "RandomFlip": Case((IMAGE,), lambda: keras.layers.RandomFlip("horizontal"), {"mode": "horizontal"}),
+    "RandomRotation": Case((IMAGE,), lambda: keras.layers.RandomRotation(0.2), {"factor": 0.2}),
+    "RandomZoom": Case((IMAGE,), lambda: keras.layers.RandomZoom(0.1, 0.2), {"width_factor": 0.2}),
+    "RandomTranslation": Case((IMAGE,), lambda: keras.layers.RandomTranslation(0.1, 0.1)),
+    "LayerNormalization": Case((SEQUENCE,), lambda: keras.layers.LayerNormalization(center=False), {"center": False}),
+    # the generic node: any Keras layer by class name and config (here one the palette has no entry for)
+    "KerasLayer": Case(((None, 6),), lambda: keras.layers.UnitNormalization(axis=-1),
+                       {"class_name": "UnitNormalization", "config": {"axis": -1}}),
     # Network Designer's own Keras layer, made directly from its class
     "VAESampling": Case(((None, 2), (None, 2)), lambda: vae_sampling_class()(kl_weight=0.5), {"kl_weight": 0.5}),
     # backbones: weights=None, like the oracle (which never downloads); one of them fine-tuned (trainable)
@@ -91,7 +140,10 @@ def _reference_info(case: Case, kind: catalogue.LayerKind) -> tuple:
         return tuple(keras.Input(shape=tuple(case.params["shape"])).shape), 0, 0
     layer = case.reference()
     inputs = [keras.Input(batch_shape=shape) for shape in case.input_shapes]
-    output = layer(inputs[0] if len(inputs) == 1 else inputs)
+    if kind.call == "query_value":  # self-attention: the sequence is the query and the value
+        output = layer(inputs[0], inputs[0])
+    else:
+        output = layer(inputs[0] if len(inputs) == 1 else inputs)
     trainable, frozen = _count(layer.trainable_weights), _count(layer.non_trainable_weights)
     assert trainable + frozen == layer.count_params()
     return tuple(output.shape), trainable, frozen

@@ -104,3 +104,18 @@ def test_a_gan_keeps_both_networks(for_8x8_digits):
     project.trained = result.trained
     again = train(project, digits, epochs=1)
     assert set(again.reuse) == {"generator", "discriminator"} and all(r.everything for r in again.reuse.values())
+
+
+def test_a_project_trained_before_layers_gained_parameters_keeps_its_weights():
+    """tests/training/data/trained_before_new_params was saved by the app before Dense, the convolutions, BatchNormalization
+    and GlobalAveragePooling2D gained parameters (initializers, penalties, use_bias, axis, keepdims): at their
+    defaults they leave the fingerprint as it was, so the weights still load whole and predict as they did."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "data" / "trained_before_new_params"
+    project = load_project(folder / "made_before.json")
+    assert project.load_notes == [] and project.trained["model"].fits(project.graph())
+    model = compile_graph(project.graph())
+    assert load_trained(model, project.graph(), project.trained["model"]).everything
+    rows = np.linspace(0, 1, 2 * 64, dtype="float32").reshape(2, 8, 8, 1)
+    np.testing.assert_allclose(model.predict(rows, verbose=0), np.load(folder / "expected.npy"), rtol=1e-5)

@@ -13,6 +13,28 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture
+def read_next_dialog():
+    """`read_next_dialog(messages)`: once the next modal dialog is open, append its text and informative text to
+    `messages` and close it (dialogs block until answered)."""
+    return _read_next_dialog
+
+
+def _read_next_dialog(messages: list) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def read_and_close():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, read_and_close)
+            return
+        messages.append(box.text() + "\n" + box.informativeText())
+        box.accept()
+
+    QTimer.singleShot(20, read_and_close)
+
+
+@pytest.fixture
 def isolated_settings(tmp_path, monkeypatch):
     """Recent files and recovery files go to a temporary folder, never the user's."""
     monkeypatch.setenv("DESIGNER_CONFIG_DIR", str(tmp_path / "config"))

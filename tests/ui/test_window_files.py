@@ -34,23 +34,14 @@ def answer_next_dialog(button_text):
     QTimer.singleShot(20, click)
 
 
-def test_broken_file_is_explained_and_the_open_project_kept(window, tmp_path):
+def test_broken_file_is_explained_and_the_open_project_kept(window, tmp_path, read_next_dialog):
     window.new_project("perceptron")
     before = dumps(window.project)
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "network-designer-project", "version": 1, "graphs": [{"nodes": [{"id": "a", '
                       '"kind": "Dense", "params": {"units": -5}}]}]}')
     messages = []
-
-    def read_and_close():
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, read_and_close)
-            return
-        messages.append(box.text() + "\n" + box.informativeText())
-        box.accept()
-
-    QTimer.singleShot(20, read_and_close)
+    read_next_dialog(messages)
     assert not window.open_file(str(broken))
     assert "units must be at least 1" in messages[0] and "graphs[0].nodes[0].params.units" in messages[0]
     assert dumps(window.project) == before

@@ -1,9 +1,20 @@
-"""Convolution layers: Conv1D, Conv2D, Conv2DTranspose."""
+"""Convolution layers: Conv2D, Conv2DTranspose, Conv1D, Conv1DTranspose."""
 
 from designer.core.catalogue import LayerKind, ParamSpec, register
-from designer.core.layers._common import IMAGE_HINT, SEQUENCE_HINT, activation, filters, kernel_pair, padding
+from designer.core.layers._common import (
+    IMAGE_HINT, SEQUENCE_HINT, activation, filters, kernel_pair, padding, use_bias, weight_settings,
+)
 
 CONV_FORMULA = "y[i, j, k] = f(Σ over the window and input channels of w · x + b_k)"
+
+
+def steps_1d(strides: int, strides_help: str) -> tuple[ParamSpec, ...]:
+    """Window and step of a convolution along a sequence (whole numbers, where 2D kinds take pairs)."""
+    return (
+        ParamSpec("kernel_size", "int", 3, "How many time steps each filter sees.", minimum=1, maximum=1024),
+        ParamSpec("strides", "int", strides, strides_help, minimum=1, maximum=1024),
+    )
+
 
 register(
     LayerKind(
@@ -25,6 +36,8 @@ register(
             kernel_pair("strides", 1, "How far the window moves at each step."),
             padding(),
             activation("relu"),
+            use_bias(added_later=True),
+            *weight_settings("kernel", "bias"),
         ),
         input_ranks=(3,),
         rank_hint=IMAGE_HINT,
@@ -51,6 +64,8 @@ register(
             kernel_pair("strides", 2, "Upsampling factor along height and width."),
             padding(),
             activation("relu"),
+            use_bias(added_later=True),
+            *weight_settings("kernel", "bias"),
         ),
         input_ranks=(3,),
         rank_hint=IMAGE_HINT,
@@ -74,15 +89,43 @@ register(
         keras="keras.layers.Conv1D",
         params=(
             filters(32),
-            ParamSpec("kernel_size", "int", 3, "How many time steps each filter sees.", minimum=1, maximum=1024),
-            ParamSpec("strides", "int", 1, "How far the window moves at each step.", minimum=1, maximum=1024),
+            *steps_1d(1, "How far the window moves at each step."),
             padding(),
             activation("relu"),
+            use_bias(added_later=True),
+            *weight_settings("kernel", "bias"),
         ),
         input_ranks=(2,),
         rank_hint=SEQUENCE_HINT,
         key_params=("filters", "kernel_size"),
         icon="▥",
         name_prefix="conv1d",
+    )
+)
+
+register(
+    LayerKind(
+        key="Conv1DTranspose",
+        category="Convolution",
+        title="Conv1DTranspose",
+        summary="A learned upsampling of a sequence: the reverse direction of a Conv1D.",
+        explanation=(
+            "Spreads each time step over a window of learned weights; with strides 2 the sequence becomes twice "
+            "as long. Used in decoders that rebuild a signal from a short code."
+        ),
+        keras="keras.layers.Conv1DTranspose",
+        params=(
+            filters(32),
+            *steps_1d(1, "Upsampling factor: 2 makes the sequence twice as long."),
+            padding(),
+            activation("linear"),
+            use_bias(added_later=True),
+            *weight_settings("kernel", "bias"),
+        ),
+        input_ranks=(2,),
+        rank_hint=SEQUENCE_HINT,
+        key_params=("filters", "kernel_size", "strides"),
+        icon="▤",
+        name_prefix="conv1d_transpose",
     )
 )

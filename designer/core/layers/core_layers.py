@@ -1,8 +1,8 @@
-"""Core layers: Input, Dense, Activation, LeakyReLU, Flatten, Reshape, Embedding."""
+"""Core layers: Input, Dense, Activation, Flatten, Reshape, Embedding."""
 
 from designer.core.activations import NEURON_FORMULA
 from designer.core.catalogue import LayerKind, ParamSpec, register
-from designer.core.layers._common import FLATTEN_HINT, MAX_SIDE, activation, units, use_bias
+from designer.core.layers._common import FLATTEN_HINT, MAX_SIDE, activation, units, use_bias, weight_settings
 
 register(
     LayerKind(
@@ -43,7 +43,7 @@ register(
         ),
         formula=NEURON_FORMULA + "   (for each of the units neurons)",
         keras="keras.layers.Dense",
-        params=(units(32), activation("linear"), use_bias()),
+        params=(units(32), activation("linear"), use_bias(), *weight_settings("kernel", "bias")),
         input_ranks=(1, 2),
         rank_hint=FLATTEN_HINT,
         warn_ranks=(2,),
@@ -73,27 +73,6 @@ register(
         key_params=("activation",),
         icon="ƒ",
         name_prefix="activation",
-    )
-)
-
-register(
-    LayerKind(
-        key="LeakyReLU",
-        category="Core",
-        title="Leaky ReLU",
-        summary="ReLU that lets a small slope through for negative inputs.",
-        explanation=(
-            "Keeps positive values and multiplies negative ones by a small slope α instead of zeroing "
-            "them, so no neuron stops learning. Common in GAN discriminators."
-        ),
-        formula="f(x) = x if x > 0, else α·x",
-        keras="keras.layers.LeakyReLU",
-        params=(
-            ParamSpec("negative_slope", "float", 0.2, "The slope α for negative inputs.", minimum=0.0, maximum=1.0),
-        ),
-        key_params=("negative_slope",),
-        icon="⟋",
-        name_prefix="leaky_re_lu",
     )
 )
 

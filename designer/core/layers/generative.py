@@ -1,7 +1,7 @@
 """Generative layers: upsampling for decoders and generators, and the VAE sampling layer."""
 
 from designer.core.catalogue import LayerKind, ParamSpec, register
-from designer.core.layers._common import IMAGE_HINT, kernel_pair
+from designer.core.layers._common import IMAGE_HINT, SEQUENCE_HINT, kernel_pair
 
 register(
     LayerKind(
@@ -23,6 +23,26 @@ register(
         key_params=("size",),
         icon="⤢",
         name_prefix="up_sampling2d",
+    )
+)
+
+register(
+    LayerKind(
+        key="UpSampling1D",
+        category="Generative",
+        title="UpSampling1D",
+        summary="Lengthens a sequence by repeating each time step.",
+        explanation=(
+            "Repeats each time step size times, so a sequence of 10 steps becomes 20 with size 2. Used in "
+            "decoders that rebuild a signal. It has no weights."
+        ),
+        keras="keras.layers.UpSampling1D",
+        params=(ParamSpec("size", "int", 2, "How many times each step is repeated.", minimum=1, maximum=1024),),
+        input_ranks=(2,),
+        rank_hint=SEQUENCE_HINT,
+        key_params=("size",),
+        icon="⤧",
+        name_prefix="up_sampling1d",
     )
 )
 

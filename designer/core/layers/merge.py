@@ -1,4 +1,4 @@
-"""Merge layers: join several branches of the graph into one."""
+"""Merge layers: join several branches of the graph into one (side by side, or value by value)."""
 
 from designer.core.catalogue import LayerKind, ParamSpec, register
 
@@ -41,3 +41,37 @@ register(
         name_prefix="add",
     )
 )
+
+# element-wise merges: same shapes in, the same shape out, no weights; only what they compute differs
+_ELEMENT_WISE = (
+    ("Multiply", "Multiplies its inputs value by value (a gate or an attention mask).",
+     "Multiplies its inputs element by element, so one branch can scale or switch off another, as in the "
+     "squeeze-and-excitation blocks of EfficientNet.", "y = x₁ · x₂ · …", "⊗", None),
+    ("Average", "Averages its inputs value by value (an ensemble of branches).",
+     "Takes the mean of its inputs element by element, e.g. to combine the predictions of several branches.",
+     "y = (x₁ + x₂ + … + xₙ) / n", "⊘", None),
+    ("Subtract", "Subtracts the second input from the first, value by value.",
+     "Takes exactly two inputs and computes the first minus the second, element by element (connect the one "
+     "to subtract from first): e.g. the difference between two encodings.", "y = x₁ − x₂", "⊖", 2),
+    ("Maximum", "Keeps the largest of its inputs, value by value.",
+     "Compares its inputs element by element and keeps the largest value at each position.",
+     "y = max(x₁, x₂, …)", "⩔", None),
+)
+
+for key, summary, explanation, formula, icon, most in _ELEMENT_WISE:
+    register(
+        LayerKind(
+            key=key,
+            category="Merge",
+            title=key,
+            summary=summary,
+            explanation=explanation + " It has no weights.",
+            formula=formula,
+            keras=f"keras.layers.{key}",
+            min_inputs=2,
+            max_inputs=most,
+            error_hint=f"{key} needs {'two inputs' if most == 2 else 'inputs'} of exactly the same shape.",
+            icon=icon,
+            name_prefix=key.lower(),
+        )
+    )

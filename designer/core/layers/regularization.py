@@ -1,6 +1,17 @@
-"""Regularization layers: Dropout, BatchNormalization, GaussianNoise."""
+"""Regularization layers: Dropout, BatchNormalization, LayerNormalization, GaussianNoise, ActivityRegularization."""
 
 from designer.core.catalogue import LayerKind, ParamSpec, register
+
+
+def epsilon() -> ParamSpec:
+    return ParamSpec("epsilon", "float", 0.001, "Small number added to the variance to avoid dividing by zero.",
+                     minimum=1e-12, maximum=1.0)
+
+
+def shift_and_scale() -> tuple[ParamSpec, ...]:
+    return (ParamSpec("center", "bool", True, "Learn the shift β (off: β = 0).", added_later=True),
+            ParamSpec("scale", "bool", True, "Learn the scale γ (off: γ = 1).", added_later=True))
+
 
 register(
     LayerKind(
@@ -17,6 +28,7 @@ register(
         key_params=("rate",),
         icon="⋯",
         name_prefix="dropout",
+        training_only=True,
     )
 )
 
@@ -34,11 +46,34 @@ register(
         formula="y = γ · (x − μ_batch) / √(σ²_batch + ε) + β",
         keras="keras.layers.BatchNormalization",
         params=(
+            ParamSpec("axis", "int", -1, "The channel axis, normalised on its own (-1: the last).", minimum=-4, maximum=4,
+                      added_later=True),
             ParamSpec("momentum", "float", 0.99, "How slowly the running averages follow the batches.", minimum=0.0, maximum=1.0),
-            ParamSpec("epsilon", "float", 0.001, "Small number added to the variance to avoid dividing by zero.", minimum=1e-12, maximum=1.0),
+            epsilon(),
+            *shift_and_scale(),
         ),
         icon="≈",
         name_prefix="batch_normalization",
+    )
+)
+
+register(
+    LayerKind(
+        key="LayerNormalization",
+        category="Regularization",
+        title="LayerNormalization",
+        summary="Re-centres and re-scales the values of each sample on its own (used in Transformers).",
+        explanation=(
+            "Normalises the values of each sample (along its last axis) to mean 0 and variance 1, then applies a "
+            "learned scale γ and shift β. Unlike BatchNormalization it does not depend on the other samples "
+            "of the batch, so it acts the same in training and prediction and suits sequences and attention. "
+            "Parameters: 2 per value of the last axis."
+        ),
+        formula="y = γ · (x − μ_sample) / √(σ²_sample + ε) + β",
+        keras="keras.layers.LayerNormalization",
+        params=(epsilon(), *shift_and_scale()),
+        icon="≋",
+        name_prefix="layer_normalization",
     )
 )
 
@@ -58,6 +93,7 @@ register(
         key_params=("stddev",),
         icon="∿",
         name_prefix="gaussian_noise",
+        training_only=True,
     )
 )
 

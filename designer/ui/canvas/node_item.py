@@ -17,6 +17,8 @@ NODE_WIDTH = 210.0
 NODE_HEIGHT = 86.0
 HEADER_HEIGHT = 24.0
 PORT_RADIUS = 6.0
+#: said on the node of a layer that acts only while training (dropout, noise, augmentation)
+TRAINING_ONLY = "training only"
 
 
 def describe_value(spec: catalogue.ParamSpec, value) -> str:
@@ -38,8 +40,17 @@ def describe_value(spec: catalogue.ParamSpec, value) -> str:
     return f"{label} {value:g}" if isinstance(value, float) else f"{label} {value}"
 
 
+#: settings of a generic Keras layer's configuration that say nothing worth a node's line
+_QUIET_SETTINGS = {"name", "trainable", "dtype", "quantization_config", "lora_rank", "lora_alpha"}
+
+
 def key_parameters(node: LayerNode) -> str:
     kind = catalogue.get(node.kind)
+    if kind.call == "params":  # a generic Keras layer: its class and first plain settings
+        config = node.params.get("config") or {}
+        plain = [f"{key.replace('_', ' ')} {value}" for key, value in config.items()
+                 if key not in _QUIET_SETTINGS and isinstance(value, (int, float, str)) and not isinstance(value, bool)]
+        return " · ".join([str(node.params.get("class_name", ""))] + plain[:3])
     parts = [describe_value(kind.param(name), node.params.get(name)) for name in kind.key_params]
     return " · ".join(p for p in parts if p)
 
@@ -101,6 +112,8 @@ class NodeItem(QGraphicsItem):
     def update_from(self, node: LayerNode) -> None:
         self.name = node.name
         self.params_text = key_parameters(node)
+        # a generic Keras layer is called by its Keras class in the header ("UnitNormalization")
+        self.kind_label = str(node.params.get("class_name")) if self.kind.call == "params" else self.kind.title
         self.update()
 
     def set_report(self, report: NodeReport | None, analysed: bool) -> None:
@@ -120,12 +133,15 @@ class NodeItem(QGraphicsItem):
         return bool(self.report and any(not m.is_error for m in self.report.messages))
 
     def tooltip_text(self) -> str:
-        lines = [f"<b>{self.name}</b> — {self.kind.title}"]
+        lines = [f"<b>{self.name}</b> — {self.kind.title}"
+                 + (f" ({self.kind_label})" if self.kind_label != self.kind.title else "")]
         for message in self.report.messages if self.report else []:
             colour = style.ERROR_COLOUR if message.is_error else style.WARNING_COLOUR
             lines.append(f"<span style='color:{colour}'>{message.text}</span>")
         if len(lines) == 1:
             lines.append(self.kind.summary)
+        if self.kind.training_only:
+            lines.append("It acts only while training; when the model predicts it passes its input through.")
         return "<br>".join(lines)
 
     def shape_text(self) -> str:
@@ -186,11 +202,11 @@ class NodeItem(QGraphicsItem):
         metrics = QFontMetrics(title_font)
         kind_font = QFont(title_font)
         kind_font.setBold(False)
-        kind_width = min(QFontMetrics(kind_font).horizontalAdvance(self.kind.title) + 8, 90)
+        kind_width = min(QFontMetrics(kind_font).horizontalAdvance(self.kind_label) + 8, 90)
         name = metrics.elidedText(self.name, Qt.ElideRight, int(NODE_WIDTH - 34 - kind_width))
         painter.drawText(QRectF(28, 0, NODE_WIDTH - 34, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignLeft, name)
         painter.setFont(kind_font)
-        kind_title = QFontMetrics(kind_font).elidedText(self.kind.title, Qt.ElideRight, kind_width - 4)
+        kind_title = QFontMetrics(kind_font).elidedText(self.kind_label, Qt.ElideRight, kind_width - 4)
         painter.drawText(QRectF(0, 0, NODE_WIDTH - 8, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignRight, kind_title)
 
         text_font = QFont()
@@ -212,6 +228,13 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QColor(style.MUTED_TEXT_COLOUR))
             painter.drawText(QRectF(left, y + line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.shape_text())
             painter.drawText(QRectF(left, y + 2 * line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.params_count_text())
+            if self.kind.training_only and not self.has_warning:
+                tag_font = QFont(text_font)
+                tag_font.setItalic(True)
+                painter.setFont(tag_font)
+                painter.drawText(QRectF(left, y + 2 * line, width, line), Qt.AlignVCenter | Qt.AlignRight,
+                                 TRAINING_ONLY)
+                painter.setFont(text_font)
         if self.has_error or self.has_warning:
             badge = QColor(style.ERROR_COLOUR if self.has_error else style.WARNING_COLOUR)
             centre = QPointF(NODE_WIDTH - 14, NODE_HEIGHT - 14)
@@ -227,6 +250,9 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.update_path()
+            scene = self.scene()
+            if scene is not None and scene.groups:  # a framed layer dragged: its frame follows
+                scene.groups_changed()
         elif change == QGraphicsItem.ItemSelectedHasChanged:
             self.setZValue(3 if value else 1)
         return super().itemChange(change, value)

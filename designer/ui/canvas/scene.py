@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QLineF, QPointF, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor, QPen, Qt
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -14,6 +14,7 @@ from designer.core.shapes import format_shape
 from designer.core.graph import GraphEvent, LayerGraph
 from designer.ui import style
 from designer.ui.canvas.edge_item import EdgeItem
+from designer.ui.canvas.group_frame import GroupFrame
 from designer.ui.canvas.node_item import NodeItem, PortItem
 
 
@@ -36,11 +37,15 @@ class GraphScene(QGraphicsScene):
         self._press_positions: dict[str, tuple[float, float]] = {}
         self._syncing = False  # True while the scene moves items to follow the document
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
+        #: group name -> its frame (layers unfolded from a nested model by an import)
+        self.groups: dict[str, GroupFrame] = {}
+        self._groups_due = False
         for node in graph.nodes():
             self._add_node(node.id)
         for edge in graph.edges():
             self._add_edge(edge)
         graph.subscribe(self._on_graph_event)
+        self.refresh_groups()
 
     def detach(self) -> None:
         """Stop following the document (before the scene is thrown away)."""
@@ -70,6 +75,35 @@ class GraphScene(QGraphicsScene):
             self.nodes[event.node_id].update_from(self.graph.node(event.node_id))
         if event.kind in ("node_added", "node_removed") and len(self.nodes) <= 1:
             self.update()  # the empty-canvas hint appears or goes: repaint the whole view, not one item
+        if event.kind in ("node_added", "node_removed", "node_moved") and (self.groups or self._has_groups()):
+            self.groups_changed()
+
+    # ------------------------------------------------------------ groups
+    def _has_groups(self) -> bool:
+        return any(node.group for node in self.graph.nodes())
+
+    def groups_changed(self) -> None:
+        """A grouped layer moved, came or went: the frames follow once the event loop is free (a drag moves a
+        layer many times a second; a whole import adds hundreds)."""
+        if not self._groups_due:
+            self._groups_due = True
+            QTimer.singleShot(0, self.refresh_groups)
+
+    def refresh_groups(self) -> None:
+        self._groups_due = False
+        bounds: dict[str, QRectF] = {}
+        for node_id, item in self.nodes.items():
+            group = self.graph.node(node_id).group if node_id in self.graph else ""
+            if group:
+                rect = item.sceneBoundingRect().adjusted(3, 3, -3, -3)
+                bounds[group] = bounds[group].united(rect) if group in bounds else rect
+        for name in set(self.groups) - set(bounds):
+            self.removeItem(self.groups.pop(name))
+        for name, rect in bounds.items():
+            if name not in self.groups:
+                self.groups[name] = GroupFrame(name)
+                self.addItem(self.groups[name])
+            self.groups[name].fit(rect)
 
     def _add_node(self, node_id: str) -> None:
         item = NodeItem(self.graph.node(node_id))

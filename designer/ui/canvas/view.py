@@ -11,6 +11,10 @@ from designer.ui import style
 from designer.ui.palette import LAYER_MIME, kind_key_from_mime
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 3.0
+#: below this zoom the text on the layers cannot be read: a taller graph is shown from its top instead
+READABLE_ZOOM = 0.4
+TALL_GRAPH_ZOOM = 0.75
+DEFAULT_SCENE = QRectF(-5000, -5000, 10000, 10000)
 GRID = 24
 
 
@@ -30,7 +34,8 @@ class GraphView(QGraphicsView):
         self.setBackgroundBrush(QColor(style.CANVAS_BACKGROUND))
         self._panning_from: QPointF | None = None
         self._space_down = False
-        self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
+        self.setSceneRect(DEFAULT_SCENE)
+        scene.changed.connect(lambda _regions: self.ensure_room())
 
     # ------------------------------------------------------------------ zoom
     def zoom(self) -> float:
@@ -49,13 +54,24 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def fit_to_view(self) -> None:
-        """Show every layer, no larger than 1:1 so a small graph is not blown up."""
+        """Show every layer, no larger than 1:1 so a small graph is not blown up. A graph too tall to read whole
+        (an imported ResNet) is shown from its top at a zoom where the layers can still be read."""
+        self.ensure_room()
         rect = self.scene().itemsBoundingRect()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0, 0)
             return
         rect.adjust(-40, -40, 40, 40)
+        viewport = self.viewport().rect()
+        across, down = viewport.width() / rect.width(), viewport.height() / rect.height()
+        if down < READABLE_ZOOM and down < across:  # too tall to read whole: its height decides
+            zoom = min(TALL_GRAPH_ZOOM, max(READABLE_ZOOM, viewport.width() / rect.width()))
+            self.resetTransform()
+            self.scale(zoom, zoom)
+            top = QRectF(rect.left(), rect.top(), rect.width(), viewport.height() / zoom)
+            self.centerOn(top.center())
+            return
         self.fitInView(rect, Qt.KeepAspectRatio)
         if self.zoom() > 1.0:
             self.resetTransform()
@@ -63,6 +79,12 @@ class GraphView(QGraphicsView):
             self.resetTransform()
             self.scale(MIN_ZOOM, MIN_ZOOM)
         self.centerOn(rect.center())
+
+    def ensure_room(self) -> None:
+        """Grow the scrollable area to hold every layer (an imported model can be many thousand pixels tall)."""
+        needed = DEFAULT_SCENE.united(self.scene().itemsBoundingRect().adjusted(-2000, -2000, 2000, 2000))
+        if needed != self.sceneRect():
+            self.setSceneRect(needed)
 
     # ------------------------------------------------------------------ pan
     def keyPressEvent(self, event) -> None:
