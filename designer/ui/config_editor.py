@@ -1,6 +1,7 @@
 """The editor of a "config" parameter: the whole Keras configuration of a generic "Keras layer" node, one row per
 setting. Plain values are edited where they are (numbers and texts in a field, on/off in a check box); nested ones
-(an initializer, the dtype policy) are shown as compact JSON, read-only, with the whole value in the tooltip. An
+(an initializer, the dtype policy) are shown as compact JSON, read-only; a flat list (an axis list) is edited as
+JSON, with the whole value in the tooltip. An
 edit leaves as `edited(new configuration)`; the inspector's form checks it like any other parameter."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 #: how much of a nested value the row shows before "…"
 SHOWN_CHARACTERS = 60
@@ -67,6 +68,8 @@ class ConfigEditor(QWidget):
         for key, value in config.items():
             if isinstance(value, bool):
                 widget: QWidget = QCheckBox()
+                # stretched across the row, a box without text would take clicks only on its small square
+                widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
                 widget.toggled.connect(lambda on, k=key: self._commit(k, on))
             elif _is_plain(value):
                 widget = QLineEdit()
@@ -94,7 +97,12 @@ class ConfigEditor(QWidget):
                 widget.setToolTip(f"{key} (read-only here): {whole}")
 
     def _commit_text(self, key: str) -> None:
-        self._commit(key, _parse(self._rows[key].text(), self._config.get(key)))
+        before = self._config.get(key)
+        value = _parse(self._rows[key].text(), before)
+        if isinstance(before, list) and not isinstance(value, list):  # "1, 2" is not a list: show what it was
+            self._show(key, before)
+            return
+        self._commit(key, value)
 
     def _commit(self, key: str, value: Any) -> None:
         if self._config.get(key) == value and type(self._config.get(key)) is type(value):
@@ -105,4 +113,7 @@ class ConfigEditor(QWidget):
 
 
 def _is_plain(value: Any) -> bool:
+    """Edited in a field: a number, a text, on/off, empty, or a flat list of numbers and texts (an axis list)."""
+    if isinstance(value, list):
+        return all(v is None or isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in value)
     return value is None or isinstance(value, (bool, int, float, str))

@@ -275,3 +275,25 @@ def test_parse_text(kind: str, name: str, text: str, expected) -> None:
 def test_format_value() -> None:
     assert format_value(catalogue.get("Dropout").param("rate"), 1e-05) == "1e-05"
     assert format_value(catalogue.get("Input").param("shape"), [28, 28, 1]) == "28, 28, 1"
+
+
+def test_a_generic_keras_layer_shows_its_config_and_edits_its_plain_values(inspector: Inspector, edits, qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    dtype = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": None}
+    config = {"trainable": True, "dtype": dtype, "axis": [1, 2], "epsilon": 0.001, "mode": "fast"}
+    inspector.show_node(make_node("KerasLayer", class_name="UnitNormalization", config=config))
+    fields = inspector.field("config")
+    assert isinstance(fields.field("dtype"), QLabel) and "DTypePolicy" in fields.field("dtype").toolTip()
+    assert fields.field("axis").text() == "[1, 2]" and fields.field("epsilon").text() == "0.001"
+    type_into(qtbot, fields.field("axis"), "[1]")
+    assert edits[-1] == ("n1", "config", {**config, "axis": [1]})
+    type_into(qtbot, fields.field("epsilon"), "0.01")
+    assert edits[-1][2]["epsilon"] == 0.01
+    type_into(qtbot, fields.field("mode"), "12")  # a text stays a text
+    assert edits[-1][2]["mode"] == "12"
+    count = len(edits)
+    type_into(qtbot, fields.field("axis"), "1, 2")  # not a list: nothing is sent, the field shows the value again
+    assert len(edits) == count and fields.field("axis").text() == "[1]"  # as last set
+    qtbot.mouseClick(fields.field("trainable"), Qt.MouseButton.LeftButton)
+    assert edits[-1][2]["trainable"] is False

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QGraphicsItem
 
 
 #: room around the layers, and above them for the name
-MARGIN = 18.0
-LABEL_HEIGHT = 22.0
+MARGIN = 10.0
+LABEL_HEIGHT = 18.0
 FRAME_COLOUR = "#5b7db1"
 
 
@@ -53,6 +53,6 @@ class GroupFrame(QGraphicsItem):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(colour.darker(120))
-        label = QRectF(self._rect.left() + 12, self._rect.top() + 4, self._rect.width() - 24, LABEL_HEIGHT - 4)
+        label = QRectF(self._rect.left() + 10, self._rect.top() + 2, self._rect.width() - 20, LABEL_HEIGHT - 2)
         text = QFontMetrics(font).elidedText(self.name, Qt.TextElideMode.ElideRight, int(label.width()))
         painter.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)

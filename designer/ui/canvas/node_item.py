@@ -46,11 +46,11 @@ _QUIET_SETTINGS = {"name", "trainable", "dtype", "quantization_config", "lora_ra
 
 def key_parameters(node: LayerNode) -> str:
     kind = catalogue.get(node.kind)
-    if kind.call == "params":  # a generic Keras layer: its class and first plain settings
+    if kind.call == "params":  # a generic Keras layer (its class is in the header): its first plain settings
         config = node.params.get("config") or {}
         plain = [f"{key.replace('_', ' ')} {value}" for key, value in config.items()
                  if key not in _QUIET_SETTINGS and isinstance(value, (int, float, str)) and not isinstance(value, bool)]
-        return " · ".join([str(node.params.get("class_name", ""))] + plain[:3])
+        return " · ".join(plain[:3]) or "a Keras layer, every setting kept"
     parts = [describe_value(kind.param(name), node.params.get(name)) for name in kind.key_params]
     return " · ".join(p for p in parts if p)
 
