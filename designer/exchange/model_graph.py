@@ -116,6 +116,8 @@ class _Builder:
         self._missing: set[tuple[str, int, int]] = set()
         #: the nested model whose layers are being added ("encoder", "outer/inner"; "" for the model itself)
         self._group = ""
+        #: where each unfolded nested model sits (its path of names)
+        self._nested: set[tuple[str, ...]] = set()
 
     # ------------------------------------------------------------------ models
     def sequential(self, config: dict, inputs: list[str] | None, path: tuple[str, ...]) -> list[str]:
@@ -287,6 +289,7 @@ class _Builder:
                 f"was unfolded in place: its {count} layers sit on the canvas, framed and named {name}, between what "
                 "feeds it and what it feeds."
             )
+        self._nested.add(where)
         outer = self._group
         label = _clean_name(name) if self._uses[where] == 1 else f"{_clean_name(name)} (use {self._uses[where]})"
         self._group = f"{outer}/{label}" if outer else label
@@ -347,9 +350,20 @@ class _Builder:
         if extra:
             raise ModelGraphError(f"{extra[0]}: its result is not an output of the model but nothing reads it")
         self.plan.outputs = [self.graph.node(n).name for n in outputs]
-        shared = sorted({layer.source[-1] for layer in self.plan.layers if layer.note})
-        for name in shared:
-            uses = [layer.name for layer in self.plan.layers if layer.source[-1] == name]
+        # a nested model used several times is said once; its layers' uses follow from it
+        towers = [where for where, count in self._uses.items() if count > 1 and where in self._nested]
+        for where in towers:
+            self.plan.notes.append(
+                f"{where[-1]} is used {self._uses[where]} times in the model with the same weights; the canvas shows "
+                f"it unfolded once per use (framed {where[-1]}, {where[-1]} (use 2)...), each starting from those "
+                "weights, which training now changes separately."
+            )
+        shared = {}
+        for layer in self.plan.layers:
+            if layer.note and not any(layer.source[:len(t)] == t for t in towers):
+                shared.setdefault(layer.source, layer.source[-1])
+        for source, name in shared.items():
+            uses = [layer.name for layer in self.plan.layers if layer.source == source]
             self.plan.notes.append(
                 f"{name} is used {len(uses)} times in the model with the same weights; the canvas shows one layer per "
                 f"use ({', '.join(uses)}), each starting from those weights, which training now changes separately."

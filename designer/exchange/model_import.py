@@ -241,7 +241,9 @@ def _load(model_file: ModelFile, shown: str):
             raise ModelImportError(f"{shown} is too big to load in this computer's memory.") from None
         except Exception as error:  # Keras and h5py raise many types for a file they cannot read
             detail = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
-            raise ModelImportError(f"{shown} could not be loaded by Keras: {detail[:300]}") from None
+            advice = (" It is an older (HDF5) model file: open it in the Keras that made it and save it again as "
+                      ".keras with Keras 3 (model.save(\"model.keras\"))." if model_file.format == "h5" else "")
+            raise ModelImportError(f"{shown} could not be loaded by Keras: {detail[:300]}.{advice}") from None
 
 
 class _with_suffix:

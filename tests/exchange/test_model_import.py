@@ -116,6 +116,8 @@ def test_a_nested_sequential_is_unfolded_and_a_shared_layer_is_split_per_use(tmp
     summary = "\n".join(result.summary())
     assert "tower (a Sequential inside the model) was unfolded in place" in summary
     assert "shared is used 2 times" in summary and "training now changes separately" in summary
+    assert "tower is used 2 times in the model with the same weights; the canvas shows it unfolded once per use" in summary
+    assert "t1 is used" not in summary  # said once, for the tower
     check = check_import(result)
     assert check.same_outputs and check.keras_params == model.count_params() < check.canvas_params
     assert "a shared layer has one copy per use" in "\n".join(result.summary())
@@ -325,3 +327,14 @@ def test_the_group_of_an_unfolded_model_is_kept_in_the_project_file(tmp_path):
     assert '"group": "encoder"' in text and text.count('"group"') == 1
     reopened = load_project(tmp_path / "grouped.json")
     assert [n.group for n in reopened.graph().nodes()] == ["", "encoder", ""]
+
+
+def test_an_h5_file_keras_cannot_read_says_to_save_it_again_as_keras(tmp_path):
+    import h5py
+
+    path = tmp_path / "ancient.h5"
+    with h5py.File(path, "w") as handle:  # a model description from a Keras that no longer exists
+        handle.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": {
+            "layers": [{"class_name": "NoSuchLayer", "config": {"name": "odd"}}]}})
+    with pytest.raises(ModelImportError, match=r"^ancient.h5 could not be loaded by Keras: .*save it again as \.keras"):
+        import_model(str(path))
