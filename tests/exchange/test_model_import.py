@@ -141,20 +141,22 @@ def test_a_known_backbone_nested_in_a_model_becomes_that_node(tmp_path):
 
 @pytest.mark.parametrize("application", ["ResNet50", "EfficientNetB0", "DenseNet121"])
 def test_keras_applications_import_with_keras_own_count_and_outputs(application, tmp_path):
-    model = getattr(keras.applications, application)(weights=None, input_shape=(64, 64, 3), classes=7)
+    model = getattr(keras.applications, application)(weights=None, input_shape=(32, 32, 3), classes=7)
     result = import_model(saved(model, tmp_path))
     assert len(result.plan.layers) == len(model.layers)
     assert result.canvas_params == model.count_params()
     check = check_import(result)
     assert check.keras_params == check.canvas_params == model.count_params()
     assert check.same_outputs, check.largest_difference
+    if application != "ResNet50":
+        return  # one of them is enough to show the round trip through an export
     # exported again as .keras: the same outputs as the original
     from designer.exchange.formats import export_model
 
     out = tmp_path / "again.keras"
     export_model(canvas_model(result.project), "keras", str(out))
     again = keras.models.load_model(out)
-    inputs = rows((64, 64, 3), count=2)
+    inputs = rows((32, 32, 3), count=2)
     np.testing.assert_allclose(again(inputs, training=False), model(inputs, training=False), atol=1e-4)
 
 
