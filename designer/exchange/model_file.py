@@ -18,6 +18,8 @@ from designer.keras_bridge.safety import refusals
 
 #: loading holds the weights about three times at once (Keras's model, the canvas's model, the bytes kept)
 MEMORY_FACTOR = 3
+#: a model's description (config.json) is kilobytes to a few megabytes; a file claiming more is not read
+MAX_DESCRIPTION_BYTES = 256 * 2**20
 
 
 class ModelImportError(ValueError):
@@ -89,6 +91,10 @@ def _read_archive(path: str, shown: str) -> ModelFile:
             if "config.json" not in names:
                 raise ModelImportError(f"{shown} is not a Keras model: the archive has no config.json (a .keras file "
                                        "holds config.json and model.weights.h5).")
+            if archive.getinfo("config.json").file_size > MAX_DESCRIPTION_BYTES:
+                raise ModelImportError(f"{shown} is not a Keras model this app can read: its config.json is "
+                                       f"{_gib(archive.getinfo('config.json').file_size)}, far more than any model's "
+                                       "description.")
             damaged = archive.testzip()
             if damaged is not None:
                 raise ModelImportError(f"{shown} is damaged: {damaged} inside it does not read back as it was written.")

@@ -55,10 +55,6 @@ class GraphPlan:
     #: from a shared one: Keras's weights file of the model then fits the canvas's model as it is
     flat: bool = True
 
-    def counts(self) -> Counter:
-        """Catalogue kind -> how many nodes became it."""
-        return Counter(layer.kind for layer in self.layers)
-
 
 def graph_from_config(model: dict[str, Any]) -> GraphPlan:
     """The graph of a serialized Keras model (``{"class_name": "Functional", "config": {...}}``); ModelGraphError
@@ -110,7 +106,7 @@ class _Builder:
     def __init__(self, graph: LayerGraph) -> None:
         self.plan = GraphPlan(graph)
         self.graph = graph
-        #: (path of the layer, call index) -> the node ids of the call's results
+        #: path of names of a layer or nested model -> how many times the model has called it so far
         self._uses: Counter = Counter()
         #: results asked for before they were made (a layer's second result, which never is)
         self._missing: set[tuple[str, int, int]] = set()
@@ -178,6 +174,8 @@ class _Builder:
             pending = waiting
         outputs = []
         for ref in _refs(config.get("output_layers")):
+            if ref[0] not in layers:
+                raise ModelGraphError(f"the model's output names {ref[0]}, a layer that is not in the file")
             if ref not in produced:
                 raise ModelGraphError(f"{ref[0]}: the model uses its result number {ref[2] + 1}, but a layer on the "
                                       "canvas has one result (an LSTM with return_state cannot be shown)")

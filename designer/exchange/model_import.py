@@ -127,6 +127,10 @@ def import_model(path: str) -> ImportResult:
         plan = graph_from_config(config)
     except ModelGraphError as error:
         raise ModelImportError(f"{shown} cannot be shown on the canvas: {error}.") from None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as error:
+        # a description Keras would not have written: a file may hold anything
+        raise ModelImportError(f"{shown} is damaged: its model description cannot be read ({type(error).__name__}: "
+                               f"{str(error)[:120]}).") from None
     clock.lap("make the graph (match each layer to a kind)")
     for node_id, position in layered_positions(plan.graph).items():
         plan.graph.set_position(node_id, position)

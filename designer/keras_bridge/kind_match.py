@@ -117,9 +117,9 @@ def _snake_case(class_name: str) -> str:
 def _makes(kind: LayerKind, params: dict[str, Any], config: dict[str, Any]) -> bool:
     """The app's layer for these parameters has exactly `config` (compared as JSON)."""
     from designer.keras_bridge.layers import make_layer
-    from designer.keras_bridge.shape_oracle import _weightless
+    from designer.keras_bridge.shape_oracle import weightless
 
-    with _weightless():
+    with weightless():
         layer = make_layer(kind, params, config.get("name"), (), shapes_only=True)
         made = layer.get_config()
     return _plain(made) == _plain(config)

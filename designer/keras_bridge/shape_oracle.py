@@ -20,7 +20,7 @@ from designer.core.shapes import format_sample_shape
 
 
 @contextmanager
-def _weightless():
+def weightless():
     """Build layers without allocating or initialising their weights (shapes and counts only)."""
     import keras
 
@@ -38,10 +38,6 @@ def _weightless():
         global_state.set_global_attribute("uninitialized_variables", before)
 
 
-#: for other modules of the bridge that make layers only to read their configuration or shapes
-weightless = _weightless
-
-
 def _count(weights) -> int:
     return int(sum(math.prod(w.shape) for w in weights))
 
@@ -49,7 +45,7 @@ def _count(weights) -> int:
 def keras_layer_info(kind_key: str, params: dict, input_shapes: tuple) -> LayerInfo:
     kind = catalogue.get(kind_key)
     try:
-        with _weightless():
+        with weightless():
             if kind.is_source:
                 return LayerInfo(tuple(make_input(params).shape))
             import keras

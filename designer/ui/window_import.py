@@ -3,8 +3,8 @@
 The file is read in a `BackgroundTask`, the window staying live; the imported project then replaces the open one,
 unsaved (its weights go beside the project file when it is saved), and a summary says what became what. A second
 task then runs the file's model and the canvas's side by side (seconds for a big model) and the summary says how
-that went. A file that cannot be imported is explained
-in the same dialog as a broken project, and the open project stays as it was.
+that went. A file that cannot be imported is explained in the same dialog as a broken project, and the open project
+stays as it was.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class ModelImportMixin:
         dialog = self.import_summary
         task = BackgroundTask(lambda: check_import(result), self)
         task.done.connect(lambda _check: dialog.show_result(result))
-        task.done.connect(lambda check: self.show_message(check.lines()[0]))
+        task.done.connect(lambda check: self.show_message(check.lines()[0]) if self.project is result.project else None)
         task.failed.connect(lambda message: dialog.show_check_failure(message))
         task.finished.connect(self._import_ended)
         task.finished.connect(task.deleteLater)

@@ -279,6 +279,10 @@ def test_damaged_foreign_and_oversized_files_are_plain_messages(tmp_path, monkey
         import_model(str(tmp_path / "missing.keras"))
     from designer.exchange import model_file
 
+    monkeypatch.setattr(model_file, "MAX_DESCRIPTION_BYTES", 100)
+    with pytest.raises(ModelImportError, match=r"^model.keras is not a Keras model this app can read: its config"):
+        import_model(whole)
+    monkeypatch.undo()
     monkeypatch.setattr(model_file, "available_memory", lambda: 1000)
     with pytest.raises(ModelImportError, match=r"^model.keras holds .* of weights; opening it needs about"):
         import_model(whole)
@@ -340,3 +344,27 @@ def test_an_h5_file_keras_cannot_read_says_to_save_it_again_as_keras(tmp_path):
             "layers": [{"class_name": "NoSuchLayer", "config": {"name": "odd"}}]}})
     with pytest.raises(ModelImportError, match=r"^ancient.h5 could not be loaded by Keras: .*save it again as \.keras"):
         import_model(str(path))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda c: c["config"]["layers"][1]["inbound_nodes"][0]["args"][0]["config"].update(keras_history=["x", "a", 0]),
+    lambda c: c["config"].update(layers="nope"),
+    lambda c: c["config"]["layers"][1].update(inbound_nodes="nope"),
+    lambda c: c["config"]["layers"][1].update(config=[1, 2]),
+    lambda c: c["config"].update(output_layers=[["nowhere", 0, 0]]),
+    lambda c: c["config"]["layers"][0]["config"].update(batch_shape=[None, "wide"]),
+    lambda c: c["config"]["layers"][1].update(class_name=7),
+], ids=["history", "layers", "inbound", "config", "outputs", "shape", "class"])
+def test_a_hand_damaged_description_is_one_plain_sentence(damage, tmp_path):
+    inputs = keras.Input((3,), name="x")
+    path = saved(keras.Model(inputs, keras.layers.Dense(2, name="d")(inputs)), tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(parts["config.json"])
+    damage(config)
+    broken = tmp_path / "broken.keras"
+    with zipfile.ZipFile(broken, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, json.dumps(config) if name == "config.json" else data)
+    with pytest.raises(ModelImportError, match=r"^broken.keras "):
+        import_model(str(broken))

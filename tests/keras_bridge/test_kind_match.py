@@ -20,7 +20,7 @@ import pytest
 from designer.core import catalogue
 from designer.keras_bridge.kind_match import match_kind
 from designer.keras_bridge.layers import make_layer
-from designer.keras_bridge.shape_oracle import _weightless
+from designer.keras_bridge.shape_oracle import weightless
 
 
 def _shape_oracle_cases() -> dict:
@@ -49,7 +49,7 @@ def saved(layer) -> tuple[str, dict]:
 
 
 def rebuilt(kind_key: str, params: dict, name: str) -> dict:
-    with _weightless():
+    with weightless():
         return as_json(make_layer(catalogue.get(kind_key), params, name, (), shapes_only=True).get_config())
 
 
