@@ -6,6 +6,7 @@ bridge's tests check that every kind can be made).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -345,3 +346,19 @@ def test_register_refuses_broken_kinds() -> None:
     with pytest.raises(ValueError, match="registered twice"):
         catalogue.register(LayerKind(**{**dense.__dict__, "summary": "something else"}))
     assert catalogue.get("Dense") is dense
+
+
+def test_a_parameter_added_to_a_kind_leaves_old_fingerprints_alone() -> None:
+    """Trained weights are kept with a project by the fingerprint of its graph (designer.core.trained), which counts
+    every parameter of every layer. A parameter added to a kind that projects may already use must be marked
+    `added_later=True` (then, at its default, it stays out of the fingerprint), or every project trained before
+    would open untrained. data/fingerprinted_params.json lists the parameters each kind counted when it was written;
+    a new kind is free to count all of its own."""
+    path = Path(__file__).resolve().parent / "data" / "fingerprinted_params.json"
+    counted = json.loads(path.read_text())
+    for kind in catalogue.all_kinds():
+        if kind.key not in counted:
+            continue
+        new = [spec.name for spec in kind.params if spec.name not in counted[kind.key] and not spec.added_later]
+        assert not new, f"{kind.key} gained {new}: mark them added_later=True (see designer.core.catalogue.ParamSpec)"
+        assert set(counted[kind.key]) <= {spec.name for spec in kind.params}, f"{kind.key} lost a parameter"
