@@ -21,6 +21,7 @@ from typing import Any
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import GraphError, LayerGraph
+from designer.keras_bridge.safety import OWN_REGISTERED
 
 NESTED_MODELS = ("Functional", "Sequential", "Model")
 
@@ -233,7 +234,9 @@ class _Builder:
         self._uses[where] += 1
         self.plan.flat = self.plan.flat and self._uses[where] == 1
         node_name = self.free_name(name, self._uses[where])
-        matched = self.match(class_name, config, style, inputs, kwargs)
+        # a layer of our own is known by the name it is registered under with Keras ("designer>VAESampling")
+        registered = layer.get("registered_name")
+        matched = self.match(registered if registered in OWN_REGISTERED else class_name, config, style, inputs, kwargs)
         note = ""
         if self._uses[where] > 1:
             note = f"use {self._uses[where]} of {name}, which the model uses several times with the same weights"

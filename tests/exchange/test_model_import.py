@@ -368,3 +368,16 @@ def test_a_hand_damaged_description_is_one_plain_sentence(damage, tmp_path):
             archive.writestr(name, json.dumps(config) if name == "config.json" else data)
     with pytest.raises(ModelImportError, match=r"^broken.keras "):
         import_model(str(broken))
+
+
+def test_a_vae_exported_by_the_app_comes_back_with_its_sampling_layer(tmp_path):
+    from designer.core.templates import load_template
+    from designer.exchange.formats import export_model
+
+    project = load_template("vae")
+    export_model(compile_graph(project.graph(), load_pretrained_weights=False), "keras", str(tmp_path / "vae.keras"))
+    result = import_model(str(tmp_path / "vae.keras"))
+    kinds = {node.kind for node in result.project.graph().nodes()}
+    assert "VAESampling" in kinds and "KerasLayer" not in kinds
+    check = check_import(result)
+    assert check.largest_difference is None and check.keras_params == check.canvas_params  # it samples at random
