@@ -207,7 +207,7 @@ def cmd_train(args) -> int:
     for line in project.load_notes:
         print(line, file=sys.stderr)
     state = ConsoleState()
-    plan = plan_training(project, dataset, args.epochs, insights=state.wants_insights)
+    plan = plan_training(project, dataset, args.epochs, insights=state.wants_insights, health=state.wants_health)
     for role, reuse in plan.reuse.items():
         network = "" if role == "model" else f" ({role})"
         print(f"Going on from the weights kept with the project{network}: {reuse.in_words()} "
@@ -229,6 +229,11 @@ def cmd_train(args) -> int:
         print(result.stopped_reason, file=sys.stderr)
     last = {k: v[-1] for k, v in result.history.items() if v}
     print("final: " + ", ".join(f"{k} {v:.4f}" for k, v in last.items()), file=sys.stderr)
+    for finding in result.findings:  # said when they appeared, and again here, where the run's summary is read
+        print(finding.line(), file=sys.stderr)
+    if not result.findings:
+        print("health: nothing found (no dead, saturated or vanishing layers, no overfitting, no trouble with the "
+              "learning rate)", file=sys.stderr)
     test_rows = len(dataset.stream_test if dataset.streamed else dataset.x_test) if (
         dataset.stream_test is not None or dataset.x_test is not None) else 0
     if test_rows and result.discriminator is None:

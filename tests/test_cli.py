@@ -121,6 +121,26 @@ def test_train_a_run_that_diverges_says_why_and_writes_valid_json(tmp_path):
     assert len(losses) < 300 and losses[-1] is None and losses[0] > 0
 
 
+def test_train_prints_each_health_finding_when_it_appears_and_again_at_the_end(tmp_path):
+    g = LayerGraph()
+    x = g.add("Dense", g.add("Input", shape=[10]), units=32, activation="relu")
+    x = g.add("Dense", x, units=32, activation="relu", name="second")
+    g.add("Dense", x, units=2, activation="softmax")
+    settings = {"optimizer": "sgd", "learning_rate": 3.0, "epochs": 4, "seed": 1, "validation_split": 0.2}
+    path = tmp_path / "dying.json"
+    data = DatasetChoice("random_vectors", {"shape": [10], "classes": 2, "samples": 384})
+    save_project(Project.single(g, dataset=data, training=check_training(settings)), path)
+    run = designer("train", path)
+    assert run.returncode == 0, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.startswith("health:")]
+    dead = [line for line in lines if "Dead ReLU units in second" in line]
+    assert len(dead) == 2  # when it appeared, and in the summary after "final:"
+    said = [i for i, line in enumerate(run.stderr.splitlines()) if "Dead ReLU units in second" in line]
+    final = next(i for i, line in enumerate(run.stderr.splitlines()) if line.startswith("final:"))
+    assert said[0] < final < said[1]
+    assert "LeakyReLU" in dead[0] and "Traceback" not in run.stderr
+
+
 def test_train_the_readme_example(tmp_path):
     out = tmp_path / "readme"
     assert designer("new", "binary_classifier", tmp_path / "binary.json").returncode == 0

@@ -27,6 +27,7 @@ from designer.core.trained import Reuse, TrainedWeights
 from designer.keras_bridge.models import compile_graph
 from designer.keras_bridge.trained import TrainedWeightsError, load_trained, weights_of
 from designer.training.gan import gan_model
+from designer.training.health_setup import health_monitor
 from designer.training.losses import RECONSTRUCTING, labels_for_loss, metrics_for_loss, suggest_loss
 from designer.training.progress import progress_callback
 from designer.training.state import NullState, TrainingState
@@ -51,6 +52,8 @@ class TrainingResult:
     trained: dict[str, TrainedWeights] = field(default_factory=dict)
     #: graph role -> what the run started from of the weights kept with the project (absent: fresh weights)
     reuse: dict[str, Reuse] = field(default_factory=dict)
+    #: the training-health findings (designer.training.health.Finding), when the state asked for them
+    findings: list = field(default_factory=list)
 
 
 @dataclass
@@ -79,8 +82,10 @@ class TrainingPlan:
     monitor: str = "loss"
     #: the losses the NaN guard checks after every batch; the first one counts the epochs done
     loss_keys: tuple[str, ...] = ("loss",)
-    #: designer.training.insights.Observer of the live panels; None when the state shows none
+    #: designer.training.insights.Observer of the live panels and the health checks; None when neither is wanted
     observer: Any = None
+    #: designer.training.health.HealthMonitor; None when the state wants no health findings
+    health: Any = None
     #: compiles the model again so that Keras collects the trainable weights anew (layers frozen or unfrozen
     #: while paused); None: the run cannot go on with a new set
     recompile: Callable[[], None] | None = None
@@ -152,12 +157,13 @@ def mirrored_strategy():
 def train(project: Project, dataset: Dataset, state: TrainingState | None = None, epochs: int | None = None) -> TrainingResult:
     """Train `project` on `dataset`; returns the model and its history even when stopped early."""
     state = state or NullState()
-    return fit(plan_training(project, dataset, epochs, insights=state.wants_insights), state)
+    return fit(plan_training(project, dataset, epochs, insights=state.wants_insights, health=state.wants_health), state)
 
 
-def plan_training(project: Project, dataset: Dataset, epochs: int | None = None, insights: bool = False) -> TrainingPlan:
+def plan_training(project: Project, dataset: Dataset, epochs: int | None = None, insights: bool = False,
+                  health: bool = False) -> TrainingPlan:
     """The plan of training `project` on `dataset` (`epochs`: instead of the settings'); `insights`: with the
-    observer of the live panels. Seeds Keras's random numbers when the settings fix a seed and builds the model on
+    observer of the live panels; `health`: with the training-health checks (designer.training.health). Seeds Keras's random numbers when the settings fix a seed and builds the model on
     the chosen device, so the plan holds the weights the run starts from. TrainingError when the model and the
     data do not go together."""
     import keras
@@ -170,12 +176,12 @@ def plan_training(project: Project, dataset: Dataset, epochs: int | None = None,
     reuse: dict[str, Reuse] = {}
     with device_scope(settings["device"]):
         if settings["mode"] == "gan" or project.is_gan:
-            plan = _plan_gan(project, dataset, settings, insights, partial(_built, project, reuse=reuse))
+            plan = _plan_gan(project, dataset, settings, (insights, health), partial(_built, project, reuse=reuse))
             plan.roles = ("generator", "discriminator")
         else:
             graph = project.graph("model")
             plan_mode = _plan_streamed if dataset.streamed else _plan_in_memory
-            plan = plan_mode(graph, _built(project, "model", reuse), dataset, settings, insights)
+            plan = plan_mode(graph, _built(project, "model", reuse), dataset, settings, (insights, health))
     plan.epochs, plan.device = settings["epochs"], settings["device"]
     plan.graphs = tuple(project.graph(role).copy() for role in plan.roles)
     plan.reuse = reuse
@@ -198,7 +204,8 @@ def _built(project: Project, role: str, reuse: dict[str, Reuse]):
     return model
 
 
-def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[str, Any], insights: bool) -> TrainingPlan:
+def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[str, Any],
+                    watch: tuple[bool, bool]) -> TrainingPlan:
     mode = settings["mode"]
     x = clean_x = shaped_for_input(dataset.x_train, model)
     x_val = shaped_for_input(dataset.x_val, model)
@@ -220,7 +227,7 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
     recompile = partial(_compile, model, settings, loss, mode, train_rows)
     recompile()
     observer = None
-    if insights:
+    if any(watch):
         # Keras's validation_split holds out the last rows; the panels show those, or the dataset's own
         if x_val is not None:
             view = (x_val, y_val)
@@ -228,21 +235,25 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
             view = (x[train_rows:], y[train_rows:])
         else:
             view = (x, y)
-        observer = _observer(mode, dataset, settings, train=(x, y), view=view, loss=loss)
+        observer = _observer(mode, dataset, settings, watch, train=(x, y), view=view, loss=loss)
         observer.value_range = (float(np.min(clean_x)), float(np.max(clean_x)))
+    validated = x_val is not None or validation_split > 0
+    health = health_monitor(mode, {"model": graph}, settings, dataset.options, loss, x, y, validated) if watch[1] else None
     return TrainingPlan(
         model, (model,), loss, x, y,
         validation_data=(x_val, y_val) if x_val is not None else None,
         validation_split=validation_split,
         fit_arguments={"batch_size": settings["batch_size"]},
         patience=settings["early_stopping_patience"],
-        monitor="val_loss" if x_val is not None or validation_split > 0 else "loss",
+        monitor="val_loss" if validated else "loss",
         observer=observer,
+        health=health,
         recompile=recompile,
     )
 
 
-def _plan_streamed(graph: LayerGraph, model, dataset: Dataset, settings: dict[str, Any], insights: bool) -> TrainingPlan:
+def _plan_streamed(graph: LayerGraph, model, dataset: Dataset, settings: dict[str, Any],
+                   watch: tuple[bool, bool]) -> TrainingPlan:
     """An image folder read from disk batch by batch (tf.data), for folders too big for memory."""
     mode = settings["mode"]
     x_only = mode in RECONSTRUCTING
@@ -268,10 +279,13 @@ def _plan_streamed(graph: LayerGraph, model, dataset: Dataset, settings: dict[st
     recompile = partial(_compile, model, settings, loss, mode, len(train_stream))
     recompile()
     observer = None
-    if insights:  # the panels follow the first images, the ones decoded for the preview
+    if any(watch):  # the panels follow the first images, the ones decoded for the preview
         first = shaped_for_input(dataset.x_train, model)
         targets = first if x_only else labels_for_loss(dataset.y_train, loss, classes)
-        observer = _observer(mode, dataset, settings, train=(first, targets), view=(first, targets), loss=loss)
+        observer = _observer(mode, dataset, settings, watch, train=(first, targets), view=(first, targets), loss=loss)
+    # the inputs of a stream are scaled as they are read: their size is not known beforehand
+    health = health_monitor(mode, {"model": graph}, settings, dataset.options, loss,
+                            validated=val_stream is not None) if watch[1] else None
     return TrainingPlan(
         model, (model,), loss, pipeline(train_stream, shuffle=True),
         validation_data=pipeline(val_stream, shuffle=False) if val_stream is not None else None,
@@ -279,12 +293,14 @@ def _plan_streamed(graph: LayerGraph, model, dataset: Dataset, settings: dict[st
         patience=settings["early_stopping_patience"],
         monitor="val_loss" if val_stream is not None else "loss",
         observer=observer,
+        health=health,
         recompile=recompile,
         read_from_disk=dataset.name,
     )
 
 
-def _plan_gan(project: Project, dataset: Dataset, settings: dict[str, Any], insights: bool, built) -> TrainingPlan:
+def _plan_gan(project: Project, dataset: Dataset, settings: dict[str, Any], watch: tuple[bool, bool],
+              built) -> TrainingPlan:
     if not project.is_gan:
         raise TrainingError("GAN training needs a generator graph and a discriminator graph.")
     generator, discriminator = built("generator"), built("discriminator")
@@ -298,12 +314,15 @@ def _plan_gan(project: Project, dataset: Dataset, settings: dict[str, Any], insi
     gan.compile(d_optimizer=_optimizer(settings), g_optimizer=_optimizer(settings),
                 steps_per_execution=steps_per_execution(len(x), settings["batch_size"]))
     observer = None
-    if insights:
-        observer = _observer("gan", dataset, settings, train=(x, None), view=(x, None), noise_shape=gan.latent_shape)
+    if any(watch):
+        observer = _observer("gan", dataset, settings, watch, train=(x, None), view=(x, None),
+                             noise_shape=gan.latent_shape)
+    graphs = {role: project.graph(role) for role in ("generator", "discriminator")}
+    health = health_monitor("gan", graphs, settings, dataset.options, x=x) if watch[1] else None
     # no early stopping (there is no one loss to watch) and no new fit for layers unfrozen while paused
     return TrainingPlan(gan, (generator, discriminator), "binary_crossentropy", x,
                         fit_arguments={"batch_size": settings["batch_size"]}, loss_keys=("d_loss", "g_loss"),
-                        observer=observer)
+                        observer=observer, health=health)
 
 
 def _check_targets(model, dataset: Dataset, mode: str, data_shape: tuple, labelled: bool) -> None:
@@ -330,10 +349,13 @@ def shaped_for_input(x: np.ndarray | None, model) -> np.ndarray | None:
         raise TrainingError(str(error)) from None
 
 
-def _observer(mode: str, dataset: Dataset, settings: dict[str, Any], train: tuple, view: tuple, **options):
+def _observer(mode: str, dataset: Dataset, settings: dict[str, Any], watch: tuple[bool, bool], train: tuple,
+              view: tuple, **options):
     from designer.training.insights import Observer
 
-    return Observer(mode, dataset, train=train, view=view, seed=settings["seed"] or 0, **options)
+    panels, health = watch
+    return Observer(mode, dataset, train=train, view=view, seed=settings["seed"] or 0, panels=panels, health=health,
+                    **options)
 
 
 def _optimizer(settings: dict[str, Any]):
@@ -364,7 +386,7 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
 
     state = state or NullState()
     model, counted = plan.model, plan.loss_keys[0]
-    progress = progress_callback(state, plan.loss_keys, plan.observer, plan.networks)
+    progress = progress_callback(state, plan.loss_keys, plan.observer, plan.networks, plan.health)
     history: dict[str, list[float]] = {}
     with device_scope(plan.device):
         while True:
@@ -400,7 +422,8 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
     if reason is None and plan.patience and len(history.get(counted, [])) < plan.epochs:
         reason = "Early stopping: the validation loss stopped improving; the best weights were kept."
     trained, *discriminator = plan.networks
-    result = TrainingResult(trained, history, reason, plan.loss, *discriminator, reuse=dict(plan.reuse))
+    result = TrainingResult(trained, history, reason, plan.loss, *discriminator, reuse=dict(plan.reuse),
+                            findings=plan.health.all() if plan.health is not None else [])
     epochs = plan.epochs_before + len(history.get(counted, []))
     if not progress.diverged:  # weights that made the loss NaN are not worth keeping: the project keeps its own
         result.trained = {role: weights_of(network, graph, epochs)

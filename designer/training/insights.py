@@ -24,6 +24,8 @@ import numpy as np
 from designer.core.shapes import sample_in_words
 from designer.data.dataset import Dataset
 from designer.data.summary import class_indices, looks_like_images
+from designer.training.health import HealthSample
+from designer.training.health_probe import HEALTH_ROWS
 
 #: how many fixed samples the activations and the reconstruction grid follow
 SAMPLES = 8
@@ -71,11 +73,13 @@ class Snapshot:
     boundary: dict[str, Any] | None = None
     #: {"truth": [n], "prediction": [n], "axis": "sample" | "step"}
     forecast: dict[str, Any] | None = None
+    #: what the training-health checks measured (designer.training.health); None when they are off
+    health: HealthSample | None = None
 
 
 #: the live panels: one per data field of a Snapshot, in its order (the other fields say what a snapshot is of).
 #: Named here once: the window's registry of panels is keyed by these names
-PANELS = tuple(f.name for f in fields(Snapshot) if f.name not in ("epoch", "samples", "sample_labels"))
+PANELS = tuple(f.name for f in fields(Snapshot) if f.name not in ("epoch", "samples", "sample_labels", "health"))
 
 
 def image_shape(sample_shape: tuple[int, ...], options: dict[str, Any]) -> tuple[int, ...] | None:
@@ -94,11 +98,16 @@ class Observer:
     """Takes snapshots of a model during training; see the module docstring."""
 
     def __init__(self, mode: str, dataset: Dataset, train: tuple, view: tuple, loss: str = "",
-                 noise_shape: tuple[int, ...] | None = None, seed: int = 0) -> None:
+                 noise_shape: tuple[int, ...] | None = None, seed: int = 0, panels: bool = True,
+                 health: bool = False) -> None:
         """`train`, `view`: (inputs, targets) as the model reads them — training rows (gradients) and the rows
         the panels show (the validation rows, or training rows when there are none); targets may be None.
-        `noise_shape`: a GAN generator's input."""
+        `noise_shape`: a GAN generator's input. `panels`: take what the live panels show; `health`: measure what
+        the training-health checks read (designer.training.health_probe)."""
         self.mode, self.dataset, self.loss = mode, dataset, loss
+        self.panels, self.health = panels, health
+        #: graph role -> designer.training.health_probe.HealthProbe, made when training begins
+        self.probes: dict[str, Any] = {}
         x, y = train
         x_view, y_view = view
         self.x_view, self.y_view = x_view[:EVALUATED_ROWS], None if y_view is None else y_view[:EVALUATED_ROWS]
@@ -111,6 +120,8 @@ class Observer:
         self.value_range = (float(np.min(x)), float(np.max(x))) if x.size else (0.0, 1.0)
         rng = np.random.default_rng(seed)
         self.noise = rng.standard_normal((GRID, *noise_shape)).astype(np.float32) if noise_shape else None
+        self.health_noise = (rng.standard_normal((HEALTH_ROWS, *noise_shape)).astype(np.float32)
+                             if noise_shape and health else None)
         self._probe = None
         #: traced when training begins (`_trace`); None until then, and for a GAN
         self._forward = self._layers = self._gradient_of = None
@@ -124,6 +135,8 @@ class Observer:
         begins: the functions the snapshots call are traced now, before the first batch (see `_trace`)."""
         if self.mode != "gan":
             self._trace(model)
+        if self.health:
+            self._trace_health(model, discriminator)
         inputs = tuple(model.inputs[0].shape[1:]) if self.mode != "gan" else None
         classifying = self.classes is not None
         reasons: dict[str, str | None] = dict.fromkeys(PANELS)
@@ -171,10 +184,22 @@ class Observer:
 
     # ------------------------------------------------------------------ what
     def _snapshot(self, model, epoch: int) -> Snapshot:
-        shot = Snapshot(epoch, samples=self._pictures(self.samples), sample_labels=self._labels(self.y_view, SAMPLES))
+        shot = Snapshot(epoch)
+        gradients = self._gradient_values(model)
+        if self.panels:
+            self._panels(model, shot, gradients)
+        if self.probes:
+            from designer.training.health_probe import gradient_by_layer
+
+            by_layer = gradient_by_layer(model, *gradients) if gradients else None
+            shot.health = HealthSample(epoch, self.probes["model"].measure(self.x_view, by_layer))
+        return shot
+
+    def _panels(self, model, shot: Snapshot, gradients) -> None:
+        shot.samples, shot.sample_labels = self._pictures(self.samples), self._labels(self.y_view, SAMPLES)
         shot.activations = self._activations(model, self.samples)
         shot.weights = _histograms(model.trainable_weights, model)
-        shot.gradients = self._gradients(model)
+        shot.gradients = _histograms(gradients[0], model, gradients[1]) if gradients else []
         if self.classes is not None or self.mode in ("autoencoder", "vae") or self.dataset.task == "forecasting":
             predicted = self._predict(model, self.x_view)
             if self.classes is not None:
@@ -184,7 +209,6 @@ class Observer:
                                         "reconstructions": self._pictures(predicted[:SAMPLES])}
             elif self.y_view is not None:
                 shot.forecast = _forecast(self.y_view, predicted)
-        return shot
 
     def _classification(self, model, shot: Snapshot, predicted: np.ndarray) -> None:
         import tensorflow as tf
@@ -223,16 +247,29 @@ class Observer:
         TensorFlow's own code, which lets go of the lock."""
         import tensorflow as tf
 
-        spec = tf.TensorSpec((None, *self.x_view.shape[1:]), tf.as_dtype(self.x_view.dtype))
-        self._forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
-        names, probe = self._probe_of(model)
-        self._layers = tf.function(lambda x: probe(x, training=False), input_signature=[spec])
         self._gradient_of = self._trace_gradients(model)
         # traced now, while the model is being set up, not in the middle of training
-        self._forward(self.x_view[:2])
-        self._layers(self.samples[:2])
+        if self.panels:
+            spec = tf.TensorSpec((None, *self.x_view.shape[1:]), tf.as_dtype(self.x_view.dtype))
+            self._forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+            names, probe = self._probe_of(model)
+            self._layers = tf.function(lambda x: probe(x, training=False), input_signature=[spec])
+            self._forward(self.x_view[:2])
+            self._layers(self.samples[:2])
         if self._gradient_of is not None:
             self._gradient_of[1](self.x_train[:2], self.y_train[:2])
+
+    def _trace_health(self, model, discriminator=None) -> None:
+        from designer.training.health_probe import HealthProbe
+
+        if self.mode == "gan":
+            self.probes = {"generator": HealthProbe(model, "generator"),
+                           "discriminator": HealthProbe(discriminator, "discriminator")}
+            self.probes["generator"].trace(self.health_noise)
+            self.probes["discriminator"].trace(self.x_view)
+        else:
+            self.probes = {"model": HealthProbe(model, "model", code_layer=self.mode in ("autoencoder", "vae"))}
+            self.probes["model"].trace(self.x_view)
 
     def _trace_gradients(self, model):
         """(the trainable variables it was traced for, the traced function), or None without labels."""
@@ -276,27 +313,45 @@ class Observer:
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         return [(name, np.asarray(out)) for name, out in zip(names, outputs)]
 
-    def _gradients(self, model) -> list[Histogram]:
+    def _gradient_values(self, model):
+        """(the trainable variables, their loss gradients on the training rows), or None without labels."""
         if self.y_train is None or not model.trainable_weights:
-            return []
+            return None
         traced_for = [id(v) for v in self._gradient_of[0]] if self._gradient_of else None
         if traced_for != [id(v) for v in model.trainable_weights]:
             self._gradient_of = self._trace_gradients(model)  # layers were frozen or unfrozen since
         variables, gradients_of = self._gradient_of
-        return _histograms(variables, model, gradients_of(self.x_train, self.y_train))
+        return variables, [None if g is None else np.asarray(g) for g in gradients_of(self.x_train, self.y_train)]
 
     def _gan_snapshot(self, generator, discriminator, epoch: int) -> Snapshot:
+        shot = Snapshot(epoch)
+        g_grads, d_grads = self._gan_gradients(generator, discriminator)
+        if self.panels:
+            samples = self.noise[:SAMPLES]
+            shot.samples = samples
+            shot.activations = self._activations(generator, samples)
+            shot.generated = self._pictures(np.asarray(generator(self.noise, training=False)))
+            shot.weights = (_histograms(generator.trainable_weights, generator, prefix="generator ") +
+                            _histograms(discriminator.trainable_weights, discriminator, prefix="discriminator "))
+            shot.gradients = (_histograms(generator.trainable_weights, generator, g_grads, prefix="generator ") +
+                              _histograms(discriminator.trainable_weights, discriminator, d_grads,
+                                          prefix="discriminator "))
+        if self.probes:
+            from designer.training.health_probe import gradient_by_layer, variety
+
+            made = np.asarray(generator(self.health_noise, training=False))
+            layers = (self.probes["generator"].measure(self.health_noise, gradient_by_layer(
+                          generator, generator.trainable_weights, g_grads)) +
+                      self.probes["discriminator"].measure(self.x_view, gradient_by_layer(
+                          discriminator, discriminator.trainable_weights, d_grads)))
+            shot.health = HealthSample(epoch, layers, variety=variety(made, self.x_view[:HEALTH_ROWS]))
+        return shot
+
+    def _gan_gradients(self, generator, discriminator):
+        """The generator's and the discriminator's loss gradients, on the fixed noise and the training rows."""
         import keras
         import tensorflow as tf
 
-        shot = Snapshot(epoch)
-        samples = self.noise[:SAMPLES]
-        shot.samples = samples
-        shot.activations = self._activations(generator, samples)
-        made = np.asarray(generator(self.noise, training=False))
-        shot.generated = self._pictures(made)
-        shot.weights = (_histograms(generator.trainable_weights, generator, prefix="generator ") +
-                        _histograms(discriminator.trainable_weights, discriminator, prefix="discriminator "))
         real = self.x_train
         bce = keras.losses.BinaryCrossentropy()
         with tf.GradientTape(persistent=True) as tape:
@@ -307,9 +362,7 @@ class Observer:
         g_grads = tape.gradient(g_loss, generator.trainable_weights)
         d_grads = tape.gradient(d_loss, discriminator.trainable_weights)
         del tape
-        shot.gradients = (_histograms(generator.trainable_weights, generator, g_grads, prefix="generator ") +
-                          _histograms(discriminator.trainable_weights, discriminator, d_grads, prefix="discriminator "))
-        return shot
+        return g_grads, d_grads
 
     # ------------------------------------------------------------------ helpers
     def _predict(self, model, x: np.ndarray, rows: int = 512) -> np.ndarray:

@@ -1,7 +1,8 @@
 """The one Keras callback of every training run: it forwards progress to the `TrainingState`, honours stop and
 pause requests and changes made while paused, stops a run whose loss turns NaN or infinite with advice in plain
-words, and takes the live panels' snapshots (designer.training.insights.Observer) at the end of an epoch.
-Keras only inside the function.
+words, takes the snapshots of the live panels and the health checks (designer.training.insights.Observer) at the
+end of an epoch, and hands each epoch to the training-health monitor (designer.training.health). Keras only inside
+the function.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ NAN_ADVICE = (
 )
 
 
-def progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observer, networks: tuple):
+def progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observer, networks: tuple, health=None):
     """The callback of one run (it lives across the fits of a run restarted for unfrozen layers). `loss_keys`:
-    the losses checked after every batch; `observer` (None: no panels) takes snapshots of `networks` (the model,
-    or a GAN's generator and discriminator)."""
+    the losses checked after every batch; `observer` (None: no panels and no health checks) takes snapshots of
+    `networks` (the model, or a GAN's generator and discriminator); `health`: the
+    designer.training.health.HealthMonitor that reads the epochs and the snapshots, or None."""
     import keras
 
     class Progress(keras.callbacks.Callback):
@@ -46,6 +48,8 @@ def progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observer
             if observer is not None and not self._planned:
                 self._planned = True
                 state.insights_planned(observer.plan(*networks))
+                if health is not None:
+                    self._report(health.start())
 
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
@@ -74,6 +78,7 @@ def progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observer
                         self._stop_for(value)
                         break
             state.epoch_end(epoch, logs)
+            snapshot = None
             if observer is not None and not self.diverged and not self.panels_failed:  # NaN weights make no picture
                 last = (self.model.stop_training and not self.restart) or epoch + 1 >= (self.params.get("epochs") or 0)
                 if observer.due(last):
@@ -82,8 +87,15 @@ def progress_callback(state: TrainingState, loss_keys: tuple[str, ...], observer
                     except Exception:  # the panels are a view of the run: a fault there must not end the training
                         self.panels_failed = True
                         logging.getLogger(__name__).exception("The live panels' snapshot failed; training goes on")
-                        return
-                    state.insights(snapshot)
+                    else:
+                        if observer.panels:
+                            state.insights(snapshot)
+            if health is not None:
+                self._report(health.epoch_end(epoch, logs, snapshot.health if snapshot is not None else None))
+
+        def _report(self, new: list) -> None:
+            if new or health.findings:
+                state.health(new, health.all())
 
         def _stop_for(self, value: float) -> None:
             self.stopped_reason = NAN_ADVICE.format(value=value, epoch=self.epoch + 1)

@@ -19,6 +19,9 @@ class TrainingState:
     #: whether the engine should take snapshots for the live panels (designer.training.insights): they cost
     #: forward passes, so a state without panels (the command line, tests of the curves) says no
     wants_insights = False
+    #: whether the engine should run the training-health checks (designer.training.health): their snapshots
+    #: cost a little, so states that only want the result say no
+    wants_health = False
 
     def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
         pass
@@ -50,6 +53,11 @@ class TrainingState:
     def insights(self, snapshot: Any) -> None:
         """A designer.training.insights.Snapshot of the model at the end of an epoch."""
 
+    def health(self, new: list, findings: list) -> None:
+        """Training-health findings (designer.training.health.Finding): `new` ones, just seen, and all of them
+        so far (their evidence brought up to date). Called at the start and after an epoch, when any is new or
+        the evidence changed."""
+
 
 class NullState(TrainingState):
     """Reports nowhere: for scripts and tests that only want the result."""
@@ -70,10 +78,13 @@ class StopAfter(TrainingState):
 
 
 class ConsoleState(TrainingState):
-    """A per-epoch progress bar on stderr (or `stream`), drawn by Keras's own Progbar (loss, metrics, time left).
+    """A per-epoch progress bar on stderr (or `stream`), drawn by Keras's own Progbar (loss, metrics, time left),
+    and each training-health finding on a line of its own (`health: ...`) when it first appears.
 
     Progbar writes to sys.stdout and decides from it whether it may redraw the line, so stdout is pointed at
     the stream while it draws: stdout stays free for the command's results."""
+
+    wants_health = True
 
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stderr
@@ -100,3 +111,7 @@ class ConsoleState(TrainingState):
             with redirect_stdout(self.stream):
                 self._bar.update(self._seen, list(logs.items()), finalize=True)
         self._bar = None
+
+    def health(self, new: list, findings: list) -> None:
+        for finding in new:
+            print(finding.line(), file=self.stream, flush=True)

@@ -39,6 +39,7 @@ from designer.ui.training_settings import TrainingSettings
 from designer.ui.undo import run
 from designer.ui.window_data import DataAndTrainingMixin
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
+from designer.ui.window_health import TrainingHealthMixin
 from designer.ui.window_import import ModelImportMixin
 from designer.ui.window_model import TrainedModelMixin
 
@@ -53,7 +54,8 @@ def autosave_interval_ms() -> int:
         return 30_000
 
 
-class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, TrainedModelMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, TrainedModelMixin, TrainingHealthMixin,
+                 QMainWindow):
     project_loaded = Signal()
 
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
@@ -101,6 +103,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         self.training_panel.train_requested.connect(self.start_training)
         self.training_run = None
+        self._init_health()
         self.data.finished.connect(self._check_fit)
         self.data_panel.fit_requested.connect(self.fit_model_to_data)
         self.data_panel.training_edited.connect(self._on_training_edited)

@@ -123,6 +123,10 @@ class _ElidedLabel(QLabel):
 
 class TrainingPanel(QWidget):
     train_requested = Signal()
+    #: a training-health fix clicked in the Health tab (a designer.core.fixes.Fix): the window applies it
+    fix_requested = Signal(object)
+    #: the run's training-health findings changed (all of them; [] when a run starts)
+    findings_changed = Signal(list)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -244,6 +248,9 @@ class TrainingPanel(QWidget):
         run.began.connect(self._on_began)
         run.insights_planned.connect(self.insights.set_plan)
         run.snapshot_taken.connect(self.insights.show_snapshot)
+        run.health_found.connect(self._on_health)
+        self.insights.health.started()
+        self.findings_changed.emit([])
         run.epoch_finished.connect(self._on_epoch)
         run.finished.connect(self._on_finished)
         run.failed.connect(self._on_failed)
@@ -280,11 +287,17 @@ class TrainingPanel(QWidget):
         from designer.ui.insights import InsightPanels
 
         self.insights = InsightPanels()
+        self.insights.health.fix_requested.connect(self.fix_requested)
         self.plots_host.addWidget(self.insights)
         self.plots_host.setStretchFactor(0, 2)
         self.plots_host.setStretchFactor(1, 3)
         width = max(self.plots_host.width(), 500)
         self.plots_host.setSizes([width * 2 // 5, width * 3 // 5])
+
+    def _on_health(self, new: list, findings: list) -> None:
+        self.insights.health.show_findings(new, findings)
+        if new:
+            self.findings_changed.emit(findings)
 
     def _curve(self, name: str, epoch_level: bool):
         """The curve of `name`, made the first time it is asked for. It enters the legend with its first data

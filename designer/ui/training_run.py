@@ -3,7 +3,8 @@ hands progress to the GUI thread without slowing training down.
 
 Per-batch logs are only appended to a buffer (a lock and a list append; no Qt signal per batch — a signal plus a
 redraw per batch made training ~3× slower); the window drains the buffer on its own timer with `take_batches`.
-Rarer events (begin, epoch end, a snapshot for the live panels, finish, failure) are queued signals. Pause
+Rarer events (begin, epoch end, a snapshot for the live panels, training-health findings, finish, failure) are
+queued signals. Pause
 blocks the training thread between batches on an event; Stop sets the engine's stop flag (the model keeps what
 it has learned so far); a learning rate set meanwhile (`set_learning_rate`) is applied before the next batch, and
 a layer frozen or unfrozen meanwhile (`set_trainable`, a backbone's "trainable") from the next epoch. The run
@@ -12,6 +13,7 @@ trains a copy of the project, so the canvas can be edited meanwhile without touc
 
 from __future__ import annotations
 
+import copy
 import gc
 import threading
 from typing import Any
@@ -28,6 +30,7 @@ class _QtState(TrainingState):
     def __init__(self, run: "TrainingRun") -> None:
         self._run = run
         self.wants_insights = run.insights
+        self.wants_health = run.insights
 
     def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
         # Python's full garbage collections walk every object TensorFlow and Keras made (the model, its graph),
@@ -81,6 +84,11 @@ class _QtState(TrainingState):
     def insights(self, snapshot) -> None:
         self._run.snapshot_taken.emit(snapshot)
 
+    def health(self, new: list, findings: list) -> None:
+        # copies: the monitor goes on updating its findings' evidence in this thread
+        copies = {id(f): copy.copy(f) for f in findings}
+        self._run.health_found.emit([copies.get(id(f), f) for f in new], list(copies.values()))
+
 
 class _Thread(QThread):
     def __init__(self, run: "TrainingRun") -> None:
@@ -99,6 +107,7 @@ class TrainingRun(QObject):
     failed = Signal(str)  # a plain message; the window stays usable
     insights_planned = Signal(dict)  # panel name -> None (will show data) or why it stays empty
     snapshot_taken = Signal(object)  # a designer.training.insights.Snapshot at the end of an epoch
+    health_found = Signal(list, list)  # training-health findings: the new ones, all so far (designer.training.health)
 
     def __init__(self, project: Project, dataset, epochs: int | None = None, parent: QObject | None = None,
                  insights: bool = True) -> None:

@@ -133,11 +133,12 @@ def test_plan_puts_the_meaningful_tabs_first_and_explains_the_others(panels):
     from designer.ui.insights.tabs import GREYED_TAB, WAITING
 
     panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
-    assert panels.tab_names() == ["activations", "weights", "gradients", "predictions", "confusion",
+    # the Health tab first, then the live panels; the first live panel is in view
+    assert panels.tab_names() == ["health", "activations", "weights", "gradients", "predictions", "confusion",
                                   "reconstructions", "generated", "boundary", "forecast"]
-    assert panels.currentIndex() == 0 and panels.tabText(0) == "Activations"
+    assert panels.currentIndex() == 1 and panels.tabText(1) == "Activations" and panels.tabText(0) == "Health"
     bar = panels.tabBar()
-    for index, name in enumerate(panels.tab_names()):
+    for index, name in list(enumerate(panels.tab_names()))[1:]:
         assert panels.tabText(index) == REGISTRY[name].title
         assert not panels.showing_data(name)
         reason = NOT_FOR_CLASSIFIERS.get(name)
@@ -154,7 +155,7 @@ def test_a_gan_plan_moves_its_tabs_to_the_front(panels, qtbot):
     reasons = {name: f"not for GANs ({name})" for name in ("predictions", "confusion", "reconstructions",
                                                             "boundary", "forecast")}
     panels.set_plan(plan(**reasons))
-    assert panels.tab_names() == ["activations", "weights", "gradients", "generated",
+    assert panels.tab_names() == ["health", "activations", "weights", "gradients", "generated",
                                   "predictions", "confusion", "reconstructions", "boundary", "forecast"]
     click_tab(qtbot, panels, "forecast")  # greyed, yet it opens and shows why it is empty
     assert panels.currentWidget().isVisible() and panels.message("forecast") == "not for GANs (forecast)"
@@ -333,7 +334,7 @@ def test_clear_goes_back_to_before_the_plan(panels):
     panels.show_snapshot(classifier_snapshot())
     panels.setCurrentIndex(3)
     panels.clear()
-    assert panels.tab_names() == list(PANELS) and panels.currentIndex() == 0
+    assert panels.tab_names() == ["health", *PANELS] and panels.currentIndex() == 1
     assert all(not panels.showing_data(name) and panels.message(name) == WAITING for name in PANELS)
     assert all(panels.tabToolTip(i) == "" for i in range(panels.count()))
     weights = panels.show_panel("weights")

@@ -19,6 +19,9 @@ HEADER_HEIGHT = 24.0
 PORT_RADIUS = 6.0
 #: said on the node of a layer that acts only while training (dropout, noise, augmentation)
 TRAINING_ONLY = "training only"
+#: the training-health badge: a tab over the node's top edge, on the right (designer.training.health)
+HEALTH_COLOUR = "#c0392b"
+HEALTH_BADGE_HEIGHT = 18.0
 
 
 def describe_value(spec: catalogue.ParamSpec, value) -> str:
@@ -95,6 +98,8 @@ class NodeItem(QGraphicsItem):
         self.report: NodeReport | None = None
         self.analysed = False  # False until Keras has given this layer's shape (TensorFlow still loading)
         self.edges: list = []  # EdgeItems touching this node, updated when it moves
+        #: the training-health findings about this layer (designer.training.health.Finding), from the last run
+        self.findings: list = []
         self.setFlags(
             QGraphicsItem.ItemIsMovable
             | QGraphicsItem.ItemIsSelectable
@@ -124,6 +129,20 @@ class NodeItem(QGraphicsItem):
         self.setToolTip(self.tooltip_text())
         self.update()
 
+    def set_findings(self, findings: list) -> None:
+        """Show the training-health findings about this layer as a badge (none: no badge)."""
+        if [f.ident for f in findings] == [f.ident for f in self.findings]:
+            return
+        self.findings = list(findings)
+        self.setToolTip(self.tooltip_text())
+        self.update()
+
+    def health_badge_text(self) -> str:
+        if not self.findings:
+            return ""
+        more = len(self.findings) - 1
+        return f"⚠ {self.findings[0].tag}" + (f" +{more}" if more else "")
+
     @property
     def has_error(self) -> bool:
         return bool(self.report and self.report.has_error)
@@ -138,6 +157,9 @@ class NodeItem(QGraphicsItem):
         for message in self.report.messages if self.report else []:
             colour = style.ERROR_COLOUR if message.is_error else style.WARNING_COLOUR
             lines.append(f"<span style='color:{colour}'>{message.text}</span>")
+        for finding in self.findings:
+            lines.append(f"<span style='color:{HEALTH_COLOUR}'>{finding.title} (epoch {finding.epoch}): "
+                         f"{finding.advice}</span><br><i>The Health tab under the canvas offers the fix.</i>")
         if len(lines) == 1:
             lines.append(self.kind.summary)
         if self.kind.training_only:
@@ -164,7 +186,8 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------------ drawing
     def boundingRect(self) -> QRectF:
-        return QRectF(-3, -3, NODE_WIDTH + 6, NODE_HEIGHT + 6)
+        # the health badge hangs over the top edge
+        return QRectF(-3, -HEALTH_BADGE_HEIGHT / 2 - 3, NODE_WIDTH + 6, NODE_HEIGHT + HEALTH_BADGE_HEIGHT / 2 + 6)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -244,6 +267,22 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QColor("#ffffff"))
             painter.setFont(title_font)
             painter.drawText(QRectF(centre.x() - 9, centre.y() - 9, 18, 18), Qt.AlignCenter, "!")
+        if self.findings:
+            self._paint_health_badge(painter)
+
+    def _paint_health_badge(self, painter: QPainter) -> None:
+        font = QFont()
+        font.setPointSizeF(8.0)
+        font.setBold(True)
+        text = QFontMetrics(font).elidedText(self.health_badge_text(), Qt.ElideRight, int(NODE_WIDTH * 0.7))
+        width = QFontMetrics(font).horizontalAdvance(text) + 14
+        badge = QRectF(NODE_WIDTH - width - 8, -HEALTH_BADGE_HEIGHT / 2, width, HEALTH_BADGE_HEIGHT)
+        painter.setPen(QPen(QColor("#ffffff"), 1.5))
+        painter.setBrush(QColor(HEALTH_COLOUR))
+        painter.drawRoundedRect(badge, HEALTH_BADGE_HEIGHT / 2, HEALTH_BADGE_HEIGHT / 2)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(badge, Qt.AlignCenter, text)
 
     # ------------------------------------------------------------------ movement
     def itemChange(self, change, value):

@@ -138,6 +138,11 @@ class GraphScene(QGraphicsScene):
             if node_id in self.nodes and self.report is not None:
                 self.nodes[node_id].set_report(self._shown_report(node_id), self.report_complete)
 
+    def set_findings(self, findings_by_node: dict[str, list]) -> None:
+        """Show the training-health findings (node id -> its findings) as badges; other layers lose theirs."""
+        for node_id, item in self.nodes.items():
+            item.set_findings(findings_by_node.get(node_id, []))
+
     def _shown_report(self, node_id: str):
         report = self.report.nodes.get(node_id) if self.report else None
         extra = self.data_problems.get(node_id)

@@ -1,4 +1,5 @@
-"""The tabs of the insight panels: `InsightPanels` has a tab per panel of the registry, in its order.
+"""The tabs of the insight panels: `InsightPanels` has the Health tab (designer.ui.insights.health) first, then a tab
+per panel of the registry, in its order.
 `set_plan` says beforehand which panels will get data; the others show, in plain words, why they stay empty, and
 go to the end of the tab bar, greyed. `show_snapshot` runs on the GUI thread at the end of an epoch and draws
 only the panel in view; each panel keeps its plot items and only sets new data on them, and is made (`PanelPage`)
@@ -15,6 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from designer.ui import style
+from designer.ui.insights.health import HEALTH_COLOUR, HealthPanel
 from designer.ui.insights.registry import REGISTRY
 
 WAITING = "Appears at the end of the first epoch."
@@ -82,6 +84,9 @@ class InsightPanels(QTabWidget):
         self._reasons: dict[str, str | None] = dict.fromkeys(REGISTRY)
         #: snapshots a panel out of view has not drawn yet (see show_snapshot)
         self._waiting: dict[str, list] = {name: [] for name in REGISTRY}
+        #: the training-health findings: always the first tab, its title counting them
+        self.health = HealthPanel()
+        self.health.count_changed.connect(self._count_findings)
         self._arrange()
         self.currentChanged.connect(lambda index: self._show_waiting(self.widget(index)))
 
@@ -121,6 +126,7 @@ class InsightPanels(QTabWidget):
 
     def clear(self) -> None:
         """Back to the state before `set_plan`: no data, no reasons, the tabs in their first order."""
+        self.health.reset()
         for page in self._pages.values():
             if page.made:
                 page.content.reset()
@@ -147,9 +153,15 @@ class InsightPanels(QTabWidget):
         return "" if page.showing_data else page.label.text()
 
     def tab_names(self) -> list[str]:
-        """The panels in their tab order."""
+        """The panels in their tab order ("health" first)."""
         pages = {id(page): name for name, page in self._pages.items()}
+        pages[id(self.health)] = "health"
         return [pages[id(self.widget(i))] for i in range(self.count())]
+
+    def _count_findings(self, count: int) -> None:
+        index = self.indexOf(self.health)
+        self.setTabText(index, f"Health ({count})" if count else "Health")
+        self.tabBar().setTabTextColor(index, QColor(HEALTH_COLOUR if count else style.TEXT_COLOUR))
 
     # ------------------------------------------------------------------ tabs
     def _arrange(self) -> None:
@@ -158,6 +170,8 @@ class InsightPanels(QTabWidget):
         self.blockSignals(True)
         while self.count():
             self.removeTab(0)
+        self.addTab(self.health, "Health")
+        self._count_findings(len(self.health.cards))
         for name in meaningful + others:
             page, reason = self._pages[name], self._reasons[name]
             index = self.addTab(page, REGISTRY[name].title)
@@ -167,5 +181,5 @@ class InsightPanels(QTabWidget):
                 page.say(reason)
             elif not page.showing_data:
                 page.say(WAITING)
-        self.setCurrentIndex(0)
+        self.setCurrentIndex(1)  # the first live panel; the Health tab turns red and counts when it has something
         self.blockSignals(False)
