@@ -10,12 +10,18 @@ with the template's settings and a fixed seed, so a run here is a run a person w
 - GAN (`mlp_gan` moved from 28×28 MNIST to the bundled 8×8 digits: 784 → 64 inputs/outputs, scale -1..1): the
   16 images the live panel generates from its fixed noise (`Snapshot.generated`, 0..1) move by more than 0.02 on
   average between the first and the last epoch, and d_loss and g_loss stay finite every epoch;
+- GAN variety (no mode collapse): a small classifier trained here on the digits (Dense 64 → 64 relu → 10 softmax,
+  -1..1 like the GAN's data) reaches >= 0.95 accuracy on held-out digits, and the 64 samples the trained generator
+  makes from fixed noise fall into at least 6 of its 10 classes (a collapsed generator draws one digit, over and
+  over); context lines give the count per class and, every few epochs, d_loss, g_loss and the diversity ratio
+  (mean pairwise distance of the panel's 16 images over that of 16 real digits: about 1 when varied, near 0.1
+  when collapsed);
 - autoencoder (`autoencoder` moved to the digits the same way): the validation loss falls to under half of the
   first epoch's.
 
 One line per goal says PASS or FAIL, indented lines under it give context (not goals); the exit status is 1 when
-any goal fails. Epochs are the templates' own (all five together take about 2 minutes on 2 cores); `EPOCHS`
-below can cut them.
+any goal fails. Epochs are the templates' own (all five templates together take about 2 minutes on 2 cores);
+`EPOCHS` below can cut them.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from designer.core.project import DatasetChoice, Project  # noqa: E402
 from designer.core.templates import load_template  # noqa: E402
 from designer.data.registry import DATASETS, load_dataset  # noqa: E402
 from designer.training.engine import train  # noqa: E402
+from designer.training.health_probe import variety  # noqa: E402
 from designer.training.state import TrainingState  # noqa: E402
 
 SEED = 0
@@ -45,6 +52,11 @@ EPOCHS: dict[str, int | None] = {"digits_mlp": None, "lstm_forecaster": None, "l
 #: the GAN's images (0..1, as the panel shows them) must move by more than this on average: an untrained generator
 #: gives the same images from the same noise (0), and 0.02 is ~5 of 256 grey levels, about the least one sees
 GAN_MIN_CHANGE = 0.02
+#: the generator's 64 samples must fall into at least this many of the 10 digit classes, as told by a classifier
+#: that reaches CLASSIFIER_MIN_ACCURACY on held-out digits (a collapsed generator draws one or two digits)
+GAN_MIN_CLASSES = 6
+GAN_SAMPLES = 64
+CLASSIFIER_MIN_ACCURACY = 0.95
 AE_MAX_RATIO = 0.5
 
 
@@ -139,7 +151,7 @@ def linear_regression() -> bool:
     return ok
 
 
-def gan() -> bool:
+def gan() -> list[bool]:
     project = on_digits(template("mlp_gan"))
     state = Watch(insights=True)
     result = run("mlp_gan", project, state)
@@ -160,6 +172,44 @@ def gan() -> bool:
     print(f"  mean |image − nearest real digit| {near[0]:.3f} → {near[1]:.3f} (real digits among themselves "
           f"{nearest(real[:16], real[16:]):.3f}); pixel spread across the 16 images {spread:.3f} "
           f"(16 real digits {float(real[:16].std(axis=0).mean()):.3f})")
+    # every few epochs (those the panel took a snapshot of): the losses and how varied the panel's 16 images are,
+    # as a share of how varied 16 real digits are (same 0..1 scale)
+    # (the measure the health checks' mode-collapse finding reads: designer.training.health_probe.variety)
+    shown = sorted({max(e for e in state.generated if e <= t) for t in (*range(0, last, 5), last)})
+    print("  diversity ratio = mean pairwise distance of the 16 panel images / that of 16 real digits:")
+    for e in shown:
+        ratio = variety(state.generated[e].reshape(-1, 64), real[:16])
+        print(f"    epoch {e + 1:3d}: d_loss {d[e]:.3f}, g_loss {g[e]:.3f}, diversity ratio {ratio:.3f}")
+    return [ok, gan_variety(project, result.model)]
+
+
+def gan_variety(project: Project, generator) -> bool:
+    """The goal against mode collapse: how many digit classes the generator's samples fall into."""
+    import keras
+
+    dataset = load_dataset(project.dataset)  # -1..1, the scale the generator draws at
+    x, y = dataset.x_train, dataset.y_train
+    order = np.random.default_rng(SEED).permutation(len(x))
+    held = order[: len(x) // 5]
+    fit = order[len(x) // 5:]
+    keras.utils.set_random_seed(SEED)
+    classifier = keras.Sequential([keras.Input((64,)), keras.layers.Dense(64, activation="relu"),
+                                   keras.layers.Dense(10, activation="softmax")])
+    classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    classifier.fit(x[fit], y[fit], epochs=60, batch_size=32, verbose=0)
+    accuracy = float(classifier.evaluate(x[held], y[held], verbose=0)[1])
+    latent = tuple(generator.inputs[0].shape[1:])
+    noise = np.random.default_rng(SEED).standard_normal((GAN_SAMPLES, *latent)).astype(np.float32)
+    samples = np.asarray(generator(noise, training=False)).reshape(GAN_SAMPLES, -1)
+    probabilities = classifier.predict(samples, verbose=0)
+    counts = np.bincount(probabilities.argmax(axis=1), minlength=10)
+    classes = int(np.count_nonzero(counts))
+    ok = accuracy >= CLASSIFIER_MIN_ACCURACY and classes >= GAN_MIN_CLASSES
+    print(f"GAN variety: {GAN_SAMPLES} generated samples fall into {classes} of 10 digit classes "
+          f"(goal >= {GAN_MIN_CLASSES}); classifier accuracy on {len(held)} held-out digits {accuracy:.3f} "
+          f"(goal >= {CLASSIFIER_MIN_ACCURACY}) {verdict(ok)}")
+    print("  samples per class: " + ", ".join(f"{digit}: {count}" for digit, count in enumerate(counts))
+          + f"; the classifier's mean confidence in them {float(probabilities.max(axis=1).mean()):.2f}")
     return ok
 
 
@@ -195,7 +245,10 @@ def bce(target: np.ndarray, predicted: np.ndarray) -> np.ndarray:
 
 def main() -> int:
     started = time.perf_counter()
-    passed = [check() for check in (digits_mlp, sine_lstm, linear_regression, gan, autoencoder)]
+    passed = []
+    for check in (digits_mlp, sine_lstm, linear_regression, gan, autoencoder):
+        outcome = check()  # one goal's verdict, or a list of them
+        passed.extend(outcome if isinstance(outcome, list) else [outcome])
     print(f"\n{sum(passed)} of {len(passed)} goals met in {time.perf_counter() - started:.0f} s")
     print("re-run: python bench/bench_quality.py")
     return 0 if all(passed) else 1

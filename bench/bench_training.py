@@ -11,11 +11,14 @@ the templates' batch size (32), the same epochs and validation split, it times, 
 - **plain, in a thread**: the same script in a thread beside the shown, idle window: the baseline of the window's
   smoothness (what TensorFlow training on this machine costs the window's timer before the app draws anything);
 - **app**: the real thing: a `TrainingRun` (the worker QThread and the engine) shown in a `TrainingPanel` with
-  every live panel attached (curves, activations, histograms, predictions, confusion matrix), in a shown window,
-  timed from Train to the finished signal;
+  every live panel attached (curves, activations, histograms, predictions, confusion matrix) and the
+  training-health checks on (designer.training.health: the Health tab's findings), in a shown window, timed from
+  Train to the finished signal;
+- **app, no health checks**: the same with the health checks off, to show what they cost;
 - **app, one batch per call**: the same with `steps_per_execution` forced to 1 (what the app did before), to show
   what running batches in groups buys;
-- **app, no snapshots**: the same without the insight panels' snapshots, to show what they cost.
+- **app, no snapshots**: the same without the insight panels' snapshots (and the health checks that read them),
+  to show what they cost.
 
 While each app run trains, a 10 ms QTimer on the GUI thread records the gaps between its ticks: p99 and max say
 whether the window stays smooth (goal: p99 <= 25 ms, max <= 50 ms), counted from Keras's first batch (the began
@@ -116,14 +119,15 @@ def plain_fit_beside_window(app, project, dataset) -> tuple[float, list[float], 
     return result[0], gaps[1:split], gaps[split:]
 
 
-def app_fit(app, panel, project, dataset, insights: bool = True) -> tuple[float, list[float], list[float]]:
+def app_fit(app, panel, project, dataset, insights: bool = True,
+            health: bool | None = None) -> tuple[float, list[float], list[float]]:
     """Seconds from Train to finished, and the gaps (ms) between ticks of a 10 ms GUI timer meanwhile: before
     the first batch (building the model and the panels) and while training."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from designer.ui.training_run import TrainingRun
 
-    run = TrainingRun(project, dataset, insights=insights)
+    run = TrainingRun(project, dataset, insights=insights, health=health)
     gaps: list[float] = []
     last = [time.perf_counter()]
 
@@ -170,6 +174,7 @@ def main() -> None:
     variants = {
         "plain, in a thread": dict(baseline=True),
         "app": dict(insights=True),
+        "app, no health checks": dict(insights=True, health=False),
         "app, one batch per call": dict(insights=True, spe=lambda rows, batch: 1),
         "app, no snapshots": dict(insights=False),
     }
@@ -189,7 +194,8 @@ def main() -> None:
                     if options.get("baseline"):
                         seconds, before, during = plain_fit_beside_window(app, project, dataset)
                     else:
-                        seconds, before, during = app_fit(app, panel, project, dataset, options["insights"])
+                        seconds, before, during = app_fit(app, panel, project, dataset, options["insights"],
+                                                          options.get("health"))
                 finally:
                     engine.steps_per_execution = grouped
                 times[name].append(seconds)

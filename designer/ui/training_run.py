@@ -30,7 +30,7 @@ class _QtState(TrainingState):
     def __init__(self, run: "TrainingRun") -> None:
         self._run = run
         self.wants_insights = run.insights
-        self.wants_health = run.insights
+        self.wants_health = run.health
 
     def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
         # Python's full garbage collections walk every object TensorFlow and Keras made (the model, its graph),
@@ -110,11 +110,13 @@ class TrainingRun(QObject):
     health_found = Signal(list, list)  # training-health findings: the new ones, all so far (designer.training.health)
 
     def __init__(self, project: Project, dataset, epochs: int | None = None, parent: QObject | None = None,
-                 insights: bool = True) -> None:
+                 insights: bool = True, health: bool | None = None) -> None:
         """`dataset`: a loaded Dataset, or a DatasetChoice to load in the training thread (a download must not
-        freeze the window). `insights`: take snapshots for the live panels."""
+        freeze the window). `insights`: take snapshots for the live panels; `health`: run the training-health
+        checks (by default with the panels)."""
         super().__init__(parent)
         self.insights = insights
+        self.health = insights if health is None else health
         self.project = project.copy()  # what the canvas does next cannot reach the running model
         self.dataset = dataset
         self.epochs = epochs

@@ -186,12 +186,14 @@ def facts(**overrides):
 def test_the_discriminator_winning_needs_its_loss_near_0_while_the_generators_climbs():
     monitor = HealthMonitor(facts(mode="gan", discriminator_first="dense"))
     said = []
-    for epoch, (d, g) in enumerate([(0.6, 1.0), (0.3, 1.5), (0.08, 2.5), (0.05, 3.5), (0.04, 4.5)]):
+    # the GAN template's collapsing run before it was tuned (bench/bench_quality.py), every few epochs
+    for epoch, (d, g) in enumerate([(0.62, 0.61), (0.41, 1.46), (0.28, 3.48), (0.11, 3.95), (0.31, 4.52), (0.19, 4.21),
+                                    (0.05, 4.81)]):
         said += monitor.epoch_end(epoch, {"d_loss": d, "g_loss": g})
-    assert [f.key for f in said] == ["discriminator_wins"] and said[0].epoch == 4
+    assert [f.key for f in said] == ["discriminator_wins"] and said[0].epoch == 5
     assert said[0].role == "discriminator" and said[0].fixes[0].action == "dropout_after"
     calm = HealthMonitor(facts(mode="gan"))
-    for epoch, (d, g) in enumerate([(0.6, 1.0), (0.5, 1.1), (0.55, 1.0), (0.5, 1.2), (0.52, 1.1)]):
+    for epoch, (d, g) in enumerate([(0.64, 0.58), (0.5, 1.21), (0.55, 1.18), (0.51, 1.48), (0.44, 1.74), (0.44, 1.54)]):
         assert calm.epoch_end(epoch, {"d_loss": d, "g_loss": g}) == []
 
 
