@@ -43,8 +43,10 @@ EXPLODING_LEVEL = 1.0
 UNCHANGED = 1e-9
 #: epochs of rising validation loss after the best before overfitting is said
 OVERFIT_EPOCHS = 3
-#: ... and how much above the best it must be by then
-OVERFIT_RISE = 0.05
+#: ... and how much above the best it must be by then (the mean of the last 3 epochs), while the training loss has
+#: fallen by as much since
+OVERFIT_RISE = 0.1
+OVERFIT_GIVEN_BACK = 0.02
 #: the training loss climbing to this factor above its lowest (and staying there) means the steps are too big
 CLIMB = 1.5
 #: a rise of the training loss counts when it gives back more than this share of what the run gained
@@ -236,11 +238,13 @@ class HealthMonitor:
         loss, val = self.history.get("loss", []), self.history.get("val_loss", [])
         if not loss or not all(math.isfinite(v) for v in loss):
             return found
-        found += self._overfitting(loss, val)
         steps = self._learning_rate(loss, layer_found)
         found += steps
         if not steps:
             found += self._not_learning(loss)
+        # a training loss that jumps moves the validation loss with it: that is the learning rate's finding
+        if not any(f.key == "learning_rate_high" for f in [*steps, *self.findings.values()]):
+            found += self._overfitting(loss, val)
         return found
 
     def _overfitting(self, loss: list[float], val: list[float]) -> list[Finding]:
@@ -248,11 +252,12 @@ class HealthMonitor:
             return []
         best = int(np.argmin(val))
         since = len(val) - 1 - best
-        recent = slice(-OVERFIT_EPOCHS - 1, None)
-        # both curves must keep their direction over the last epochs: a loss that jumps makes both move at once
-        rising = all(b >= a for a, b in zip(val[recent], val[recent][1:]))
-        falling = all(b <= a for a, b in zip(loss[recent], loss[recent][1:]))
-        if not (since >= OVERFIT_EPOCHS and val[-1] > val[best] * (1 + OVERFIT_RISE) and rising and falling):
+        # the last epochs' validation loss well above its best (their mean: one noisy epoch is not a trend) while
+        # the training loss went on falling well below where it was then
+        # (and by more than a sliver of what the run gained: near 0, a validation loss wobbles by large factors)
+        rise = float(np.mean(val[-3:])) - val[best]
+        risen = rise > val[best] * OVERFIT_RISE and rise > OVERFIT_GIVEN_BACK * (val[0] - val[best])
+        if not (since >= OVERFIT_EPOCHS and risen and loss[-1] < loss[best] * (1 - OVERFIT_RISE)):
             return []
         fixes = [] if self.facts.early_stopping else [
             Fix("early_stopping", "Turn on early stopping (keeps the best epoch's weights)", value=None)]
