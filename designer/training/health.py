@@ -124,6 +124,8 @@ class Evidence:
     series: list[tuple[str, list[float], list[float]]] = field(default_factory=list)
     log_y: bool = False
     mark: float | None = None
+    #: the y axis's range when it is a share (0..1); None: fitted to the data
+    y_range: tuple[float, float] | None = None
 
 
 @dataclass
@@ -227,7 +229,8 @@ class HealthMonitor:
                 self.findings[finding.ident] = finding
                 new.append(finding)
             else:
-                known.evidence = finding.evidence  # the plot follows the run; the first epoch and words stay
+                # the plot and the figures in the words follow the run; the epoch it was first seen stays
+                known.evidence, known.advice = finding.evidence, finding.advice
         return new
 
     # ------------------------------------------------------------------ the run's curves
@@ -362,8 +365,9 @@ class HealthMonitor:
                 first = self.facts.discriminator_first
                 found.append(Finding(
                     "discriminator_wins", "One network winning: the discriminator",
-                    f"The discriminator's loss is near 0 ({float(np.mean(d[-3:])):.3g} over the last 3 epochs) while the "
-                    f"generator's climbs ({min(g):.3g} → {g[-1]:.3g}): the discriminator tells every made sample apart, so the generator gets no useful "
+                    f"The discriminator's loss is near 0 ({float(np.mean(d[-3:])):.3g} over the last 3 epochs) while "
+                    f"the generator's climbs ({min(g):.3g} → {g[-1]:.3g}): the discriminator tells every made sample "
+                    "apart, so the generator gets no useful "
                     "signal. Weaken the discriminator (Dropout, fewer units) or lower the learning rate.",
                     len(d), role="discriminator", layer=first, evidence=Evidence(
                         "GAN losses", "epoch", "loss", [("d_loss", _epochs(d), d), ("g_loss", _epochs(g), g)]),
@@ -434,8 +438,7 @@ class HealthMonitor:
                     "stays below 0 gets no gradient and never comes back. Switch the layer to LeakyReLU (a small "
                     "slope below 0 keeps units alive) or lower the learning rate.",
                     epoch + 1, stats.role, stats.name,
-                    Evidence(f"Dead units of {stats.name}", "epoch", "share of units", [
-                        ("dead", [e for e, _ in points], [v for _, v in points])]),
+                    _shares(f"Dead units of {stats.name}", "share of units", "dead", points),
                     fixes=(Fix("activation", f"Switch {stats.name} to LeakyReLU", stats.role, stats.name,
                                "leaky_relu"),
                            Fix("learning_rate", f"Divide the learning rate by 10 ({self.facts.learning_rate:g} → "
@@ -449,8 +452,7 @@ class HealthMonitor:
                     "where its slope is almost 0: little gradient passes. Put a BatchNormalization before the "
                     "activation, scale the inputs, or lower the learning rate.",
                     epoch + 1, stats.role, stats.name,
-                    Evidence(f"Saturated outputs of {stats.name}", "epoch", "share of outputs", [
-                        ("saturated", [e for e, _ in points], [v for _, v in points])]),
+                    _shares(f"Saturated outputs of {stats.name}", "share of outputs", "saturated", points),
                     fixes=(Fix("batchnorm_before_activation",
                                f"Put BatchNormalization before {stats.name}'s {stats.activation}", stats.role,
                                stats.name),)))
@@ -465,8 +467,8 @@ class HealthMonitor:
                     "carry nothing about the input, so the decoder rebuilds from fewer numbers than you gave it. "
                     "Use an activation that is not cut at 0 for the code, or fewer code units.",
                     epoch + 1, stats.role, stats.name,
-                    Evidence(f"Units of {stats.name} that carry nothing", "epoch", "share of units", [
-                        ("always 0 or constant", [e for e, _ in points], [v for _, v in points])]),
+                    _shares(f"Units of {stats.name} that carry nothing", "share of units", "always 0 or constant",
+                            points),
                     fixes=fixes))
         unchanged = self._persists(stats, "change", lambda v: v < UNCHANGED)
         # weights of a model that has converged also stop moving, but their gradient is small, not exactly 0
@@ -539,7 +541,8 @@ class HealthMonitor:
         fixes += [Fix("activation", f"Switch {name} to LeakyReLU", stats.role, name, "leaky_relu")
                   for name in self.facts.squashing_hidden[:1]]
         factor = output.gradient / max(stats.gradient, 1e-30)
-        how_small = f"({stats.gradient:.2g}) is {factor:,.0f} times smaller than the output layer's ({output.gradient:.2g})"
+        how_small = (f"({stats.gradient:.2g}) is {factor:,.0f} times smaller than the output layer's "
+                     f"({output.gradient:.2g})")
         return Finding(
             "vanishing_gradients", f"Vanishing gradients in {stats.name}",
             f"Its gradient {how_small}: the layers near the input hardly learn. Sigmoid and "
@@ -552,6 +555,12 @@ class HealthMonitor:
     def _curves(self, title: str, mark: int | None = None, only: tuple[str, ...] = ("loss", "val_loss")) -> Evidence:
         series = [(key, _epochs(self.history[key]), list(self.history[key])) for key in only if key in self.history]
         return Evidence(title, "epoch", "loss", series, mark=mark)
+
+
+def _shares(title: str, y_label: str, name: str, points: list[tuple[int, float]]) -> Evidence:
+    """A share (0..1) over the epochs of the snapshots."""
+    return Evidence(title, "epoch", y_label, [(name, [e for e, _ in points], [v for _, v in points])],
+                    y_range=(0.0, 1.0))
 
 
 def _epochs(values: list[float]) -> list[float]:

@@ -31,7 +31,7 @@ class TrainingHealthMixin:
 
     def apply_fix(self, fix) -> str | None:
         """Apply a fix a finding offers; None when done, else why not (said on the finding's card too)."""
-        card = self.training_panel.insights.health.card_for(fix) if self.training_panel.insights else None
+        health = self.training_panel.insights.health if self.training_panel.insights else None
         try:
             command, role = fix_command(self.project, fix)
         except FixError as error:
@@ -44,11 +44,11 @@ class TrainingHealthMixin:
             else:
                 refusal = self.run_command(command)
         if refusal is not None:
-            if card is not None:
-                card.refused(refusal)
+            if health is not None:
+                health.fix_refused(fix, refusal)
             return refusal
-        if card is not None:
-            card.applied(APPLIED)
+        card = health.fix_applied(fix, APPLIED) if health is not None else None
+        if card is not None:  # its layer's badge goes; the others stay until the next run says more
             self.show_findings([f for f in self.findings if f.ident != card.finding.ident])
         self.show_message(f"{fix.label}: done. Train again (F5) to see whether it helps.")
         return None

@@ -19,9 +19,10 @@ HEADER_HEIGHT = 24.0
 PORT_RADIUS = 6.0
 #: said on the node of a layer that acts only while training (dropout, noise, augmentation)
 TRAINING_ONLY = "training only"
-#: the training-health badge: a tab over the node's top edge, on the right (designer.training.health)
+#: the training-health badge: a pill on the node's last line, on the right, and a border of its colour
+#: (designer.training.health); inside the node, so it never covers a port, an edge's label or a neighbour
 HEALTH_COLOUR = "#c0392b"
-HEALTH_BADGE_HEIGHT = 18.0
+HEALTH_BADGE_HEIGHT = 16.0
 
 
 def describe_value(spec: catalogue.ParamSpec, value) -> str:
@@ -186,8 +187,7 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------------ drawing
     def boundingRect(self) -> QRectF:
-        # the health badge hangs over the top edge
-        return QRectF(-3, -HEALTH_BADGE_HEIGHT / 2 - 3, NODE_WIDTH + 6, NODE_HEIGHT + HEALTH_BADGE_HEIGHT / 2 + 6)
+        return QRectF(-3, -3, NODE_WIDTH + 6, NODE_HEIGHT + 6)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -202,6 +202,8 @@ class NodeItem(QGraphicsItem):
             border = QPen(QColor(style.SELECTION_COLOUR), 3.0)
         elif self.has_error:
             border = QPen(QColor(style.ERROR_COLOUR), 2.5)
+        elif self.findings:
+            border = QPen(QColor(HEALTH_COLOUR), 2.5)
         else:
             border = QPen(colour.darker(130), 1.2)
         outline = QPainterPath()
@@ -251,7 +253,7 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QColor(style.MUTED_TEXT_COLOUR))
             painter.drawText(QRectF(left, y + line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.shape_text())
             painter.drawText(QRectF(left, y + 2 * line, width, line), Qt.AlignVCenter | Qt.AlignLeft, self.params_count_text())
-            if self.kind.training_only and not self.has_warning:
+            if self.kind.training_only and not self.has_warning and not self.findings:
                 tag_font = QFont(text_font)
                 tag_font.setItalic(True)
                 painter.setFont(tag_font)
@@ -267,17 +269,18 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QColor("#ffffff"))
             painter.setFont(title_font)
             painter.drawText(QRectF(centre.x() - 9, centre.y() - 9, 18, 18), Qt.AlignCenter, "!")
-        if self.findings:
-            self._paint_health_badge(painter)
+        if self.findings and not self.has_error:
+            self._paint_health_badge(painter, right=NODE_WIDTH - (32 if self.has_warning else 8),
+                                      middle=y + 2.5 * line)
 
-    def _paint_health_badge(self, painter: QPainter) -> None:
+    def _paint_health_badge(self, painter: QPainter, right: float, middle: float) -> None:
         font = QFont()
-        font.setPointSizeF(8.0)
+        font.setPointSizeF(7.5)
         font.setBold(True)
-        text = QFontMetrics(font).elidedText(self.health_badge_text(), Qt.ElideRight, int(NODE_WIDTH * 0.7))
-        width = QFontMetrics(font).horizontalAdvance(text) + 14
-        badge = QRectF(NODE_WIDTH - width - 8, -HEALTH_BADGE_HEIGHT / 2, width, HEALTH_BADGE_HEIGHT)
-        painter.setPen(QPen(QColor("#ffffff"), 1.5))
+        text = QFontMetrics(font).elidedText(self.health_badge_text(), Qt.ElideRight, int(NODE_WIDTH * 0.55))
+        width = QFontMetrics(font).horizontalAdvance(text) + 12
+        badge = QRectF(right - width, middle - HEALTH_BADGE_HEIGHT / 2, width, HEALTH_BADGE_HEIGHT)
+        painter.setPen(Qt.NoPen)
         painter.setBrush(QColor(HEALTH_COLOUR))
         painter.drawRoundedRect(badge, HEALTH_BADGE_HEIGHT / 2, HEALTH_BADGE_HEIGHT / 2)
         painter.setFont(font)

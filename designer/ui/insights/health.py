@@ -2,7 +2,7 @@
 where, the advice in plain words, its evidence as a small plot (the loss curves with the best epoch marked, the
 gradient of a layer next to the output layer's, the share of dead units over the epochs), and a button per fix.
 A click asks the window to apply the fix (`fix_requested`); the window answers with `fix_applied` or
-`fix_refused`, and the card says so. Findings arrive from the training thread through the run's `health_found`
+`fix_refused`, and the card clicked says so (the same edit offered on another card is then done there too). Findings arrive from the training thread through the run's `health_found`
 signal; `show_findings` redraws only the cards whose finding is new or whose evidence changed.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
+from PySide6.QtWidgets import (QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
 from designer.ui import style
@@ -47,10 +47,14 @@ class FindingCard(QFrame):
         self.result.setWordWrap(True)
         self.result.hide()
         self.buttons: list[QPushButton] = []
-        self.button_row = QHBoxLayout()
-        self.button_row.setContentsMargins(0, 0, 0, 0)
+        # one fix per line: the panel beside the curves is narrow, and a fix's label says what it changes
+        self.button_column = QVBoxLayout()
+        self.button_column.setContentsMargins(0, 0, 0, 0)
+        self.button_column.setSpacing(4)
         self.plot = pg.PlotWidget()
-        self.plot.setFixedSize(PLOT_WIDTH, PLOT_HEIGHT)
+        self.plot.setMinimumWidth(PLOT_WIDTH // 2)
+        self.plot.setMaximumWidth(PLOT_WIDTH * 2)
+        self.plot.setFixedHeight(PLOT_HEIGHT)
         self.plot.setBackground("w")
         item = self.plot.getPlotItem()
         item.hideButtons()
@@ -58,16 +62,14 @@ class FindingCard(QFrame):
         item.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMouseEnabled(x=False, y=False)
         self._legend = item.addLegend(offset=(-4, 4), labelTextSize="7pt")
-        text = QVBoxLayout()
-        text.addWidget(self.title)
-        text.addWidget(self.advice)
-        text.addLayout(self.button_row)
-        text.addWidget(self.result)
-        text.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 8, 8, 8)
-        row.addLayout(text, 1)
-        row.addWidget(self.plot, 0, Qt.AlignmentFlag.AlignTop)
+        # top to bottom, so that a narrow panel wraps the words instead of hiding the plot
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 8, 8, 8)
+        column.addWidget(self.title)
+        column.addWidget(self.advice)
+        column.addWidget(self.plot)
+        column.addLayout(self.button_column)
+        column.addWidget(self.result)
         self.finding = None
         self.show_finding(finding)
 
@@ -82,9 +84,8 @@ class FindingCard(QFrame):
                 button.setToolTip("Changes the project as one step (Edit → Undo takes it back); train again to see "
                                   "whether it helps.")
                 button.clicked.connect(lambda _=False, f=fix: self.fix_clicked.emit(f))
-                self.button_row.addWidget(button)
+                self.button_column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
                 self.buttons.append(button)
-            self.button_row.addStretch(1)
         self._draw(finding.evidence)
 
     def _draw(self, evidence) -> None:
@@ -98,6 +99,14 @@ class FindingCard(QFrame):
         item.setLogMode(y=evidence.log_y)
         item.setTitle(evidence.title, size="8pt")
         item.setLabel("bottom", evidence.x_label, **{"font-size": "7pt"})
+        if len(evidence.series) < 2:
+            self._legend.hide()  # the title names a lone curve
+        else:
+            self._legend.show()
+        if evidence.y_range is not None:
+            item.setYRange(*evidence.y_range, padding=0.05)
+        else:
+            item.enableAutoRange(axis="y")
         for index, (name, xs, ys) in enumerate(evidence.series):
             colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
             dashed = index > 0 and len(xs) == 2  # a level to compare with (the biggest class, the threshold)
@@ -108,9 +117,13 @@ class FindingCard(QFrame):
             item.addItem(pg.InfiniteLine(evidence.mark, angle=90,
                                          pen=pg.mkPen(HEALTH_COLOUR, width=1, style=Qt.PenStyle.DotLine)))
 
+    def disable(self, fix) -> None:
+        """The fix is applied: its button (here, and on other cards offering the same edit) is done."""
+        for button, offered in zip(self.buttons, self.finding.fixes):
+            if offered == fix:
+                button.setEnabled(False)
+
     def applied(self, text: str) -> None:
-        for button in self.buttons:
-            button.setEnabled(False)
         self.result.setStyleSheet(f"color: {style.MUTED_TEXT_COLOUR};")
         self.result.setText(text)
         self.result.show()
@@ -140,6 +153,7 @@ class HealthPanel(QWidget):
         self._list_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._list)
         layout = QVBoxLayout(self)
@@ -165,7 +179,7 @@ class HealthPanel(QWidget):
             card = self.cards.get(finding.ident)
             if card is None:
                 card = FindingCard(finding)
-                card.fix_clicked.connect(self.fix_requested)
+                card.fix_clicked.connect(lambda fix, card=card: self._request(fix, card))
                 self.cards[finding.ident] = card
                 self._list_layout.insertWidget(self._list_layout.count() - 1, card)
             elif finding in new or card.finding.evidence != finding.evidence:
@@ -173,8 +187,30 @@ class HealthPanel(QWidget):
         self.message.setVisible(not self.cards)
         self.count_changed.emit(len(self.cards))
 
-    def card_for(self, fix) -> FindingCard | None:
-        return next((card for card in self.cards.values() if fix in card.finding.fixes), None)
+    def _request(self, fix, card: FindingCard) -> None:
+        self.asking = card
+        self.fix_requested.emit(fix)
+
+    def fix_applied(self, fix, text: str) -> FindingCard | None:
+        """Say on the card whose button was clicked that its fix is done; the same edit offered elsewhere is
+        done too. Returns that card."""
+        card = self._card_asking(fix)
+        for other in self.cards.values():
+            other.disable(fix)
+        if card is not None:
+            card.applied(text)
+        return card
+
+    def fix_refused(self, fix, text: str) -> None:
+        card = self._card_asking(fix)
+        if card is not None:
+            card.refused(text)
+
+    def _card_asking(self, fix) -> FindingCard | None:
+        card = getattr(self, "asking", None)
+        if card is not None and fix in card.finding.fixes and card in self.cards.values():
+            return card
+        return next((c for c in self.cards.values() if fix in c.finding.fixes), None)
 
     def titles(self) -> list[str]:
         return [card.finding.title for card in self.cards.values()]
