@@ -47,6 +47,8 @@ OVERFIT_EPOCHS = 3
 #: fallen by as much since
 OVERFIT_RISE = 0.1
 OVERFIT_GIVEN_BACK = 0.02
+#: ... and rising as a trend: the rank correlation of the validation loss with the epochs since the best
+OVERFIT_TREND = 0.6
 #: the training loss climbing to this factor above its lowest (and staying there) means the steps are too big
 CLIMB = 1.5
 #: a rise of the training loss counts when it gives back more than this share of what the run gained
@@ -260,7 +262,10 @@ class HealthMonitor:
         # (and by more than a sliver of what the run gained: near 0, a validation loss wobbles by large factors)
         rise = float(np.mean(val[-3:])) - val[best]
         risen = rise > val[best] * OVERFIT_RISE and rise > OVERFIT_GIVEN_BACK * (val[0] - val[best])
-        if not (since >= OVERFIT_EPOCHS and risen and loss[-1] < loss[best] * (1 - OVERFIT_RISE)):
+        # and rising as a trend since the best epoch, not a few noisy epochs above it (a small validation set's
+        # loss jumps about by 20-40 % from epoch to epoch once the network has learnt)
+        trend = _rank_correlation(val[best:]) >= OVERFIT_TREND if since >= OVERFIT_EPOCHS else 0.0
+        if not (since >= OVERFIT_EPOCHS and risen and trend and loss[-1] < loss[best] * (1 - OVERFIT_RISE)):
             return []
         fixes = [] if self.facts.early_stopping else [
             Fix("early_stopping", "Turn on early stopping (keeps the best epoch's weights)", value=None)]
@@ -554,7 +559,18 @@ class HealthMonitor:
 
     def _curves(self, title: str, mark: int | None = None, only: tuple[str, ...] = ("loss", "val_loss")) -> Evidence:
         series = [(key, _epochs(self.history[key]), list(self.history[key])) for key in only if key in self.history]
-        return Evidence(title, "epoch", "loss", series, mark=mark)
+        # on a log scale a validation loss that creeps up shows beside a training loss that heads for 0
+        positive = all(v > 0 for _, _, values in series for v in values)
+        return Evidence(title, "epoch", "loss", series, mark=mark, log_y=positive and mark is not None)
+
+
+def _rank_correlation(values: list[float]) -> float:
+    """Spearman's rank correlation of `values` with their order: 1 when each is above the one before."""
+    if len(values) < 3:
+        return 0.0
+    ranks = np.argsort(np.argsort(np.asarray(values)))
+    order = np.arange(len(values))
+    return float(np.corrcoef(ranks, order)[0, 1])
 
 
 def _shares(title: str, y_label: str, name: str, points: list[tuple[int, float]]) -> Evidence:

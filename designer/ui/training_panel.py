@@ -414,6 +414,7 @@ class TrainingPanel(QWidget):
     def _on_finished(self, result) -> None:
         self._drain_all()
         self._timer.stop()
+        self.insights.health.finished()
         for plot in (self.loss_plot, self.metric_plot):
             plot.enableAutoRange()  # the run is over: fit what it drew
         self._set_idle()

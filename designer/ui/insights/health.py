@@ -21,6 +21,8 @@ BEFORE = ("Health checks run while the model trains: dead or saturated layers, v
           "on the layer it is about.")
 NOTHING = ("Nothing found so far: no dead, saturated or vanishing layers, no overfitting, no trouble with the "
            "learning rate.")
+NOTHING_IN_THE_RUN = ("Nothing found in this run: no dead, saturated or vanishing layers, no overfitting, no trouble "
+                      "with the learning rate.")
 SERIES_COLOURS = ("#1a73e8", "#e8710a", "#188038", "#9334e6")
 PLOT_WIDTH, PLOT_HEIGHT = 260, 130
 
@@ -61,7 +63,6 @@ class FindingCard(QFrame):
         item.setMenuEnabled(False)
         item.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMouseEnabled(x=False, y=False)
-        self._legend = item.addLegend(offset=(-4, 4), labelTextSize="7pt")
         # top to bottom, so that a narrow panel wraps the words instead of hiding the plot
         column = QVBoxLayout(self)
         column.setContentsMargins(10, 8, 8, 8)
@@ -91,18 +92,16 @@ class FindingCard(QFrame):
     def _draw(self, evidence) -> None:
         item = self.plot.getPlotItem()
         item.clear()
-        self._legend.clear()
         if evidence is None:
             self.plot.hide()
             return
         self.plot.show()
         item.setLogMode(y=evidence.log_y)
-        item.setTitle(evidence.title, size="8pt")
+        # the series are named in the title, in their colours: a legend inside a plot this small covers a curve
+        names = ", ".join(f"<span style='color:{SERIES_COLOURS[i % len(SERIES_COLOURS)]}'>{name}</span>"
+                          for i, (name, _, _) in enumerate(evidence.series))
+        item.setTitle(f"{evidence.title}" + (f" ({names})" if len(evidence.series) > 1 else ""), size="8pt")
         item.setLabel("bottom", evidence.x_label, **{"font-size": "7pt"})
-        if len(evidence.series) < 2:
-            self._legend.hide()  # the title names a lone curve
-        else:
-            self._legend.show()
         if evidence.y_range is not None:
             item.setYRange(*evidence.y_range, padding=0.05)
         else:
@@ -111,7 +110,7 @@ class FindingCard(QFrame):
             colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
             dashed = index > 0 and len(xs) == 2  # a level to compare with (the biggest class, the threshold)
             pen = pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
-            item.plot(list(xs), list(ys), pen=pen, name=name,
+            item.plot(list(xs), list(ys), pen=pen,
                       symbol=None if dashed or len(xs) > 12 else "o", symbolSize=4, symbolBrush=colour)
         if evidence.mark is not None:
             item.addItem(pg.InfiniteLine(evidence.mark, angle=90,
@@ -173,6 +172,11 @@ class HealthPanel(QWidget):
         """A run began: its findings replace the last run's."""
         self.reset()
         self.message.setText(NOTHING)
+
+    def finished(self) -> None:
+        """The run ended: what was found stays; none found is said of the whole run."""
+        if not self.cards:
+            self.message.setText(NOTHING_IN_THE_RUN)
 
     def show_findings(self, new: list, findings: list) -> None:
         for finding in findings:
