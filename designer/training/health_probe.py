@@ -38,28 +38,47 @@ def activation_of(layer) -> str | None:
     return name if name in JUDGED else None
 
 
-class HealthProbe:
-    """Measures one model's layers; see the module docstring. `role`: the graph role the layers belong to."""
+def probed_layers(model) -> tuple[list, list]:
+    """The model's layers with one output tensor each (the Input left out), and those tensors: what the live
+    panels' activations and the health checks follow."""
+    import keras
 
-    def __init__(self, model, role: str = "model", code_layer: bool = False) -> None:
+    layers, tensors = [], []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        # a nested model (a pretrained backbone) answers `.output` with its own inner tensor: its tensor in this
+        # graph is the one its call here made (Keras has no public name for it)
+        produced = layer._inbound_nodes[-1].output_tensors if isinstance(layer, keras.Model) else [layer.output]
+        if len(produced) == 1 and not isinstance(produced[0], (list, tuple)):
+            layers.append(layer)
+            tensors.append(produced[0])
+    return layers, tensors
+
+
+class HealthProbe:
+    """Measures one model's layers; see the module docstring. `role`: the graph role the layers belong to;
+    `outputs`: a function already traced that gives every probed layer's outputs for some rows (the live panels'
+    activations), reduced here in numpy; None: the probe traces its own function, which reduces inside TensorFlow."""
+
+    def __init__(self, model, role: str = "model", code_layer: bool = False, outputs=None) -> None:
         import keras
         import tensorflow as tf
 
         self.model, self.role = model, role
-        layers, tensors = [], []
-        for layer in model.layers:
-            if isinstance(layer, keras.layers.InputLayer):
-                continue
-            produced = layer._inbound_nodes[-1].output_tensors if isinstance(layer, keras.Model) else [layer.output]
-            if len(produced) == 1 and not isinstance(produced[0], (list, tuple)):
-                layers.append(layer)
-                tensors.append(produced[0])
+        layers, tensors = probed_layers(model)
         self.layers = layers
-        outputs = {id(t) for t in model.outputs}
-        self.outputs = {layer.name for layer, tensor in zip(layers, tensors) if id(tensor) in outputs}
+        produced = {id(t) for t in model.outputs}
+        #: the names of the layers that are outputs of the network
+        self.outputs = {layer.name for layer, tensor in zip(layers, tensors) if id(tensor) in produced}
         self.units = {layer.name: int(tensor.shape[-1]) if len(tensor.shape) >= 2 and tensor.shape[-1] else 1
                       for layer, tensor in zip(layers, tensors)}
         self.code = _code_layer(layers, tensors, self.outputs) if code_layer else None
+        self._last_weights: dict[str, np.ndarray] = {}
+        self._outputs = outputs
+        self._reduce = None
+        if outputs is not None:
+            return
         inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
         probe = keras.Model(inputs, tensors)
         spec = tf.TensorSpec((None, *model.inputs[0].shape[1:]), model.inputs[0].dtype)
@@ -79,15 +98,22 @@ class HealthProbe:
             return results
 
         self._reduce = reduce
-        self._last_weights: dict[str, np.ndarray] = {}
 
     def trace(self, rows: np.ndarray) -> None:
         """Trace the function now (when the run is set up), not at the first snapshot."""
-        self._reduce(rows[:2])
+        if self._reduce is not None:
+            self._reduce(rows[:2])
+
+    def _reduced(self, rows: np.ndarray) -> list[tuple]:
+        if self._reduce is not None:
+            return self._reduce(rows)
+        found = self._outputs(rows)
+        found = found if isinstance(found, (list, tuple)) else [found]
+        return [_reduce_in_numpy(np.asarray(out)) for out in found]
 
     def measure(self, rows: np.ndarray, gradients: dict[str, float] | None = None) -> list[LayerStats]:
         """Every layer's stats for `rows` (the first HEALTH_ROWS); `gradients`: layer name -> mean |gradient|."""
-        reduced = self._reduce(np.asarray(rows[:HEALTH_ROWS]))
+        reduced = self._reduced(np.asarray(rows[:HEALTH_ROWS]))
         stats = []
         for layer, (top, bottom, above, below, far_below) in zip(self.layers, reduced):
             top, bottom = np.asarray(top), np.asarray(bottom)
@@ -154,6 +180,15 @@ def variety(samples: np.ndarray, real: np.ndarray) -> float:
         return distances[np.triu_indices(len(flat), 1)].mean()
 
     return float(spread(samples) / max(spread(real), 1e-12))
+
+
+def _reduce_in_numpy(out: np.ndarray) -> tuple:
+    """What the traced function reduces a layer's output to, in numpy: per-unit maxima and minima, and the shares
+    of values near 1, 0 and -1."""
+    out = out.astype(np.float32, copy=False)
+    flat = out.reshape(-1, out.shape[-1] if out.ndim >= 2 and out.shape[-1] else 1)
+    return (flat.max(axis=0), flat.min(axis=0), float(np.mean(flat > 0.99)), float(np.mean(flat < 0.01)),
+            float(np.mean(flat < -0.99)))
 
 
 def _code_layer(layers, tensors, outputs) -> str | None:

@@ -268,7 +268,10 @@ class Observer:
             self.probes["generator"].trace(self.health_noise)
             self.probes["discriminator"].trace(self.x_view)
         else:
-            self.probes = {"model": HealthProbe(model, "model", code_layer=self.mode in ("autoencoder", "vae"))}
+            # with the panels on, their traced function of every layer's outputs serves the checks too: one
+            # function less to trace when the run starts
+            self.probes = {"model": HealthProbe(model, "model", code_layer=self.mode in ("autoencoder", "vae"),
+                                                outputs=self._layers)}
             self.probes["model"].trace(self.x_view)
 
     def _trace_gradients(self, model):
@@ -293,18 +296,12 @@ class Observer:
     def _probe_of(self, model):
         import keras
 
+        from designer.training.health_probe import probed_layers
+
         if self._probe is None:
-            outputs = {}
-            for layer in model.layers:
-                if isinstance(layer, keras.layers.InputLayer):
-                    continue
-                # a nested model (a pretrained backbone) answers `.output` with its own inner tensor: its
-                # tensor in this graph is the one its call here made (Keras has no public name for it)
-                produced = layer._inbound_nodes[-1].output_tensors if isinstance(layer, keras.Model) else [layer.output]
-                if len(produced) == 1 and not isinstance(produced[0], (list, tuple)):
-                    outputs[layer.name] = produced[0]
+            layers, tensors = probed_layers(model)
             inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-            self._probe = (list(outputs), keras.Model(inputs, list(outputs.values())))
+            self._probe = ([layer.name for layer in layers], keras.Model(inputs, tensors))
         return self._probe
 
     def _activations(self, model, samples: np.ndarray) -> list[tuple[str, np.ndarray]]:

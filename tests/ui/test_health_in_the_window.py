@@ -41,8 +41,8 @@ def test_a_dead_relu_layer_gets_a_badge_a_card_and_a_one_click_fix(window, qtbot
     tabs = panel.insights
     assert tabs.tabText(tabs.indexOf(health)).startswith("Health (")
     qtbot.mouseClick(tabs.tabBar(), Qt.LeftButton, pos=tabs.tabBar().tabRect(tabs.indexOf(health)).center())
-    card = next(c for c in health.cards.values() if c.finding.key == "dead_relu")
-    assert card.isVisible() and card.plot.isVisible()
+    card = next(c for c in health.cards.values() if c.finding.key == "dead_relu")  # drawn once the tab is in view
+    qtbot.waitUntil(lambda: card.isVisible() and card.plot.isVisible())
     assert "output 0 for every sampled row" in card.advice.text()
     button = next(b for b in card.findChildren(QPushButton) if b.text() == "Switch dense_1 to LeakyReLU")
 

@@ -358,3 +358,28 @@ def test_many_classes_and_colour_pictures(panels):
     ticks = confusion.plot.getPlotItem().getAxis("bottom")._tickLevels[0]
     assert [name for _, name in ticks] == names[::2]
     assert panels.show_panel("predictions").grid.items[0].image.shape == (8, 8, 3)
+
+
+# ---------------------------------------------------------------------- the Health tab
+def test_findings_count_on_the_tab_at_once_and_become_cards_when_the_tab_is_in_view(panels, qtbot):
+    from designer.core.fixes import Fix
+    from designer.training.health import Evidence, Finding
+
+    panels.set_plan(plan(**NOT_FOR_CLASSIFIERS))
+    finding = Finding("overfitting", "Overfitting", "The validation loss was lowest at epoch 2.", 5,
+                      evidence=Evidence("Loss", "epoch", "loss", [("loss", [1, 2, 3, 4, 5], [1, .5, .3, .2, .1]),
+                                                                  ("val_loss", [1, 2, 3, 4, 5], [1, .6, .7, .8, .9])],
+                                        mark=2),
+                      fixes=(Fix("early_stopping", "Turn on early stopping"),))
+    panels.health.show_findings([finding], [finding])
+    index = panels.indexOf(panels.health)
+    assert panels.tabText(index) == "Health (1)" and panels.currentIndex() != index
+    assert panels.health.cards == {}  # nothing drawn for a tab out of view
+    qtbot.mouseClick(panels.tabBar(), Qt.LeftButton, pos=panels.tabBar().tabRect(index).center())
+    card = panels.health.cards[finding.ident]
+    qtbot.waitUntil(card.isVisible)
+    assert card.title.text() == "Overfitting — since epoch 5" and [b.text() for b in card.buttons] == [
+        "Turn on early stopping"]
+    assert "val_loss" in card.plot.getPlotItem().titleLabel.text  # the series named in the title, in colour
+    panels.clear()
+    assert panels.tabText(index) == "Health" and panels.health.cards == {}

@@ -145,6 +145,9 @@ class HealthPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {style.MUTED_TEXT_COLOUR}; font-size: 11pt;")
         self.cards: dict[tuple, FindingCard] = {}
+        #: the latest findings of the run, and those new since the cards were last drawn
+        self.findings: list = []
+        self._new: list = []
         self._list = QWidget()
         self._list_layout = QVBoxLayout(self._list)
         self._list_layout.setContentsMargins(4, 4, 4, 4)
@@ -160,6 +163,8 @@ class HealthPanel(QWidget):
         layout.addWidget(scroll)
 
     def reset(self) -> None:
+        self.findings: list = []
+        self._new: list = []
         for card in self.cards.values():
             card.setParent(None)
             card.deleteLater()
@@ -168,6 +173,10 @@ class HealthPanel(QWidget):
         self.message.show()
         self.count_changed.emit(0)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._draw_findings()
+
     def started(self) -> None:
         """A run began: its findings replace the last run's."""
         self.reset()
@@ -175,11 +184,21 @@ class HealthPanel(QWidget):
 
     def finished(self) -> None:
         """The run ended: what was found stays; none found is said of the whole run."""
-        if not self.cards:
+        if not self.findings:
             self.message.setText(NOTHING_IN_THE_RUN)
 
     def show_findings(self, new: list, findings: list) -> None:
-        for finding in findings:
+        """The run's findings so far; the tab's count follows at once, the cards are drawn when the tab is in view
+        (a card's plot costs the window ~30 ms to make: not while the person watches another panel train)."""
+        self.findings = list(findings)
+        self._new += new
+        self.count_changed.emit(len(self.findings))
+        if self.isVisible():
+            self._draw_findings()
+
+    def _draw_findings(self) -> None:
+        new, self._new = self._new, []
+        for finding in self.findings:
             card = self.cards.get(finding.ident)
             if card is None:
                 card = FindingCard(finding)
@@ -189,7 +208,6 @@ class HealthPanel(QWidget):
             elif finding in new or card.finding.evidence != finding.evidence:
                 card.show_finding(finding)
         self.message.setVisible(not self.cards)
-        self.count_changed.emit(len(self.cards))
 
     def _request(self, fix, card: FindingCard) -> None:
         self.asking = card
@@ -217,4 +235,4 @@ class HealthPanel(QWidget):
         return next((c for c in self.cards.values() if fix in c.finding.fixes), None)
 
     def titles(self) -> list[str]:
-        return [card.finding.title for card in self.cards.values()]
+        return [finding.title for finding in self.findings]

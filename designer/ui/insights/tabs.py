@@ -171,7 +171,7 @@ class InsightPanels(QTabWidget):
         while self.count():
             self.removeTab(0)
         self.addTab(self.health, "Health")
-        self._count_findings(len(self.health.cards))
+        self._count_findings(len(self.health.findings))
         for name in meaningful + others:
             page, reason = self._pages[name], self._reasons[name]
             index = self.addTab(page, REGISTRY[name].title)
