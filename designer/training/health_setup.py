@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from designer.core.graph import LayerGraph
-from designer.training.health import HealthMonitor, RunFacts, biggest_class_share, guessing_loss
+from designer.training.health import HealthMonitor, RunFacts
 
 #: values read to measure how big the inputs are (a strided sample of bigger data)
 EXTENT_VALUES = 100_000
@@ -77,3 +77,46 @@ def _first_learning(graph: LayerGraph) -> str:
         if node.kind in LEARNING_KINDS and node_id not in graph.sinks():
             return node.name
     return ""
+
+
+def guessing_loss(loss: str, y: Any) -> float | None:
+    """The loss of a model that always answers the same best guess (the class shares, the mean): the level a
+    network that learnt nothing sits at. None for a loss it is not known for."""
+    if y is None:
+        return None
+    y = np.asarray(y)
+    if not y.size:
+        return None
+    if loss == "binary_crossentropy":  # each output its own yes/no (or grey level): the entropy of its mean
+        means = np.clip(y.reshape(len(y), -1).astype(np.float64).mean(axis=0), 0.0, 1.0)
+        return float(np.mean([_entropy([p, 1 - p]) for p in means]))
+    if loss == "categorical_crossentropy":
+        return _entropy(y.reshape(len(y), -1).mean(axis=0))
+    if loss == "sparse_categorical_crossentropy":
+        return _entropy(np.bincount(y.reshape(-1).astype(np.int64)) / y.size)
+    if loss == "mse":
+        return float(np.mean(np.var(y.reshape(len(y), -1).astype(np.float64), axis=0)))
+    if loss == "mae":
+        flat = y.reshape(len(y), -1).astype(np.float64)
+        return float(np.mean(np.abs(flat - np.median(flat, axis=0))))
+    return None
+
+
+def biggest_class_share(y: Any) -> float | None:
+    """The share of the most common class among labels (integers, or one-hot rows), or None."""
+    if y is None:
+        return None
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        indices = y.argmax(axis=1)
+    else:
+        indices = np.rint(y.reshape(-1)).astype(np.int64)
+    if not indices.size or indices.min() < 0:
+        return None
+    return float(np.bincount(indices).max() / indices.size)
+
+
+def _entropy(shares) -> float:
+    shares = np.asarray(shares, dtype=np.float64)
+    shares = shares[shares > 0]
+    return float(-(shares * np.log(shares)).sum())

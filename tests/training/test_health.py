@@ -12,8 +12,8 @@ from designer.core.project import DatasetChoice, Project, check_training
 from designer.core.templates import load_template
 from designer.data.dataset import Dataset
 from designer.training.engine import train
-from designer.training.health import (COLLAPSED, Finding, HealthMonitor, HealthSample, LayerStats, RunFacts,
-                                      biggest_class_share, guessing_loss)
+from designer.training.health import COLLAPSED, Finding, HealthMonitor, HealthSample, LayerStats, RunFacts
+from designer.training.health_setup import biggest_class_share, guessing_loss
 from designer.training.state import TrainingState
 
 RNG = np.random.default_rng(0)
