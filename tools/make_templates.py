@@ -236,12 +236,16 @@ def stacked_lstm_classifier() -> Project:
 
 @template
 def mlp_gan() -> Project:
+    # LeakyReLU in the hidden layers of both networks: with ReLU the generator collapsed onto one digit
+    # (bench/bench_quality.py: 64 samples in 1 class; with LeakyReLU in 9 of 10)
     generator = sequential(
-        [inputs(100), dense(256, "relu"), dense(512, "relu"), dense(1024, "relu"), dense(784, "tanh")],
+        [inputs(100), dense(256, "leaky_relu"), dense(512, "leaky_relu"), dense(1024, "leaky_relu"),
+         dense(784, "tanh")],
         name="generator", role="generator",
     )
     discriminator = sequential(
-        [inputs(784), dense(1024, "relu"), dense(512, "relu"), dense(256, "relu"), dense(1, "sigmoid")],
+        [inputs(784), dense(1024, "leaky_relu"), dense(512, "leaky_relu"), dense(256, "leaky_relu"),
+         dense(1, "sigmoid")],
         name="discriminator", role="discriminator",
     )
     return project(
