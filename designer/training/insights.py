@@ -1,6 +1,8 @@
 """What the live panels show besides the curves, computed in the training thread from the model as it learns.
 
-`Observer` is made by the engine when its state asks for insights (`TrainingState.wants_insights`). At the
+`Observer` is made by the engine when its state asks for insights (`TrainingState.wants_insights`) or for the
+training-health checks (`wants_health`: then each snapshot also measures what they read, `Snapshot.health`, see
+designer.training.health_probe; with the panels off, as on the command line, only that). At the
 end of an epoch it takes a `Snapshot` of the model: per-layer activations for a few fixed samples, weight and
 gradient histograms, a predictions grid, a confusion matrix, a reconstruction grid, images generated from fixed
 noise (GAN), the decision boundary of 2-D data, forecast vs truth. `plan()` says beforehand which panels mean
@@ -25,7 +27,7 @@ from designer.core.shapes import sample_in_words
 from designer.data.dataset import Dataset
 from designer.data.summary import class_indices, looks_like_images
 from designer.training.health import HealthSample
-from designer.training.health_probe import HEALTH_ROWS
+from designer.training.health_probe import HEALTH_ROWS, HealthProbe, gradient_by_layer, probed_layers, variety
 
 #: how many fixed samples the activations and the reconstruction grid follow
 SAMPLES = 8
@@ -189,8 +191,6 @@ class Observer:
         if self.panels:
             self._panels(model, shot, gradients)
         if self.probes:
-            from designer.training.health_probe import gradient_by_layer
-
             by_layer = gradient_by_layer(model, *gradients) if gradients else None
             shot.health = HealthSample(epoch, self.probes["model"].measure(self.x_view, by_layer))
         return shot
@@ -260,8 +260,6 @@ class Observer:
             self._gradient_of[1](self.x_train[:2], self.y_train[:2])
 
     def _trace_health(self, model, discriminator=None) -> None:
-        from designer.training.health_probe import HealthProbe
-
         if self.mode == "gan":
             self.probes = {"generator": HealthProbe(model, "generator"),
                            "discriminator": HealthProbe(discriminator, "discriminator")}
@@ -295,8 +293,6 @@ class Observer:
 
     def _probe_of(self, model):
         import keras
-
-        from designer.training.health_probe import probed_layers
 
         if self._probe is None:
             layers, tensors = probed_layers(model)
@@ -334,8 +330,6 @@ class Observer:
                               _histograms(discriminator.trainable_weights, discriminator, d_grads,
                                           prefix="discriminator "))
         if self.probes:
-            from designer.training.health_probe import gradient_by_layer, variety
-
             made = np.asarray(generator(self.health_noise, training=False))
             layers = (self.probes["generator"].measure(self.health_noise, gradient_by_layer(
                           generator, generator.trainable_weights, g_grads)) +
