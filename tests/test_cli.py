@@ -181,15 +181,19 @@ def test_missing_file_unknown_command_and_offline_download(tmp_path, tiny_projec
     assert_one_line_error(run, "internet", "mnist.npz")
 
 
-def test_ctrl_c_during_training_exits_130_without_a_traceback(tmp_path):
+@pytest.mark.parametrize("inherited", ["default", "ignored"])
+def test_ctrl_c_during_training_exits_130_without_a_traceback(tmp_path, inherited):
+    """Also when the command starts with Ctrl+C ignored, as a parent process may hand it on (a fresh-clone CI run
+    saw the run train on after the signal): the command's own handler stops the run."""
     import signal
 
     g = LayerGraph()
     g.add("Dense", g.add("Input", shape=[2]), units=1, activation="sigmoid")
     path = tmp_path / "long.json"
     save_project(Project.single(g, dataset=DatasetChoice("sum_threshold"), training=check_training({"epochs": 100_000, "batch_size": 1})), path)
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if inherited == "ignored" else None
     process = subprocess.Popen([sys.executable, "-m", "designer", "train", str(path), "--out", str(tmp_path / "r")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ignore)
     try:
         for line in process.stderr:
             if line.startswith("Epoch 1/"):

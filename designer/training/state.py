@@ -8,6 +8,7 @@ keep them and redraw on a timer rather than per call. Calls come from the thread
 
 from __future__ import annotations
 
+import signal
 import sys
 from contextlib import redirect_stdout
 from typing import Any
@@ -81,6 +82,11 @@ class ConsoleState(TrainingState):
     """A per-epoch progress bar on stderr (or `stream`), drawn by Keras's own Progbar (loss, metrics, time left),
     and each training-health finding on a line of its own (`health: ...`) when it first appears.
 
+    Ctrl+C while it trains stops the run after the batch in flight and then raises KeyboardInterrupt from `end`:
+    a KeyboardInterrupt raised wherever the signal lands could surface inside a TensorFlow call that turns it into
+    an error of its own (a snapshot's, which the engine forgives: training went on), so the signal only sets a
+    flag the engine reads after every batch. A second Ctrl+C interrupts at once.
+
     Progbar writes to sys.stdout and decides from it whether it may redraw the line, so stdout is pointed at
     the stream while it draws: stdout stays free for the command's results."""
 
@@ -88,6 +94,9 @@ class ConsoleState(TrainingState):
 
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stderr
+        #: Ctrl+C was pressed: the engine stops after the batch in flight
+        self.interrupted = False
+        self._previous_handler = None
         self._bar = None
         self._epochs = 0
         self._steps = 0
@@ -95,6 +104,26 @@ class ConsoleState(TrainingState):
 
     def begin(self, total_epochs: int, steps_per_epoch: int) -> None:
         self._epochs, self._steps = total_epochs, steps_per_epoch
+        if self._previous_handler is None:
+            try:
+                self._previous_handler = signal.signal(signal.SIGINT, self._interrupt)
+            except ValueError:  # not the main thread: Ctrl+C stays Python's KeyboardInterrupt
+                pass
+
+    def _interrupt(self, signum, frame) -> None:
+        if self.interrupted:
+            raise KeyboardInterrupt
+        self.interrupted = True
+
+    def should_stop(self) -> bool:
+        return self.interrupted
+
+    def end(self, result: Any) -> None:
+        if self._previous_handler is not None:
+            signal.signal(signal.SIGINT, self._previous_handler)
+            self._previous_handler = None
+        if self.interrupted:
+            raise KeyboardInterrupt
 
     def batch_end(self, epoch: int, step: int, logs: dict[str, Any]) -> None:
         with redirect_stdout(self.stream):
