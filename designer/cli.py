@@ -1,4 +1,5 @@
-"""The headless command line: templates, datasets, new, summary, train, evaluate, predict, export, import.
+"""The headless command line: templates, datasets, new, summary, train, evaluate, predict, export, import, runs,
+sweep.
 
 It drives the same engine the window uses (core document, Keras shape oracle, compiler, training engine).
 Every failure prints one plain line, ``designer: error: ...``, and exits with a non-zero status; a traceback
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from designer import __version__
 from designer.cli_model import cmd_evaluate, cmd_export, cmd_import, cmd_predict
+from designer.cli_runs import add_parsers as add_run_parsers
+from designer.cli_runs import cmd_runs, cmd_sweep
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -56,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", help="also write model.keras and history.json (and test.json) to this folder")
     train.add_argument("--fresh", action="store_true", help="start from fresh weights, not from those kept with the project")
     train.add_argument("--data", help="a dataset name, or the path of your own .csv/.npz/.npy file, to use instead of the project's")
+    train.add_argument("--keep-weights", action="store_true", help="also keep this run's weights with its record "
+                       "(to restore them later with 'designer runs FILE --restore N')")
+    train.add_argument("--tensorboard", metavar="FOLDER", help="also write TensorBoard logs to FOLDER/run-N")
     evaluate = commands.add_parser("evaluate", help="the trained model's scores on the rows it never trained on")
     evaluate.add_argument("file", help="a trained project file")
     evaluate.add_argument("--data", help="a dataset name or your own file, instead of the project's")
@@ -82,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--list", action="store_true", help="list every layer and what it became")
     import_.add_argument("--no-check", action="store_true", help="skip running the file's model and the project's "
                          "side by side (seconds for a big model)")
+    add_run_parsers(commands)
     return parser
 
 
@@ -193,7 +200,9 @@ def cmd_summary(args) -> int:
 def cmd_train(args) -> int:
     from designer.core.project_files import save_project
     from designer.keras_bridge.models import save_model
+    from designer.core.runs import next_number
     from designer.training.engine import evaluate, fit, plan_training
+    from designer.training.run_records import RunClock, device_in_words, record_of, tensorboard_logs
     from designer.training.state import ConsoleState
 
     project = _load(args.file)
@@ -207,14 +216,22 @@ def cmd_train(args) -> int:
     for line in project.load_notes:
         print(line, file=sys.stderr)
     state = ConsoleState()
+    clock, ran = RunClock(), project.copy()  # what the run's record says it trained with
+    if args.epochs is not None:
+        ran.training["epochs"] = args.epochs
+    number = next_number(project.runs)
     plan = plan_training(project, dataset, args.epochs, insights=state.wants_insights, health=state.wants_health)
+    if args.tensorboard:
+        plan.callbacks.append(tensorboard_logs(args.tensorboard, number))
     for role, reuse in plan.reuse.items():
         network = "" if role == "model" else f" ({role})"
         print(f"Going on from the weights kept with the project{network}: {reuse.in_words()} "
               "(--fresh starts from new weights)", file=sys.stderr)
     result = fit(plan, state)
     project.trained = result.trained
-    save_project(project, args.file)  # the project file keeps what was learned (its weights beside it)
+    project.runs.append(record_of(ran, result, clock, device_in_words(ran.training["device"]), number,
+                                  keep_weights=args.keep_weights))
+    save_project(project, args.file)  # the project file keeps what was learned (its weights beside it) and the run
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         if result.discriminator is not None:
@@ -242,7 +259,8 @@ def cmd_train(args) -> int:
             (out / "test.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
         print(f"test ({test_rows:,} rows never seen in training): "
               + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()), file=sys.stderr)
-    print(f"saved the trained weights with {args.file}" + (f"; wrote {out}/" if out is not None else ""))
+    print(f"saved the trained weights with {args.file} (run {number}: 'designer runs {args.file}')"
+          + (f"; wrote {out}/" if out is not None else ""))
     return 0
 
 
@@ -261,7 +279,7 @@ def project_dataset(project, project_file: str, data: str | None):
     return load_dataset(choice)
 
 
-NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict", "import"}
+NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict", "import", "sweep"}
 
 COMMANDS = {
     "templates": cmd_templates,
@@ -273,6 +291,8 @@ COMMANDS = {
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,
     "import": cmd_import,
+    "runs": cmd_runs,
+    "sweep": cmd_sweep,
 }
 
 

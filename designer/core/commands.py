@@ -19,7 +19,8 @@ from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import Edge, GraphError, LayerGraph, LayerNode
 from designer.core.project import DatasetChoice, Project, check_training
-from designer.core.trained import TrainedWeights
+from designer.core.runs import RunRecord
+from designer.core.trained import TrainedWeights, graph_fingerprint
 
 
 class Command:
@@ -339,6 +340,147 @@ class SetTrained(Command):
 
     def undo(self, project: Project) -> None:
         project.set_trained(self._old)
+
+
+@dataclass
+class SetAllTraining(Command):
+    """Replace every training setting at once (restoring a run's, applying a sweep's best)."""
+
+    settings: dict[str, Any]
+    text: str = "Set training settings"
+
+    def __post_init__(self) -> None:
+        self._old: dict[str, Any] | None = None
+        self._new: dict[str, Any] | None = None
+
+    def do(self, project: Project) -> None:
+        if self._new is None:
+            self._new = check_training(self.settings)
+            self._old = dict(project.training)
+        project.set_training(self._new)
+
+    def undo(self, project: Project) -> None:
+        project.set_training(self._old)
+
+
+@dataclass
+class ReplaceGraph(Command):
+    """Make the project's `role` graph the same as `graph` (layers, parameters, positions, connections): restoring a
+    run trained on an earlier version of the network. The graph object stays, so its canvas stays open."""
+
+    role: str
+    graph: LayerGraph
+    text: str = "Restore network"
+
+    def __post_init__(self) -> None:
+        self._old: LayerGraph | None = None
+
+    def do(self, project: Project) -> None:
+        target = project.graph(self.role)
+        self._old = target.copy()
+        _replace_contents(target, self.graph)
+
+    def undo(self, project: Project) -> None:
+        _replace_contents(project.graph(self.role), self._old)
+
+
+def _replace_contents(target: LayerGraph, source: LayerGraph) -> None:
+    for node in list(target.nodes()):
+        target.delete_node(node.id)
+    for node_id in source.topological_order() if source.find_cycle() is None else [n.id for n in source.nodes()]:
+        target.insert_node(source.node(node_id).copy(), source.node_order(node_id))
+    for edge in sorted(source.edges(), key=lambda e: (e.target, e.port)):
+        target.insert_edge(edge.source, edge.target, edge.port)
+
+
+@dataclass
+class OnGraph(Command):
+    """A graph command done on the project's `role` graph, so that one project-level step can change a layer
+    (applying a sweep's best "dense.units" together with its learning rate)."""
+
+    role: str
+    command: Command
+
+    def __post_init__(self) -> None:
+        self.text = self.command.text
+
+    def do(self, project: Project) -> None:
+        self.command.do(project.graph(self.role))
+
+    def undo(self, project: Project) -> None:
+        self.command.undo(project.graph(self.role))
+
+
+# ---------------------------------------------------------------------------- the runs recorded with the project
+@dataclass
+class AddRun(Command):
+    """Record a run with the project (a training run that ended, a sweep's trial)."""
+
+    record: RunRecord
+
+    def __post_init__(self) -> None:
+        self.text = f"Record run {self.record.number}"
+
+    def do(self, project: Project) -> None:
+        if any(r.number == self.record.number for r in project.runs):
+            raise ValueError(f"the project already has a run {self.record.number}")
+        project.set_runs([*project.runs, self.record])
+
+    def undo(self, project: Project) -> None:
+        project.set_runs([r for r in project.runs if r.number != self.record.number])
+
+
+@dataclass
+class DeleteRuns(Command):
+    """Delete run records (and the weights kept with them, once saved)."""
+
+    numbers: list[int]
+
+    def __post_init__(self) -> None:
+        self.text = f"Delete run{'s' * (len(self.numbers) != 1)} " + ", ".join(str(n) for n in sorted(self.numbers))
+        self._old: list[RunRecord] = []
+
+    def do(self, project: Project) -> None:
+        self._old = list(project.runs)
+        project.set_runs([r for r in project.runs if r.number not in set(self.numbers)])
+
+    def undo(self, project: Project) -> None:
+        project.set_runs(self._old)
+
+
+@dataclass
+class SetRunNote(Command):
+    """Write a note on a run ("tried without dropout")."""
+
+    number: int
+    note: str
+
+    def __post_init__(self) -> None:
+        self.text = f"Note on run {self.number}"
+        self._old: list[RunRecord] = []
+
+    def do(self, project: Project) -> None:
+        self._old = list(project.runs)
+        record = project.run(self.number)  # KeyError for a run that is not there
+        from dataclasses import replace
+
+        project.set_runs([replace(r, note=self.note.strip()[:10_000]) if r is record else r for r in project.runs])
+
+    def undo(self, project: Project) -> None:
+        project.set_runs(self._old)
+
+
+def restore_run(project: Project, record: RunRecord, text: str | None = None) -> Compound:
+    """One undo step that brings back a run's settings: its dataset choice, its training settings, its network
+    where it differed from today's, and the weights it reached when they were kept with it."""
+    steps: list[Command] = [SetDataset(record.dataset), SetAllTraining(record.training)]
+    for graph in record.graphs:
+        mine = next((g for g in project.graphs if g.role == graph.role), None)
+        if mine is not None and graph_fingerprint(mine) != graph_fingerprint(graph):
+            steps.append(ReplaceGraph(graph.role, graph.copy()))
+    if record.weights:
+        steps.append(SetTrained(dict(record.weights)))
+    return Compound(text or f"Restore run {record.number}", steps)
 
 
 class History:

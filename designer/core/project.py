@@ -10,11 +10,14 @@ files is `designer.core.project_files`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from designer.core.catalogue import ParameterError, ParamSpec
 from designer.core.graph import LayerGraph
 from designer.core.trained import TrainedWeights
+
+if TYPE_CHECKING:
+    from designer.core.runs import RunRecord
 
 MODES = ("supervised", "autoencoder", "vae", "gan")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
@@ -83,8 +86,8 @@ def check_training(settings: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ProjectEvent:
-    """What changed outside the graphs: kind is "dataset_changed", "training_changed" or "trained_changed" (the
-    weights kept with the project)."""
+    """What changed outside the graphs: kind is "dataset_changed", "training_changed", "trained_changed" (the
+    weights kept with the project) or "runs_changed" (its run records)."""
 
     kind: str
 
@@ -98,6 +101,8 @@ class Project:
     training: dict[str, Any] = field(default_factory=default_training)
     #: graph role -> what training learned for that graph (designer.core.trained); empty when untrained
     trained: dict[str, TrainedWeights] = field(default_factory=dict, compare=False)
+    #: the runs recorded with the project, oldest first (designer.core.runs)
+    runs: list["RunRecord"] = field(default_factory=list, compare=False)
     #: what opening the file had to say without refusing it (a weights file missing or damaged), one line each
     load_notes: list[str] = field(default_factory=list, compare=False, repr=False)
     _listeners: list[Callable[[ProjectEvent], None]] = field(default_factory=list, init=False, repr=False, compare=False)
@@ -129,6 +134,17 @@ class Project:
         self.trained = dict(trained)
         self._emit(ProjectEvent("trained_changed"))
 
+    def set_runs(self, runs: list["RunRecord"]) -> None:
+        """Low-level mutator: replace the run records (a record added, deleted or noted) and tell the listeners."""
+        self.runs = list(runs)
+        self._emit(ProjectEvent("runs_changed"))
+
+    def run(self, number: int) -> "RunRecord":
+        for record in self.runs:
+            if record.number == number:
+                return record
+        raise KeyError(f"this project has no run {number}")
+
     def copy(self) -> "Project":
         """An independent copy without listeners (a training run trains one while the canvas goes on changing)."""
         return Project(
@@ -138,6 +154,7 @@ class Project:
             dataset=self.dataset.copy() if self.dataset is not None else None,
             training={k: list(v) if isinstance(v, list) else v for k, v in self.training.items()},
             trained=dict(self.trained),  # the weights themselves never change: sharing them is safe
+            runs=list(self.runs),  # records are replaced, never changed in place (see designer.core.commands)
         )
 
     def graph(self, role: str = "model") -> LayerGraph:

@@ -19,7 +19,7 @@ from typing import Any
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import GROUP_PATTERN, GraphError, LayerGraph, LayerNode
-from designer.core import trained_files
+from designer.core import run_files, trained_files
 from designer.core.atomic import write_text_atomic  # noqa: F401  (also used by the recovery files)
 from designer.core.project import TRAINING_SPECS, DatasetChoice, Project, default_training
 
@@ -56,9 +56,11 @@ def project_to_dict(project: Project, path: str | os.PathLike | None = None) -> 
         "dataset": project.dataset.to_dict() if project.dataset else None,
         "training": dict(project.training),
     }
+    graphs = {g.role: g for g in project.graphs}
     if path is not None and project.trained:
-        graphs = {g.role: g for g in project.graphs}
         document["trained"] = trained_files.trained_to_dict(Path(path), project.trained, graphs)
+    if project.runs:
+        document["runs"] = run_files.runs_to_list(Path(path) if path is not None else None, project.runs, graphs)
     return document
 
 
@@ -67,10 +69,13 @@ def project_from_dict(data: Any, path: str | os.PathLike | None = None) -> Proje
     file's `path`, the trained weights it names are read from beside it; a problem with them is a note in
     `project.load_notes`, never a refusal."""
     project = _Reader().project(data)
+    graphs = {g.role: g for g in project.graphs}
+    folder = Path(path) if path is not None else None
     if isinstance(data, dict) and data.get("trained") is not None:
-        graphs = {g.role: g for g in project.graphs}
-        project.trained, project.load_notes = trained_files.read_trained(
-            data["trained"], Path(path) if path is not None else None, graphs)
+        project.trained, project.load_notes = trained_files.read_trained(data["trained"], folder, graphs)
+    if isinstance(data, dict) and data.get("runs") is not None:
+        project.runs, notes = run_files.read_runs(data["runs"], folder, graphs)
+        project.load_notes += notes
     return project
 
 
@@ -109,7 +114,8 @@ class _Reader:
 
     def project(self, data: Any) -> Project:
         self._object(data, "", required=("format", "version", "graphs"),
-                     allowed=("format", "version", "name", "description", "graphs", "dataset", "training", "trained"))
+                     allowed=("format", "version", "name", "description", "graphs", "dataset", "training", "trained",
+                              "runs"))
         if data["format"] != FORMAT:
             raise ProjectError("format", f"this is not a Network Designer project (format is {_short(data['format'])}, expected {FORMAT!r})")
         version = data["version"]
@@ -425,6 +431,6 @@ def save_project(project: Project, path: str | os.PathLike) -> None:
     interrupted save left, go."""
     path = Path(path)
     before = trained_files.files_named_by(path)
-    now = trained_files.write_weights_files(path, project.trained)
+    now = trained_files.write_weights_files(path, {**project.trained, **run_files.kept_weights(project.runs)})
     write_text_atomic(path, dumps(project, path))
     trained_files.remove_weights_files(path.parent, (before - now) | trained_files.stray_weights_files(path, now))

@@ -68,17 +68,22 @@ def files_named_by(project_path: Path) -> set[str]:
     """The weights files the project file now at `project_path` names (none when it is missing or unreadable)."""
     try:
         data = json.loads(project_path.read_text(encoding="utf-8-sig"))
-        section = data.get("trained") or {}
-        return {e["file"] for e in section.values() if isinstance(e, dict) and _plain_file_name(e.get("file"))}
+        entries = list((data.get("trained") or {}).values())
+        for run in data.get("runs") or []:  # the weights kept with runs (designer.core.run_files)
+            if isinstance(run, dict) and isinstance(run.get("weights"), dict):
+                entries += run["weights"].values()
+        return {e["file"] for e in entries if isinstance(e, dict) and _plain_file_name(e.get("file"))}
     except (OSError, ValueError, AttributeError, TypeError):
         return set()
 
 
 def stray_weights_files(project_path: Path, kept: set[str]) -> set[str]:
-    """Weights files named like this project's (``<stem>.<role>.<12 hex>.weights.h5``) that are not in `kept`, and
-    the temporaries of its weights and of the project file itself: left by a save that was interrupted."""
+    """Weights files named like this project's (``<stem>.<role>.<12 hex>.weights.h5``, the role ``run3-model`` for
+    a run's kept weights) that are not in `kept`, and the temporaries of its weights and of the project file
+    itself: left by a save that was interrupted."""
     stem, name = re.escape(project_path.stem), re.escape(project_path.name)
-    pattern = re.compile(rf"^(\.{stem}\.[a-z]+\.[0-9a-f]{{12}}\.weights\.h5\.\w+\.tmp|{stem}\.[a-z]+\.[0-9a-f]{{12}}\.weights\.h5"
+    role = r"(?:run[0-9]+-)?[a-z]+"
+    pattern = re.compile(rf"^(\.{stem}\.{role}\.[0-9a-f]{{12}}\.weights\.h5\.\w+\.tmp|{stem}\.{role}\.[0-9a-f]{{12}}\.weights\.h5"
                          rf"|\.{name}\.\w+\.tmp)$")
     try:
         return {p.name for p in project_path.parent.iterdir() if pattern.match(p.name)} - kept

@@ -98,6 +98,8 @@ class TrainingPlan:
     #: graph role -> what was loaded of the weights kept with the project; epochs those weights had trained
     reuse: dict[str, Reuse] = field(default_factory=dict)
     epochs_before: int = 0
+    #: more Keras callbacks for the fit (TensorBoard logs: designer.training.run_records.tensorboard_logs)
+    callbacks: list = field(default_factory=list)
 
 
 def steps_per_execution(rows: int, batch_size: int) -> int:
@@ -390,7 +392,7 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
     history: dict[str, list[float]] = {}
     with device_scope(plan.device):
         while True:
-            callbacks = [progress]
+            callbacks = [progress, *plan.callbacks]
             if plan.patience > 0:
                 callbacks.append(keras.callbacks.EarlyStopping(monitor=plan.monitor, patience=plan.patience,
                                                                restore_best_weights=True))
