@@ -131,6 +131,8 @@ def _record(entry: Any, graphs: dict[str, LayerGraph]) -> RunRecord:
     except ParameterError as error:
         raise _Unreadable(f"a training setting: {error}") from None
     own: dict[str, LayerGraph] = {}
+    if not isinstance(entry.get("graphs") or [], list):
+        raise _Unreadable("its graphs are not a list")
     for i, data in enumerate(entry.get("graphs") or []):
         try:
             graph = graph_from_dict(data, f"graphs[{i}]")

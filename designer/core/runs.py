@@ -116,7 +116,9 @@ def best_score(history: dict[str, list], name: str | None = None) -> Score | Non
     for key, higher in choices:
         values = [(v, i) for i, v in enumerate(history.get(key) or []) if v is not None and math.isfinite(v)]
         if values:
-            value, index = (max if higher else min)(values, key=lambda pair: (pair[0], -pair[1]))
+            # on a tie the earliest epoch, for a loss as for an accuracy (as Keras's EarlyStopping keeps the first)
+            sign = 1 if higher else -1
+            value, index = max(values, key=lambda pair: (sign * pair[0], -pair[1]))
             return Score(key, float(value), index + 1, higher)
     return None
 
@@ -192,8 +194,8 @@ def legend(record: RunRecord, keys: list[str]) -> str:
 
 def duration_in_words(seconds: float) -> str:
     seconds = max(0.0, float(seconds))
-    if seconds < 60:
-        return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+    if seconds < 59.5:  # bounds where the rounding carries over: 9.96 s is "10 s", 59.7 s "1 min 00 s", not "60 s"
+        return f"{seconds:.1f} s" if seconds < 9.95 else f"{seconds:.0f} s"
     minutes, rest = divmod(int(round(seconds)), 60)
     if minutes < 60:
         return f"{minutes} min {rest:02d} s"

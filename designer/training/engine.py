@@ -156,10 +156,14 @@ def mirrored_strategy():
     return _MIRRORED[0]
 
 
-def train(project: Project, dataset: Dataset, state: TrainingState | None = None, epochs: int | None = None) -> TrainingResult:
-    """Train `project` on `dataset`; returns the model and its history even when stopped early."""
+def train(project: Project, dataset: Dataset, state: TrainingState | None = None, epochs: int | None = None,
+          callbacks: tuple = ()) -> TrainingResult:
+    """Train `project` on `dataset`; returns the model and its history even when stopped early. `callbacks`: more
+    Keras callbacks for the fit (TensorBoard logs)."""
     state = state or NullState()
-    return fit(plan_training(project, dataset, epochs, insights=state.wants_insights, health=state.wants_health), state)
+    plan = plan_training(project, dataset, epochs, insights=state.wants_insights, health=state.wants_health)
+    plan.callbacks.extend(callbacks)
+    return fit(plan, state)
 
 
 def plan_training(project: Project, dataset: Dataset, epochs: int | None = None, insights: bool = False,

@@ -98,3 +98,45 @@ class RecentFiles:
             write_text_atomic(target, json.dumps({"recent": self._tidy(paths)}, indent=2, ensure_ascii=False) + "\n")
         except (OSError, ValueError) as error:  # a read-only home must not stop the user opening a project
             log.warning("could not update the recent-files list: %s", error)
+
+
+class RunPreferences:
+    """How new runs are recorded on this machine: whether each run keeps its weights with its record, and the
+    folder TensorBoard logs go to (None: none are written; off by default). Stored in
+    ``config_dir()/runs.json`` (or `path`); a broken file reads as the defaults, a failed write is logged."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = Path(path) if path is not None else None
+
+    @property
+    def path(self) -> Path:
+        return self._path if self._path is not None else config_dir() / "runs.json"
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def keep_weights(self) -> bool:
+        return self._read().get("keep_weights") is True
+
+    @property
+    def tensorboard_folder(self) -> str | None:
+        folder = self._read().get("tensorboard_folder")
+        return folder if isinstance(folder, str) and folder and "\0" not in folder else None
+
+    def set(self, keep_weights: bool | None = None, tensorboard_folder: str | None | bool = False) -> None:
+        """Change one or both (`tensorboard_folder` None turns the logs off; False leaves it as it is)."""
+        data = {"keep_weights": self.keep_weights, "tensorboard_folder": self.tensorboard_folder}
+        if keep_weights is not None:
+            data["keep_weights"] = bool(keep_weights)
+        if tensorboard_folder is not False:
+            data["tensorboard_folder"] = tensorboard_folder
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except (OSError, ValueError) as error:
+            log.warning("could not save the run preferences: %s", error)

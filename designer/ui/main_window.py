@@ -42,6 +42,7 @@ from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 from designer.ui.window_health import TrainingHealthMixin
 from designer.ui.window_import import ModelImportMixin
 from designer.ui.window_model import TrainedModelMixin
+from designer.ui.window_runs import RunsMixin
 
 ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
 
@@ -55,7 +56,7 @@ def autosave_interval_ms() -> int:
 
 
 class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, TrainedModelMixin, TrainingHealthMixin,
-                 QMainWindow):
+                 RunsMixin, QMainWindow):
     project_loaded = Signal()
 
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
@@ -103,6 +104,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         self.training_panel.train_requested.connect(self.start_training)
         self.training_run = None
+        self._make_runs_dock()
         self._init_health()
         self.data.finished.connect(self._check_fit)
         self.data_panel.fit_requested.connect(self.fit_model_to_data)
@@ -202,6 +204,11 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         train_menu.addSeparator()
         self.reset_weights_action = self._action(train_menu, "&Reset Weights", self.reset_weights, None,
                                                  "Forget what training learned: the next run starts from fresh weights")
+        train_menu.addSeparator()
+        self.runs_action = self._action(train_menu, "R&uns", self.show_runs_panel, "F7",
+                                        "Every run recorded with the project: compare their settings and curves")
+        self.sweep_action = self._action(train_menu, "S&weep…", self.sweep_dialog, "Shift+F5",
+                                         "Train several times with different settings and compare")
         view_menu.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
@@ -260,6 +267,8 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         QTimer.singleShot(0, self._fit_all)
         self.update_weights_line()
         self.model_panel_changed()
+        self.runs_panel.forget()
+        self.refresh_runs()
         if project.load_notes:
             self.show_message(project.load_notes[0])
         self.project_loaded.emit()
@@ -336,6 +345,8 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self._check_fit()
         self.update_weights_line()
         self.model_panel_changed()
+        self.runs_panel.forget()
+        self.refresh_runs()
 
     def _on_keras_ready(self, device: str) -> None:
         # the window is up and TensorFlow loaded: read the project's data (if it needs no download) so a model
@@ -447,6 +458,8 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.autosave_timer.stop()
         self.recovery.stop()
         self.hide()  # gone from the screen at once, even if the analysis thread is still loading TensorFlow
+        if self.sweep_run is not None:
+            self.sweep_run.stop_now()  # no next trial; the one under way stops below
         if self.training_run is not None and self.training_run.is_running():
             self.training_run.stop()
             self.training_run.wait()

@@ -110,11 +110,16 @@ class TrainingRun(QObject):
     health_found = Signal(list, list)  # training-health findings: the new ones, all so far (designer.training.health)
 
     def __init__(self, project: Project, dataset, epochs: int | None = None, parent: QObject | None = None,
-                 insights: bool = True, health: bool | None = None) -> None:
+                 insights: bool = True, health: bool | None = None, tensorboard: tuple[str, int] | None = None) -> None:
         """`dataset`: a loaded Dataset, or a DatasetChoice to load in the training thread (a download must not
         freeze the window). `insights`: take snapshots for the live panels; `health`: run the training-health
-        checks (by default with the panels)."""
+        checks (by default with the panels); `tensorboard`: (folder, run number) to write TensorBoard logs to."""
         super().__init__(parent)
+        self.tensorboard = tensorboard
+        from designer.training.run_records import RunClock
+
+        #: when the run started and for how long it ran (the run's record says so)
+        self.clock = RunClock()
         self.insights = insights
         self.health = insights if health is None else health
         self.project = project.copy()  # what the canvas does next cannot reach the running model
@@ -196,7 +201,12 @@ class TrainingRun(QObject):
         try:
             if isinstance(self.dataset, DatasetChoice):
                 self.dataset = load_dataset(self.dataset)
-            self.result = train(self.project, self.dataset, _QtState(self), epochs=self.epochs)
+            callbacks = ()
+            if self.tensorboard is not None:
+                from designer.training.run_records import tensorboard_logs
+
+                callbacks = (tensorboard_logs(*self.tensorboard),)
+            self.result = train(self.project, self.dataset, _QtState(self), epochs=self.epochs, callbacks=callbacks)
         except (TrainingError, DataError) as error:
             self.error = str(error)
             self.failed.emit(self.error)

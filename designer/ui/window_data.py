@@ -86,6 +86,9 @@ class DataAndTrainingMixin:
     # ================================================================== training
     def start_training(self) -> None:
         """Train a copy of the project on its data in the background, with live curves in the Training panel."""
+        if self.sweep_run is not None and self.sweep_run.is_running():
+            self.show_message("A sweep is running: stop it first (Runs panel), or wait for it to end.")
+            return
         if self.training_run is not None and self.training_run.is_running():
             self.show_message("A run is already going: pause or stop it first.")
             return
@@ -100,9 +103,11 @@ class DataAndTrainingMixin:
             return
         # the data in memory when it is the project's, else the choice, loaded in the training thread
         loaded = self.data.dataset_for(self.project.dataset)
-        self.training_run = TrainingRun(self.project, loaded if loaded is not None else self.project.dataset, parent=self)
+        self.training_run = TrainingRun(self.project, loaded if loaded is not None else self.project.dataset, parent=self,
+                                        tensorboard=self.tensorboard_for_next_run())
         # the result goes to this project only: another one opened meanwhile does not get its weights
-        self.training_run.finished.connect(lambda result, project=self.project: self.keep_trained(result, project))
+        self.training_run.finished.connect(
+            lambda result, project=self.project, run=self.training_run: self.keep_trained(result, project, run))
         self.training_panel.attach(self.training_run)
         if self._training_dock.height() < 400:
             # room for the curves and the panels; the canvas keeps the rest (the dock's edge can be dragged)
@@ -152,6 +157,8 @@ class DataAndTrainingMixin:
             self._update_loss_hint()
         elif event.kind == "trained_changed":
             self.update_weights_line()
+        elif event.kind == "runs_changed":
+            self.refresh_runs()
         if event.kind in ("dataset_changed", "trained_changed"):
             self.model_panel_changed()
 

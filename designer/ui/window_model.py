@@ -12,25 +12,29 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from designer.core.commands import SetTrained
+from designer.core.commands import AddRun, Compound, SetTrained
 from designer.core.trained import reuse_of
 from designer.ui.background import BackgroundTask
 
 
 class TrainedModelMixin:
     # ================================================================== keeping what a run learned
-    def keep_trained(self, result, project=None) -> None:
-        """A run ended (finished, stopped, early-stopped): the project keeps what it learned, as one undo step.
-        `project`: the one the run was started for; when another is open by now, nothing is kept."""
+    def keep_trained(self, result, project=None, run=None) -> None:
+        """A run ended (finished, stopped, early-stopped): the project keeps what it learned and the run's record
+        (designer.core.runs), as one undo step. `project`: the one the run was started for; when another is open
+        by now, nothing is kept. `run`: the TrainingRun, whose record is kept (none without it)."""
         if project is not None and project is not self.project:
             self.show_message("The run that ended trained a project that is no longer open; its weights were not kept.")
             return
-        if not result.trained:
+        epochs = len(next(iter(result.history.values()), []))
+        steps = [AddRun(self.run_record(run, result))] if run is not None else []
+        if result.trained:
+            steps.insert(0, SetTrained(result.trained))
+        else:
             self.training_panel.show_weights("The weights this run reached are not kept (the loss was not a number); "
                                              "the project keeps the ones it had.", warning=True)
-            return
-        epochs = len(next(iter(result.history.values()), []))
-        self.run_command(SetTrained(result.trained, f"Train {epochs} epoch{'s' * (epochs != 1)}"))
+        if steps:
+            self.run_command(Compound(f"Train {epochs} epoch{'s' * (epochs != 1)}", steps))
 
     def reset_weights(self) -> None:
         """Forget the trained weights: the next run starts from fresh ones (undoable)."""
