@@ -198,6 +198,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_train(args) -> int:
+    from designer.core.project import DatasetChoice
     from designer.core.project_files import save_project
     from designer.keras_bridge.models import save_model
     from designer.core.runs import next_number
@@ -219,6 +220,8 @@ def cmd_train(args) -> int:
     clock, ran = RunClock(), project.copy()  # what the run's record says it trained with
     if args.epochs is not None:
         ran.training["epochs"] = args.epochs
+    if args.data:
+        ran.dataset = DatasetChoice(args.data)  # the data it trained on, not the project's
     number = next_number(project.runs)
     plan = plan_training(project, dataset, args.epochs, insights=state.wants_insights, health=state.wants_health)
     if args.tensorboard:

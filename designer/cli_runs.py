@@ -82,7 +82,7 @@ def cmd_sweep(args) -> int:
     from designer.core.runs import best_score, duration_in_words, format_value, short_name
     from designer.core.sweeps import SweepError, parse_vary
     from designer.training.run_records import device_in_words
-    from designer.training.sweep import SweepSpec, run_sweep
+    from designer.training.sweep import SweepSpec, check_sweep, run_sweep
 
     project = _load(args.file)
     for line in project.load_notes:
@@ -92,6 +92,7 @@ def cmd_sweep(args) -> int:
     try:
         spec = SweepSpec([parse_vary(text) for text in args.vary], search=args.search, trials=args.trials,
                          epochs=args.epochs, prune=args.prune, seed=args.seed, keep_weights=args.keep_weights)
+        check_sweep(project, spec)  # before the data loads: a typo is said at once, in one line
     except SweepError as error:
         raise CliError(str(error)) from None
     dataset = project_dataset(project, args.file, args.data)  # loaded once, for every trial
@@ -114,7 +115,13 @@ def cmd_sweep(args) -> int:
     try:
         print(f"Sweeping {project.name!r} on {dataset.title} ({dataset.train_rows:,} samples): "
               + "; ".join(v.in_words() for v in spec.varies) + f"; {args.search} search", file=sys.stderr)
-        sweep = run_sweep(project, dataset, spec, device, recorded, failed)
+        swept = project
+        if args.data:  # the trials' records say the data they trained on, not the project's
+            from designer.core.project import DatasetChoice
+
+            swept = project.copy()
+            swept.dataset = DatasetChoice(args.data)
+        sweep = run_sweep(swept, dataset, spec, device, recorded, failed)
     except SweepError as error:
         raise CliError(str(error)) from None
     best = sweep.best

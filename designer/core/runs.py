@@ -203,9 +203,12 @@ def duration_in_words(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def when_in_words(started: str) -> str:
-    """"2026-12-01 15:40" from the ISO time a record keeps (as it is, when it is not ISO)."""
-    return started[:16].replace("T", " ") if len(started) >= 16 and started[10:11] == "T" else started
+def when_in_words(started: str, today: str | None = None) -> str:
+    """"2026-12-01 15:40" from the ISO time a record keeps (as it is, when it is not ISO); only "15:40" when the
+    run started on `today` ("2026-12-01")."""
+    if not (len(started) >= 16 and started[10:11] == "T"):
+        return started
+    return started[11:16] if today is not None and started[:10] == today else started[:16].replace("T", " ")
 
 
 def next_number(records: list[RunRecord]) -> int:

@@ -405,7 +405,7 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
             except TrainingError:
                 raise  # already in plain words (running out of memory): a ValueError too, not to be prefixed
             except ValueError as error:
-                raise TrainingError(f"Keras could not train on this data: {str(error).splitlines()[0]}") from error
+                raise TrainingError(f"Keras could not train on this data: {_first_words(error)}") from error
             except tf.errors.InvalidArgumentError as error:
                 if plan.read_from_disk is None:
                     raise
@@ -436,6 +436,15 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
                           for role, network, graph in zip(plan.roles, plan.networks, plan.graphs)}
     state.end(result)
     return result
+
+
+def _first_words(error: Exception) -> str:
+    """What an error says, in one line: raised inside a traced function (the health checks' gradients), its first
+    line is only "in user code:" and the message is the last, after the traceback."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].startswith("in user code"):
+        return lines[-1].removeprefix(f"{type(error).__name__}: ")
+    return lines[0] if lines else type(error).__name__
 
 
 def _fit_reporting_memory(plan: TrainingPlan, callbacks: list, initial_epoch: int):

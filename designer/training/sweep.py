@@ -53,21 +53,27 @@ class Trial:
     _optuna: Any = None
 
 
+def check_sweep(project: Project, spec: SweepSpec) -> list[Varied]:
+    """What a sweep of `project` varies, checked; SweepError in words for a sweep that cannot run as asked (called
+    before the data is loaded, so that a typo is said at once)."""
+    if spec.search not in SEARCHES:
+        raise SweepError(f"the search is grid, random or bayes, not {spec.search!r}")
+    if spec.trials is not None and spec.trials < 1:
+        raise SweepError("a sweep needs at least one trial")
+    if project.training["mode"] == "gan" or project.is_gan:
+        raise SweepError("a GAN has no one score to compare trials by; sweep a network that learns labels or "
+                         "copies its input")
+    return resolve(project, spec.varies)
+
+
 class Sweep:
     """One sweep over a loaded dataset: `next_trial`, `epoch_end` after each epoch, then `finish` (or `fail`)."""
 
     def __init__(self, project: Project, dataset: Dataset, spec: SweepSpec) -> None:
         import optuna
 
-        if spec.search not in SEARCHES:
-            raise SweepError(f"the search is grid, random or bayes, not {spec.search!r}")
-        if spec.trials is not None and spec.trials < 1:
-            raise SweepError("a sweep needs at least one trial")
-        if project.training["mode"] == "gan" or project.is_gan:
-            raise SweepError("a GAN has no one score to compare trials by; sweep a network that learns labels or "
-                             "copies its input")
         self.spec = spec
-        self.varied: list[Varied] = resolve(project, spec.varies)
+        self.varied: list[Varied] = check_sweep(project, spec)
         self.base = project.copy()
         self.base.trained = {}  # every trial starts from fresh weights, the same ones (the same seed)
         if spec.epochs is not None:
@@ -87,7 +93,9 @@ class Sweep:
             self.total = spec.trials or DEFAULT_TRIALS
             sampler = (optuna.samplers.RandomSampler(seed=spec.seed) if spec.search == "random" else
                        optuna.samplers.TPESampler(seed=spec.seed, n_startup_trials=min(10, max(2, self.total // 3))))
-        pruner = (optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1) if spec.prune
+        # a trial is judged only after a third of its epochs: the first epochs of a good setting are often worse
+        warmup = max(1, self.base.training["epochs"] // 3)
+        pruner = (optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=warmup) if spec.prune
                   else optuna.pruners.NopPruner())
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         self.study = optuna.create_study(direction="maximize" if self.maximize else "minimize", sampler=sampler,
@@ -119,7 +127,8 @@ class Sweep:
         """Hear an epoch's logs; True when the trial is hopeless and should stop now (pruning is on and its score
         is worse than the median of the trials before at this epoch)."""
         value = logs.get(self.score_name)
-        if not self.spec.prune or value is None or not math.isfinite(value):
+        last = epoch + 1 >= trial.project.training["epochs"]  # nothing is saved by stopping at the end
+        if not self.spec.prune or last or value is None or not math.isfinite(value):
             return False
         trial._optuna.report(float(value), epoch)
         if trial._optuna.should_prune():

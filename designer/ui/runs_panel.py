@@ -11,10 +11,13 @@ runs' weights and writes TensorBoard logs. While a sweep runs, a bar over its tr
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
-                               QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from designer.core.runs import (RunRecord, best_score, differing, duration_in_words, format_value, run_values,
                                 short_name, when_in_words)
@@ -112,8 +115,11 @@ class RunsPanel(QWidget):
         # a sweep under way: how far, and how to end it
         self.sweep_bar = QWidget(self)
         self.sweep_status = QLabel("", self.sweep_bar)
+        self.sweep_status.setObjectName("sweep_status")
+        self.sweep_status.setWordWrap(True)  # a long line must not widen the dock and squeeze the side panels
+        self.sweep_status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.sweep_progress = QProgressBar(self.sweep_bar)
-        self.sweep_progress.setFormat("trial %v of %m")
+        self.sweep_progress.setFormat("%v of %m trials done")
         self.stop_after_button = QPushButton("Stop after this trial", self.sweep_bar)
         self.stop_now_button = QPushButton("Stop now", self.sweep_bar)
         self.stop_now_button.setToolTip("End the sweep at once; the finished trials are kept")
@@ -181,71 +187,93 @@ class RunsPanel(QWidget):
 
     def _fill_table(self) -> None:
         keys = self.differing_keys()
-        shown = list(USUAL) + [k for k in keys if k not in USUAL]
-        titles = ["", "#", "when", "time", *(short_name(k) for k in shown), "best", "epochs", "note"]
+        scores = {r.number: best_score(r.history) for r in self.records}
+        names = {s.name for s in scores.values() if s is not None}
+        one_score = names.pop() if len(names) == 1 else None
+        # what a person compares comes first: what differed, then the best score; the usual settings after, the
+        # note last. A column is ("tick"|"number"|"best"|"epochs"|"time"|"when"|"note", None) or ("value", key).
+        columns = [("tick", None), ("number", None), *(("value", k) for k in keys), ("best", None),
+                   ("epochs", None), ("time", None), ("when", None),
+                   *(("value", k) for k in USUAL if k not in keys), ("note", None)]
+        titles = {"tick": "", "number": "#", "best": f"best {one_score}" if one_score else "best", "epochs": "epochs",
+                  "time": "time", "when": "when", "note": "note"}
         best = set(best_of_sweeps(self.records).values())
         self._filling = True
-        sorting = self.table.isSortingEnabled()
         self.table.setSortingEnabled(False)
         self.table.clear()
-        self.table.setColumnCount(len(titles))
+        self.table.setColumnCount(len(columns))
         self.table.setRowCount(len(self.records))
         bold = QFont(self.font())
         bold.setBold(True)
-        for column, title in enumerate(titles):
-            item = QTableWidgetItem(title)
-            key = shown[column - 4] if 4 <= column < 4 + len(shown) else None
+        for column, (kind, key) in enumerate(columns):
+            item = QTableWidgetItem(short_name(key) if kind == "value" else titles[kind])
             if key in keys:
                 item.setFont(bold)
                 item.setToolTip(f"{key}: differs between the runs")
             self.table.setHorizontalHeaderItem(column, item)
         colours = self._colours()
+        today = date.today().isoformat()
         for row, record in enumerate(self.records):
             values = run_values(record)
-            tick = _Item("", record.number)
-            tick.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable | Qt.ItemIsSelectable)
-            tick.setCheckState(Qt.Checked if record.number in self.ticked else Qt.Unchecked)
-            if record.number in colours:
-                tick.setBackground(QBrush(QColor(colours[record.number])))
-            tick.setToolTip("Tick to draw this run's curves beside the others")
-            cells = [tick, _Item(str(record.number), record.number),
-                     _Item(when_in_words(record.started), record.started),
-                     _Item(duration_in_words(record.seconds), record.seconds)]
-            for key in shown:
-                value = values.get(key)
-                cell = _Item(format_value(value), value if isinstance(value, (int, float)) and not isinstance(value, bool) else format_value(value))
+            for column, (kind, key) in enumerate(columns):
+                cell = self._cell(record, kind, key, values, scores[record.number], one_score, colours, today)
                 if key in keys:
                     cell.setBackground(QBrush(QColor(DIFFERS_TINT)))
-                cells.append(cell)
-            score = best_score(record.history)
-            best_cell = _Item(f"{score.in_words()} (epoch {score.epoch})" if score else "—",
-                              (score.value if score.higher_is_better else -score.value) if score else None)
-            if record.number in best:
-                best_cell.setBackground(QBrush(QColor(BEST_TINT)))
-                best_cell.setToolTip(f"The best trial of sweep {record.sweep}")
-            cells.append(best_cell)
-            epochs = f"{record.epochs}" + (f" (+{record.epochs_before})" if record.epochs_before else "")
-            epochs_cell = _Item(epochs + (" pruned" if record.pruned else ""), record.epochs)
-            if record.stopped:
-                epochs_cell.setToolTip(record.stopped)
-            cells.append(epochs_cell)
-            note = _Item(record.note, record.note)
-            note.setToolTip("Double-click to write a note on this run")
-            cells.append(note)
-            for column, cell in enumerate(cells):
-                if column not in (0, len(cells) - 1):
+                if kind == "best" and record.number in best:
+                    cell.setBackground(QBrush(QColor(BEST_TINT)))
+                    cell.setToolTip(f"The best trial of sweep {record.sweep}")
+                if kind not in ("tick", "note"):
                     cell.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                if record.pruned and column > 0:
+                if record.pruned and kind != "tick":
                     cell.setForeground(QBrush(QColor(style.MUTED_TEXT_COLOUR)))
-                if column == 1 and record.sweep is not None:
-                    cell.setToolTip(f"Sweep {record.sweep}, trial {record.trial}: "
-                                    + ", ".join(f"{k} {format_value(v)}" for k, v in record.varied.items()))
-                if column == 1 and record.findings:
-                    cell.setToolTip("Health: " + "; ".join(record.findings))
                 self.table.setItem(row, column, cell)
-        self.table.setSortingEnabled(True if not sorting else sorting)
+        self.table.setSortingEnabled(True)
         self._filling = False
         self.summary.setText(f"{len(self.records)} run{'s' * (len(self.records) != 1)}" if self.records else "")
+
+    @staticmethod
+    def _cell(record: RunRecord, kind: str, key, values: dict, score, one_score, colours: dict, today: str) -> "_Item":
+        if kind == "tick":
+            cell = _Item("", record.number)
+            cell.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable | Qt.ItemIsSelectable)
+            cell.setCheckState(Qt.Checked if record.number in colours else Qt.Unchecked)
+            if record.number in colours:
+                cell.setBackground(QBrush(QColor(colours[record.number])))
+            cell.setToolTip("Tick to draw this run's curves beside the others")
+            return cell
+        if kind == "number":
+            cell = _Item(str(record.number), record.number)
+            tips = []
+            if record.sweep is not None:
+                tips.append(f"Sweep {record.sweep}, trial {record.trial}: "
+                            + ", ".join(f"{k} {format_value(v)}" for k, v in record.varied.items()))
+            if record.findings:
+                tips.append("Health: " + "; ".join(record.findings))
+            cell.setToolTip("\n".join(tips))
+            return cell
+        if kind == "best":
+            said = (f"{format_value(score.value)} (epoch {score.epoch})" if one_score else
+                    f"{score.in_words()} (epoch {score.epoch})") if score else "—"
+            return _Item(said, (score.value if score.higher_is_better else -score.value) if score else None)
+        if kind == "epochs":
+            epochs = f"{record.epochs}" + (f" (+{record.epochs_before})" if record.epochs_before else "")
+            cell = _Item(epochs + (" pruned" if record.pruned else ""), record.epochs)
+            if record.stopped:
+                cell.setToolTip(record.stopped)
+            elif record.epochs_before:
+                cell.setToolTip(f"It went on from weights already trained {record.epochs_before} epochs")
+            return cell
+        if kind == "time":
+            return _Item(duration_in_words(record.seconds), record.seconds)
+        if kind == "when":
+            return _Item(when_in_words(record.started, today), record.started)
+        if kind == "note":
+            cell = _Item(record.note, record.note)
+            cell.setToolTip("Double-click to write a note on this run")
+            return cell
+        value = values.get(key)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return _Item(format_value(value), value if number else format_value(value))
 
     def _colours(self) -> dict[int, str]:
         ticked = [r.number for r in self.records if r.number in self.ticked]
@@ -262,14 +290,25 @@ class RunsPanel(QWidget):
             self.splitter.addWidget(self.plots)
             self.splitter.setStretchFactor(0, 3)
             self.splitter.setStretchFactor(1, 2)
+            width = max(self.splitter.width(), 600)
+            self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
         colours = self._colours()
         ticked = [r for r in self.records if r.number in self.ticked]
-        self.plots.show_runs(ticked, colours, self.differing_keys(), self.records)
+        # the legend tells the drawn curves apart: what differs among them (among all runs when one is drawn)
+        keys = differing(ticked) if len(ticked) > 1 else self.differing_keys()
+        self.plots.show_runs(ticked, colours, keys, self.records)
 
     # ------------------------------------------------------------------ what the person does
     def selected_numbers(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.table.item(row, 1).key for row in rows if self.table.item(row, 1) is not None]
+
+    def reveal(self, number: int) -> None:
+        """Scroll to run `number` and select it (the best trial of a sweep that just ended)."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 1).key == number:
+                self.table.selectRow(row)
+                self.table.scrollToItem(self.table.item(row, 1))
 
     def set_ticked(self, number: int, ticked: bool) -> None:
         for row in range(self.table.rowCount()):
@@ -307,6 +346,10 @@ class RunsPanel(QWidget):
 
     # ------------------------------------------------------------------ a sweep under way
     def sweep_started(self, total: int, text: str) -> None:
+        """A sweep starts: its bar shows, and only its trials will be ticked (drawn) as they come."""
+        self.ticked.clear()
+        self._fill_table()
+        self._draw()
         self.sweep_bar.show()
         self.sweep_progress.setRange(0, total)
         self.sweep_progress.setValue(0)

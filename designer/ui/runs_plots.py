@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from designer.core.runs import RunRecord, best_score, format_value, legend, short_name
 from designer.ui import style
@@ -49,6 +50,13 @@ class RunsPlots(QTabWidget):
         self.curve_legend.setObjectName("curve_legend")
         self.curve_legend.setWordWrap(True)
         self.curve_legend.setTextFormat(Qt.RichText)
+        self.curve_legend.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        # many runs ticked make a long legend: it scrolls under the plot rather than squeezing the plot
+        legend_area = QScrollArea(curves)
+        legend_area.setWidget(self.curve_legend)
+        legend_area.setWidgetResizable(True)
+        legend_area.setFrameShape(QFrame.NoFrame)
+        legend_area.setMaximumHeight(4 * self.fontMetrics().height())
         top = QHBoxLayout()
         top.addWidget(QLabel("Curve:", curves))
         top.addWidget(self.quantity, 1)
@@ -56,7 +64,7 @@ class RunsPlots(QTabWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
         layout.addWidget(self.curve_plot, 1)
-        layout.addWidget(self.curve_legend)
+        layout.addWidget(legend_area)
         self.addTab(curves, "Curves")
 
         sweep = QWidget(self)
@@ -72,6 +80,7 @@ class RunsPlots(QTabWidget):
         self.sweep_text = QLabel("", sweep)
         self.sweep_text.setObjectName("sweep_text")
         self.sweep_text.setWordWrap(True)
+        self.sweep_text.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         row = QHBoxLayout()
         row.addWidget(self.sweep_choice, 1)
         row.addWidget(self.apply_button)

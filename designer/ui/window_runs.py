@@ -30,6 +30,7 @@ class RunsMixin:
         self.addDockWidget(Qt.BottomDockWidgetArea, self._runs_dock)
         self.tabifyDockWidget(self._training_dock, self._runs_dock)
         self._training_dock.raise_()
+        self._runs_dock.visibilityChanged.connect(self._on_runs_dock_visible)
         self.sweep_run = None
         panel = self.runs_panel
         panel.sweep_requested.connect(self.sweep_dialog)
@@ -64,8 +65,12 @@ class RunsMixin:
     def show_runs_panel(self) -> None:
         self._runs_dock.show()
         self._runs_dock.raise_()
-        if self._training_dock.height() < 300:
-            self.resizeDocks([self._runs_dock], [max(380, self.height() * 9 // 20)], Qt.Vertical)
+        self._on_runs_dock_visible(True)
+
+    def _on_runs_dock_visible(self, visible: bool) -> None:
+        if visible and self._runs_dock.height() < 300:
+            # the table and the curves need room; the canvas keeps the rest (the dock's edge can be dragged)
+            self.resizeDocks([self._runs_dock], [max(400, self.height() * 9 // 20)], Qt.Vertical)
 
     # ================================================================== the panel's requests
     def restore_run(self, number: int) -> None:
@@ -81,7 +86,6 @@ class RunsMixin:
     def export_runs_csv(self) -> None:
         from pathlib import Path
 
-        from designer.core.runs import runs_csv
         from designer.ui.window_files import file_stem
 
         start = str(Path(self.path).with_name(f"{file_stem(self.path)}-runs.csv")) if self.path else "runs.csv"
@@ -222,4 +226,7 @@ class RunsMixin:
         self.show_message(text)
         if self.runs_panel.plots is not None and self.sweep_run is not None:
             self.runs_panel.plots.show_sweep(self.sweep_run.sweep.number)
+            best = self.sweep_run.sweep.best
+            if best is not None:
+                self.runs_panel.reveal(best.number)
         self.show_runs_panel()
