@@ -31,6 +31,7 @@ SCORES: tuple[tuple[str, bool], ...] = (
     ("accuracy", True),
     ("loss", False),
 )
+TRAINING_SPECS_NAMES = tuple(spec.name for spec in TRAINING_SPECS)
 #: short names for the settings a legend or a table column says ("lr 0.003")
 SHORT_NAMES = {
     "learning_rate": "lr",
@@ -168,7 +169,10 @@ def differing(records: list[RunRecord]) -> list[str]:
     for values in flat:
         keys += [k for k in values if k not in keys]
     changed = [k for k in keys if len({repr(values[k]) if k in values else "<missing>" for values in flat}) > 1]
-    settings = [spec.name for spec in TRAINING_SPECS]
+    settings_or_data = set(TRAINING_SPECS_NAMES) | {k for k in keys if k == "data" or k.startswith("data ")}
+    if "network" in changed and any(k not in settings_or_data and k != "network" for k in changed):
+        changed.remove("network")  # a layer's parameter that differs already says how the networks differ
+    settings = list(TRAINING_SPECS_NAMES)
 
     def order(key: str) -> tuple[int, int]:
         if key in settings:

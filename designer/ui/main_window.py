@@ -345,8 +345,6 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self._check_fit()
         self.update_weights_line()
         self.model_panel_changed()
-        self.runs_panel.forget()
-        self.refresh_runs()
 
     def _on_keras_ready(self, device: str) -> None:
         # the window is up and TensorFlow loaded: read the project's data (if it needs no download) so a model

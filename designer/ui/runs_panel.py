@@ -190,12 +190,12 @@ class RunsPanel(QWidget):
         scores = {r.number: best_score(r.history) for r in self.records}
         names = {s.name for s in scores.values() if s is not None}
         one_score = names.pop() if len(names) == 1 else None
-        # what a person compares comes first: what differed, then the best score; the usual settings after, the
+        # what a person compares comes first: the best score and what differed; the usual settings after, the
         # note last. A column is ("tick"|"number"|"best"|"epochs"|"time"|"when"|"note", None) or ("value", key).
-        columns = [("tick", None), ("number", None), *(("value", k) for k in keys), ("best", None),
+        columns = [("tick", None), ("number", None), ("best", None), *(("value", k) for k in keys),
                    ("epochs", None), ("time", None), ("when", None),
                    *(("value", k) for k in USUAL if k not in keys), ("note", None)]
-        titles = {"tick": "", "number": "#", "best": f"best {one_score}" if one_score else "best", "epochs": "epochs",
+        titles = {"tick": "", "number": "#", "best": f"best {one_score}" if one_score else "best", "epochs": "epochs run",
                   "time": "time", "when": "when", "note": "note"}
         best = set(best_of_sweeps(self.records).values())
         self._filling = True

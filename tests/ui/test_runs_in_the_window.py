@@ -8,7 +8,7 @@ import csv
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from designer.core.commands import SetTraining
+from designer.core.commands import SetParameter, SetTraining
 from designer.core.graph import LayerGraph
 from designer.core.project import DatasetChoice, Project, check_training
 
@@ -59,6 +59,12 @@ def test_runs_are_recorded_compared_noted_restored_and_exported(window, qtbot, t
     assert "#1 lr 0.02" in plots.curve_legend.text() and "#2 lr 0.005" in plots.curve_legend.text()
     runs.set_ticked(1, False)
     assert plots.curve_count() == 1
+    graph = window.project.graph("model")
+    window.run_command(SetParameter(graph.node_by_name("dense").id, "units", 6), graph)
+    qtbot.waitUntil(lambda: window.analysis_settled(graph), timeout=30_000)
+    qtbot.wait(50)
+    assert runs.ticked == {2} and plots.curve_count() == 1  # an edit and its analysis leave the ticks alone
+    window.undo_stack.undo()
 
     # a note typed into the table is one undo step
     row = next(r for r in range(2) if runs.table.item(r, 1).key == 1)
