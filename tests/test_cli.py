@@ -100,7 +100,8 @@ def test_train_writes_model_and_history_under_keras_names(tiny_project, tmp_path
     assert (out / "model.keras").is_file()
     # the progress bar is on stderr; stdout carries only the result, for scripts
     assert "Epoch 2/2" in run.stderr and "val_loss" in run.stderr
-    assert run.stdout.strip() == f"saved the trained weights with {tiny_project}; wrote {out}/"
+    assert run.stdout.strip() == (f"saved the trained weights with {tiny_project} (run 1: 'designer runs "
+                                  f"{tiny_project}'); wrote {out}/")
     assert not any(line.startswith(("E0000", "W0000", "I0000")) for line in run.stderr.splitlines())
 
 
@@ -283,7 +284,7 @@ def trained_digits(tmp_path_factory):
 
 def test_train_leaves_the_project_file_trained(trained_digits):
     path, run = trained_digits
-    assert run.stdout.strip() == f"saved the trained weights with {path}"
+    assert run.stdout.strip() == f"saved the trained weights with {path} (run 1: 'designer runs {path}')"
     entry = json.loads(path.read_text())["trained"]["model"]
     assert (path.parent / entry["file"]).is_file() and entry["epochs"] == 2
     assert not (path.parent / "runs").exists()  # a folder of files only with --out

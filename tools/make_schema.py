@@ -1,7 +1,7 @@
 """Generate ``resources/project.schema.json``, the JSON Schema of project files, from the code that reads them.
 
 The schema is derived from ``designer.core.project_files`` (format name, version, limits, roles),
-``designer.core.project`` (`TRAINING_SPECS`) and the layer catalogue (one ``if``/``then`` per layer kind that lists exactly the parameters that kind takes,
+``designer.core.run_files`` (the run records), ``designer.core.project`` (`TRAINING_SPECS`) and the layer catalogue (one ``if``/``then`` per layer kind that lists exactly the parameters that kind takes,
 with their types, ranges, choices and help), so it cannot drift from the loader: a test compares the committed
 file with what this script makes, and fails when a new layer kind or setting was added without regenerating it.
 
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from designer.core import catalogue, project, project_files
+from designer.core import catalogue, project, project_files, run_files
 from designer.core.catalogue import ParamSpec
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "resources" / "project.schema.json"
@@ -147,6 +147,81 @@ def _has_role(role: str) -> dict[str, Any]:
     return {"contains": {"properties": {"role": {"const": role}}, "required": ["role"]}}
 
 
+def _run_schema() -> dict[str, Any]:
+    """One record of the "runs" section, as `designer.core.run_files.runs_to_list` writes it."""
+    whole_from_1 = {"type": "integer", "minimum": 1}
+    return {
+        "description": (
+            "One training run, or one trial of a sweep. The app writes every field but the optional ones it has "
+            "nothing for; only \"number\" is required (the rest take their defaults)."
+        ),
+        "type": "object",
+        "required": ["number"],
+        "additionalProperties": False,
+        "properties": {
+            "number": {"description": "The run's number in the project, from 1, unique.", **whole_from_1},
+            "started": {"description": "When it started: ISO 8601 local time with its zone.", "type": "string",
+                        "maxLength": 64},
+            "seconds": {"description": "How long it took, in seconds.", "type": "number", "minimum": 0},
+            "device": {"description": "Where it trained, in words (\"CPU\", \"GPU 0: <name>\").", "type": "string",
+                       "maxLength": 200},
+            "dataset": {"description": "The dataset it trained on, with its options; null for none.",
+                        "$ref": "#/$defs/dataset"},
+            "training": {"description": "Every training setting the run used.", "$ref": "#/$defs/training"},
+            "fingerprints": {
+                "description": "Graph role -> a hash of the graph the run trained (which graphs it trained).",
+                "type": "object",
+                "propertyNames": {"enum": list(project_files.ROLES)},
+                "additionalProperties": {"type": "string"},
+            },
+            "graphs": {
+                "description": (
+                    "The graphs the run trained that differ from the project's graph of the same role (the network "
+                    "was edited since); a role not listed here trained the project's graph."
+                ),
+                "type": "array",
+                "maxItems": project_files.MAX_GRAPHS,
+                "items": {"$ref": "#/$defs/graph"},
+            },
+            "history": {
+                "description": (
+                    "Per-epoch values under Keras's names (loss, val_loss, accuracy, ...; a GAN: d_loss, g_loss); "
+                    "null where a value was not a number (a loss that blew up)."
+                ),
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": ["number", "null"]}},
+            },
+            "stopped": {"description": "Why the run stopped early, in words; null when every epoch ran.",
+                        "type": ["string", "null"]},
+            "epochs_before": {"description": "Epochs the weights it started from had trained already (0: fresh).",
+                              "type": "integer", "minimum": 0, "default": 0},
+            "findings": {"description": "Its training-health findings, one line each.", "type": "array",
+                         "items": {"type": "string"}, "default": []},
+            "note": {"description": "The person's note on the run.", "type": "string", "default": ""},
+            "sweep": {"description": "The sweep this run was a trial of (numbered within the project).", **whole_from_1},
+            "trial": {"description": "Its trial number within the sweep.", **whole_from_1},
+            "varied": {
+                "description": "What the sweep varied and the value this trial tried (\"learning_rate\", \"dense.units\").",
+                "type": "object",
+                "additionalProperties": {"type": ["number", "string", "boolean"]},
+                "default": {},
+            },
+            "pruned": {"description": "True when the sweep stopped this trial early as hopeless.", "type": "boolean",
+                       "default": False},
+            "weights": {
+                "description": (
+                    "Graph role -> the weights the run reached, when the person kept them with the record: a Keras "
+                    "weights file beside the project named <project>.run<N>-<role>.<12 hex>.weights.h5. Missing or "
+                    "damaged, the record is kept without them."
+                ),
+                "type": "object",
+                "propertyNames": {"enum": list(project_files.ROLES)},
+                "additionalProperties": {"$ref": "#/$defs/trained_weights"},
+            },
+        },
+    }
+
+
 def build_schema() -> dict[str, Any]:
     """The whole schema as a dict (deterministic: same code, same text)."""
     kinds = catalogue.all_kinds()
@@ -226,8 +301,18 @@ def build_schema() -> dict[str, Any]:
                 "propertyNames": {"enum": list(project_files.ROLES)},
                 "additionalProperties": {"$ref": "#/$defs/trained_weights"},
             },
+            "runs": {
+                "description": (
+                    "The runs recorded with the project, oldest first: each training run and each trial of a sweep, "
+                    "with its settings, curves and (when kept) weights. A record that cannot be read is left out "
+                    f"with a note, never a reason to refuse the project; the first {run_files.MAX_RUNS:,} are read."
+                ),
+                "type": "array",
+                "items": {"$ref": "#/$defs/run"},
+            },
         },
         "$defs": {
+            "run": _run_schema(),
             "trained_weights": {
                 "description": "One graph's trained weights.",
                 "type": "object",

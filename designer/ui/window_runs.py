@@ -50,8 +50,11 @@ class RunsMixin:
         """The record of a `TrainingRun` that ended with `result`, numbered after the project's runs."""
         from designer.training.run_records import device_in_words, record_of
 
-        return record_of(run.project, result, run.clock, device_in_words(run.project.training["device"]),
-                         next_number(self.project.runs), keep_weights=self.run_preferences.keep_weights)
+        record = record_of(run.project, result, run.clock, device_in_words(run.project.training["device"]),
+                           next_number(self.project.runs), keep_weights=self.run_preferences.keep_weights)
+        if run.learning_rate is not None:  # changed while it trained: its settings say only how it began
+            record.note = f"The learning rate was changed to {run.learning_rate:g} during the run."
+        return record
 
     def tensorboard_for_next_run(self, number: int | None = None) -> tuple[str, int] | None:
         folder = self.run_preferences.tensorboard_folder

@@ -149,3 +149,22 @@ def test_stop_now_ends_a_sweep_and_keeps_the_finished_trials(window, qtbot):
     assert 1 <= kept < 4 and all(r.stopped is None for r in window.project.runs)
     assert "stopped" in window.runs_panel.sweep_status.text()
     assert window.runs_panel.sweep_button.isEnabled()
+
+
+def test_kept_weights_come_back_with_a_restore_and_tensorboard_logs_are_written(window, qtbot, tmp_path):
+    window.set_project(small_project(), None)
+    window.run_preferences.set(keep_weights=True, tensorboard_folder=str(tmp_path / "logs"))
+    window._show_tensorboard_choice()
+    assert window.runs_panel.tensorboard_action.isChecked()
+    train_once(window, qtbot)
+    first = window.project.run(1)
+    assert first.weights and first.weights["model"].data == window.project.trained["model"].data
+    assert list((tmp_path / "logs" / "run-1").rglob("events.out.tfevents.*"))  # Keras's TensorBoard callback wrote
+    window.run_preferences.set(keep_weights=False, tensorboard_folder=None)
+    train_once(window, qtbot)
+    assert not window.project.run(2).weights and not (tmp_path / "logs" / "run-2").exists()
+    assert window.project.trained["model"].data != first.weights["model"].data
+
+    window.restore_run(1)
+    assert window.project.trained["model"].data == first.weights["model"].data  # the weights it reached, back
+    assert window.undo_stack.undoText() == "Restore run 1"
