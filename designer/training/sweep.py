@@ -161,6 +161,11 @@ class Sweep:
 
         _tell(self.study, trial._optuna, state=optuna.trial.TrialState.FAIL)
 
+    @property
+    def next_run_number(self) -> int:
+        """The run number the next finished trial's record gets."""
+        return self._next_run
+
     # ------------------------------------------------------------------ results
     def score(self, record: RunRecord) -> float | None:
         score = best_score(record.history, self.score_name)

@@ -228,6 +228,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
 
     def set_project(self, project: Project, path: str | None, clean: bool = True) -> None:
         """Show `project` (replacing what is open) with an empty undo history."""
+        self.stop_sweep_for_another_project()
         for editor in self.editors:
             editor.graph.unsubscribe(editor._window_listener)
             self.analysis.forget(id(editor.graph))

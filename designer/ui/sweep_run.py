@@ -59,7 +59,7 @@ class SweepRun(QObject):
             self._end()
             return
         self.trial = trial
-        number = self.sweep._next_run
+        number = self.sweep.next_run_number
         self.run = TrainingRun(trial.project, self.dataset, parent=self, tensorboard=self.tensorboard(number))
         trial.clock = self.run.clock
         self.run.epoch_finished.connect(self._on_epoch)

@@ -192,6 +192,7 @@ class RunsMixin:
         runner.trial_failed.connect(lambda trial, message: self.show_message(f"Trial {trial.number} could not "
                                                                               f"train: {message}"))
         runner.ended.connect(self._on_sweep_ended)
+        runner.project = self.project  # its trials are kept with this project only
         self.sweep_run = runner
         varied = "; ".join(v.in_words() for v in spec.varies)
         self.runs_panel.sweep_started(sweep.total, f"Sweep {sweep.number}: {varied}")
@@ -210,9 +211,16 @@ class RunsMixin:
         self.training_panel.attach(run)
 
     def _on_trial_recorded(self, record: RunRecord) -> None:
+        if self.sweep_run.project is not self.project:  # another project was opened meanwhile (set_project stops it)
+            return
         self.run_command(AddRun(record))
         self.autosave()  # at once: a crash during the next trial loses nothing finished
         self.runs_panel.sweep_progress.setValue(self.sweep_run.finished_trials)
+
+    def stop_sweep_for_another_project(self) -> None:
+        """Another project is being opened: the sweep of this one ends now, its finished trials kept with it."""
+        if self.sweep_run is not None and self.sweep_run.is_running():
+            self.sweep_run.stop_now()
 
     def stop_sweep(self, now: bool) -> None:
         runner = self.sweep_run

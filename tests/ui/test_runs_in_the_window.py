@@ -168,3 +168,19 @@ def test_kept_weights_come_back_with_a_restore_and_tensorboard_logs_are_written(
     window.restore_run(1)
     assert window.project.trained["model"].data == first.weights["model"].data  # the weights it reached, back
     assert window.undo_stack.undoText() == "Restore run 1"
+
+
+def test_opening_another_project_ends_the_sweep_and_leaves_the_new_one_alone(window, qtbot):
+    window.set_project(small_project(), None)
+    qtbot.waitUntil(lambda: window.data.dataset_for(window.project.dataset) is not None, timeout=60_000)
+    from designer.core.sweeps import Vary
+    from designer.training.sweep import SweepSpec
+
+    assert window.start_sweep(SweepSpec([Vary("learning_rate", values=(0.1, 0.03, 0.01))], epochs=20))
+    runner = window.sweep_run
+    swept = window.project
+    qtbot.waitUntil(lambda: window.training_run is not None and window.training_run.is_running(), timeout=60_000)
+    window.set_project(small_project(0.3), None)
+    qtbot.waitUntil(lambda: runner.over, timeout=120_000)
+    qtbot.wait(100)
+    assert window.project.runs == [] and window.project is not swept
