@@ -13,7 +13,8 @@ from pathlib import Path
 
 def cmd_runs(args) -> int:
     from designer.cli import CliError, _load
-    from designer.core.commands import DeleteRuns, History, SetRunNote, restore_run
+    from designer.core.commands import History
+    from designer.core.run_commands import DeleteRuns, SetRunNote, restore_run
     from designer.core.project_files import save_project
     from designer.core.runs import runs_csv
 

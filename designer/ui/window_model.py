@@ -12,7 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from designer.core.commands import AddRun, Compound, SetTrained
+from designer.core.commands import Compound, SetTrained
+from designer.core.run_commands import AddRun
 from designer.core.trained import reuse_of
 from designer.ui.background import BackgroundTask
 

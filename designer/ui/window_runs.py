@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
-from designer.core.commands import AddRun, DeleteRuns, SetRunNote, restore_run
+from designer.core.run_commands import AddRun, DeleteRuns, SetRunNote, restore_run
 from designer.core.runs import RunRecord, next_number
 from designer.ui.app_settings import RunPreferences
 from designer.ui.runs_panel import RunsPanel

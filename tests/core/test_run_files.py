@@ -12,17 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from designer.core.commands import (
-    AddRun,
-    DeleteRuns,
-    History,
-    ReplaceGraph,
-    SetAllTraining,
-    SetDataset,
-    SetRunNote,
-    SetTrained,
-    restore_run,
-)
+from designer.core.commands import History, ReplaceGraph, SetAllTraining, SetDataset, SetTrained
+from designer.core.run_commands import AddRun, DeleteRuns, SetRunNote, restore_run
 from designer.core.graph import LayerGraph
 from designer.core.project import DatasetChoice, Project, check_training
 from designer.core.project_files import dumps, load_project, loads, project_to_dict, save_project
