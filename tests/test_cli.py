@@ -52,7 +52,7 @@ def test_help_lists_the_commands():
 def test_templates_lists_every_template_file():
     run = designer("templates")
     assert run.returncode == 0
-    for path in (ROOT / "resources" / "templates").glob("*.json"):
+    for path in (ROOT / "designer" / "resources" / "templates").glob("*.json"):
         assert path.stem in run.stdout
 
 
@@ -72,7 +72,7 @@ def test_new_copies_a_template_and_refuses_to_overwrite(tmp_path):
 
 
 def test_summary_is_a_keras_like_table_with_totals():
-    run = designer("summary", ROOT / "resources" / "templates" / "fashion_mnist_mlp.json")
+    run = designer("summary", ROOT / "designer" / "resources" / "templates" / "fashion_mnist_mlp.json")
     assert run.returncode == 0, run.stderr
     assert "(None, 784)" in run.stdout and "78,500" in run.stdout
     assert "Total params: 86,835" in run.stdout and "Non-trainable params: 0" in run.stdout

@@ -1,4 +1,4 @@
-"""Extract the small classic datasets that scikit-learn ships into resources/datasets/*.npz.
+"""Extract the small classic datasets that scikit-learn ships into designer/resources/datasets/*.npz.
 
 Run once by a maintainer (needs scikit-learn, which the app itself does not depend on: importing it alongside
 Keras makes `import keras` about 0.7 s slower). The files are a few kilobytes each and work offline.
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from sklearn import datasets
 
-OUT = Path(__file__).resolve().parents[1] / "resources" / "datasets"
+OUT = Path(__file__).resolve().parents[1] / "designer" / "resources" / "datasets"
 
 
 def main() -> None:

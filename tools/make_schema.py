@@ -1,4 +1,4 @@
-"""Generate ``resources/project.schema.json``, the JSON Schema of project files, from the code that reads them.
+"""Generate ``designer/resources/project.schema.json``, the JSON Schema of project files, from the code that reads them.
 
 The schema is derived from ``designer.core.project_files`` (format name, version, limits, roles),
 ``designer.core.run_files`` (the run records), ``designer.core.project`` (`TRAINING_SPECS`) and the layer catalogue (one ``if``/``then`` per layer kind that lists exactly the parameters that kind takes,
@@ -20,7 +20,7 @@ from typing import Any
 from designer.core import catalogue, project, project_files, run_files
 from designer.core.catalogue import ParamSpec
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "resources" / "project.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "designer" / "resources" / "project.schema.json"
 
 #: the loader refuses positions at or beyond this distance from the origin
 POSITION_LIMIT = 1e7

@@ -1,4 +1,4 @@
-"""Generate the template projects under ``resources/templates/``, one per network of the course notes.
+"""Generate the template projects under ``designer/resources/templates/``, one per network of the course notes.
 
 Each template is built with the Python API (``LayerGraph().add(...)``), wrapped in a `Project` with its dataset
 and training settings, and saved with `save_project`, so the files are exactly what the app writes and reads.
@@ -30,7 +30,7 @@ TEMPLATES: dict[str, Callable[[], Project]] = {}
 
 
 def template(maker: Callable[[], Project]) -> Callable[[], Project]:
-    """Make `maker` a template, written to resources/templates/<its name>.json."""
+    """Make `maker` a template, written to designer/resources/templates/<its name>.json."""
     TEMPLATES[maker.__name__] = maker
     return maker
 

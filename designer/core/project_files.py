@@ -1,6 +1,6 @@
 """Project files: one JSON document holding the graph(s), the dataset choice and the training settings.
 
-The format is documented by ``resources/project.schema.json`` (JSON Schema) so people can write and diff
+The format is documented by ``designer/resources/project.schema.json`` (JSON Schema) so people can write and diff
 projects by hand. Loading never executes anything and trusts no type: every value is checked, and the first
 problem is reported as a `ProjectError` naming where it is ("graphs[0].nodes[3].params.units") in plain words.
 Saving is atomic: the new text goes to a temporary file in the same folder, which then replaces the old one,

@@ -1,7 +1,8 @@
-"""The templates gallery: ready-made project files under ``resources/templates``, one per network of the notes."""
+"""The templates gallery: ready-made project files under ``designer/resources/templates``, one per network of the notes."""
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,9 @@ from designer.core.project_files import load_project
 
 
 def resources_dir() -> Path:
-    """The repository's ``resources/`` folder (the app runs from its checkout, installed with ``pip -e``)."""
-    return Path(__file__).resolve().parents[2] / "resources"
+    """The package's ``resources/`` folder (templates, bundled datasets, the project schema, the icons), read
+    through importlib.resources: it is inside the installed package (a wheel, pipx, a bundle) and in the checkout."""
+    return Path(str(importlib.resources.files("designer") / "resources"))
 
 
 def templates_dir() -> Path:

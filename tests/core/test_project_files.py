@@ -42,8 +42,8 @@ from designer.core.project_files import (
 from designer.core.templates import list_templates
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_PATH = ROOT / "resources" / "project.schema.json"
-TEMPLATES = sorted((ROOT / "resources" / "templates").glob("*.json"))
+SCHEMA_PATH = ROOT / "designer" / "resources" / "project.schema.json"
+TEMPLATES = sorted((ROOT / "designer" / "resources" / "templates").glob("*.json"))
 
 def fuzz(examples: int) -> settings:
     return settings(
@@ -383,7 +383,7 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
 def test_committed_schema_equals_the_generated_one() -> None:
     generated = _load_generator().schema_text()
     assert SCHEMA_PATH.read_text(encoding="utf-8") == generated, (
-        "resources/project.schema.json is out of date: run python tools/make_schema.py"
+        "designer/resources/project.schema.json is out of date: run python tools/make_schema.py"
     )
 
 

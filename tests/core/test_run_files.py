@@ -22,7 +22,7 @@ from designer.core.sweeps import SweepError, apply_values
 from designer.core.trained import TrainedWeights, graph_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = json.loads((ROOT / "resources" / "project.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "designer" / "resources" / "project.schema.json").read_text(encoding="utf-8"))
 NAN = float("nan")
 SHAPES = {"hidden": ((2, 3), (3,)), "verdict": ((3, 1), (1,))}
 

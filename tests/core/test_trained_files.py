@@ -59,7 +59,7 @@ def test_saved_beside_the_project_named_from_it_with_checksum_and_fingerprint(tm
     entry = json.loads((tmp_path / "digits.json").read_text())["trained"]["model"]
     assert entry["file"] == name and entry["sha256"] == weights.sha256 and entry["epochs"] == 30
     assert entry["fingerprint"] == graph_fingerprint(project.graph()) and "graph" not in entry
-    schema = json.loads((ROOT / "resources" / "project.schema.json").read_text())
+    schema = json.loads((ROOT / "designer" / "resources" / "project.schema.json").read_text())
     jsonschema.validate(json.loads((tmp_path / "digits.json").read_text()), schema)
 
     again = load_project(tmp_path / "digits.json")

@@ -1,6 +1,6 @@
 """The template projects: each loads cleanly and has exactly the parameters of the network its notes write.
 
-Every template under ``resources/templates`` is compared with a Keras model written here in code, layer by layer
+Every template under ``designer/resources/templates`` is compared with a Keras model written here in code, layer by layer
 as the course notes write it (the notes' ``Sequential``/functional code, with ``input_shape=`` turned into an
 ``Input``). Keras counts the reference's parameters; the template's counts come both from the compiled model
 (`compile_graph`) and from the live analysis (`ShapeAnalyzer`), so all three must agree. The three totals the
