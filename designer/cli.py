@@ -1,5 +1,5 @@
 """The headless command line: templates, datasets, new, summary, train, evaluate, predict, export, import, runs,
-sweep.
+sweep, doctor, install-desktop.
 
 It drives the same engine the window uses (core document, Keras shape oracle, compiler, training engine).
 Every failure prints one plain line, ``designer: error: ...``, and exits with a non-zero status; a traceback
@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--no-check", action="store_true", help="skip running the file's model and the project's "
                          "side by side (seconds for a big model)")
     add_run_parsers(commands)
+    commands.add_parser("doctor", help="what this installation has and lacks: versions, GPUs (and why none), the "
+                        "display, the Keras cache, the app's folders")
+    install = commands.add_parser("install-desktop", help="add the app to the desktop menu with its icon, and make "
+                                  "project files open in it (Linux, this user)")
+    install.add_argument("--remove", action="store_true", help="take it out again")
     return parser
 
 
@@ -267,6 +272,25 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from designer.doctor import diagnose, report
+
+    print(report(diagnose()))
+    return 0
+
+
+def cmd_install_desktop(args) -> int:
+    from designer.desktop import DesktopError, install, remove
+
+    try:
+        done = remove() if args.remove else install()
+    except DesktopError as error:
+        raise CliError(str(error)) from None
+    for line in done:
+        print(line)
+    return 0
+
+
 def project_dataset(project, project_file: str, data: str | None):
     """The dataset a command works on: --data NAME_OR_FILE, else the project's (own files found beside it)."""
     from designer.core.project import DatasetChoice
@@ -282,7 +306,7 @@ def project_dataset(project, project_file: str, data: str | None):
     return load_dataset(choice)
 
 
-NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict", "import", "sweep"}
+NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict", "import", "sweep", "doctor"}
 
 COMMANDS = {
     "templates": cmd_templates,
@@ -296,6 +320,8 @@ COMMANDS = {
     "import": cmd_import,
     "runs": cmd_runs,
     "sweep": cmd_sweep,
+    "doctor": lambda args: cmd_doctor(args),
+    "install-desktop": lambda args: cmd_install_desktop(args),
 }
 
 

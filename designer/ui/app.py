@@ -29,7 +29,22 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Network Designer")
     app.setOrganizationName("Network Designer")
     app.setApplicationDisplayName("Network Designer")
+    app.setDesktopFileName("network-designer")  # the launcher `designer install-desktop` writes (its icon, its name)
+    app.setWindowIcon(application_icon())
     return app
+
+
+def application_icon():
+    """The app's icon (designer/resources/icons): the SVG, with the PNGs for the small sizes a task bar uses."""
+    from PySide6.QtGui import QIcon
+
+    from designer.core.templates import resources_dir
+
+    folder = resources_dir() / "icons"
+    icon = QIcon(str(folder / "network-designer.svg"))
+    for png in sorted(folder.glob("network-designer-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def open_window(path: str | None = None, template: str | None = DEFAULT_TEMPLATE):

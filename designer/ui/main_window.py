@@ -220,6 +220,9 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Canvas basics", self._show_canvas_help)
+        self.diagnostics_action = self._action(help_menu, "&Diagnostics…", self.show_diagnostics, None,
+                                               "What this installation has and lacks: versions, GPUs (and why "
+                                               "none), the display, the Keras cache, the app's folders")
         self._action(help_menu, f"&About {APP_NAME}", self._show_about)
 
     # ================================================================== the project
@@ -441,6 +444,14 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
             "• Mouse wheel zooms; middle button or Space + drag pans; Ctrl+0 fits; Ctrl+L arranges.\n"
             "• A red layer has a problem: hover it or select it to read what is wrong and how to fix it.",
         )
+
+    def show_diagnostics(self) -> None:
+        from designer.ui.diagnostics_dialog import DiagnosticsDialog
+
+        dialog = DiagnosticsDialog(self)
+        dialog.setObjectName("diagnostics_dialog")
+        dialog.open()
+        self._diagnostics_dialog = dialog  # kept for tests and so it is not collected while open
 
     def _show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", f"{APP_NAME} {__version__}\nDesign, train and export neural networks.")
