@@ -218,6 +218,8 @@ def cmd_train(args) -> int:
     if args.fresh:
         project.trained = {}
     dataset = project_dataset(project, args.file, args.data)
+    if args.data:
+        dataset = adapted_to(project, dataset, args.file, args.data)
     print(f"Training {project.name!r} on {dataset.title} ({dataset.train_rows:,} samples)", file=sys.stderr)
     for line in project.load_notes:
         print(line, file=sys.stderr)
@@ -289,6 +291,29 @@ def cmd_install_desktop(args) -> int:
     for line in done:
         print(line)
     return 0
+
+
+def adapted_to(project, dataset, project_file: str, data: str):
+    """With --data, a network made for other data (a template for MNIST given the bundled digits) is adapted to
+    it in one step, said line by line; the project then trains on that data (its file says so once saved)."""
+    from designer.core.adapt import adapt_to_sample, command, offline_choice
+    from designer.core.commands import History
+    from designer.data.registry import load_dataset
+
+    if dataset.streamed or dataset.x_train is None or project.dataset is None or data == project.dataset.name:
+        return dataset
+    sample = tuple(dataset.x_train.shape[1:])
+    adaptation = adapt_to_sample(project, sample)
+    if adaptation.refused:
+        raise CliError(f"{project_file} cannot train on {dataset.title}: {adaptation.refused}")
+    if not adaptation.changes:
+        return dataset
+    choice = offline_choice(project, data)
+    History(project).push(command(project, adaptation, choice))
+    print(f"Adapted the network to {dataset.title} (the project now trains on it):", file=sys.stderr)
+    for line in adaptation.in_words():
+        print(f"  {line}", file=sys.stderr)
+    return load_dataset(choice) if choice.options else dataset
 
 
 def project_dataset(project, project_file: str, data: str | None):

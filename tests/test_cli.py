@@ -435,3 +435,20 @@ def test_import_refusals_are_one_line(tmp_path):
     assert_one_line_error(designer("import", tmp_path / "notes.keras", tmp_path / "p.json"), "notes.keras is damaged")
     assert_one_line_error(designer("import", tmp_path / "gone.keras", tmp_path / "p.json"), "gone.keras: there is no such file")
     assert not (tmp_path / "p.json").exists()
+
+
+def test_train_with_data_digits_adapts_a_download_template_offline(tmp_path):
+    path = tmp_path / "cnn.json"
+    assert designer("new", "mnist_cnn", path).returncode == 0
+    run = designer("train", path, "--data", "digits", "--epochs", "1", cwd=tmp_path, offline=True)
+    assert run.returncode == 0, run.stderr
+    assert "Adapted the network to Handwritten digits 8×8" in run.stderr
+    assert "input: shape (28, 28, 1) → (8, 8, 1)" in run.stderr
+    saved = json.loads(path.read_text())
+    assert saved["dataset"]["name"] == "digits"  # the project now trains on them: again without --data, offline
+    again = designer("train", path, "--epochs", "1", cwd=tmp_path, offline=True)
+    assert again.returncode == 0, again.stderr
+    vgg = tmp_path / "vgg.json"
+    assert designer("new", "vgg16_transfer", vgg).returncode == 0
+    refused = designer("train", vgg, "--data", "digits", cwd=tmp_path, offline=True)
+    assert_one_line_error(refused, "pretrained VGG16", "32×32")

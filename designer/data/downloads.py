@@ -62,7 +62,8 @@ def fetch(name: str):
         raise DataError(
             f"The {name} dataset ({size}) is downloaded from the internet the first time it is used, and that "
             f"failed: {_reason(error)}. Connect to the internet and try again, or put a copy of {file_name} "
-            f"in {keras_datasets_dir()}."
+            f"in {keras_datasets_dir()}. Or train on the bundled 8×8 digits, which need no download: --data digits "
+            f"on the command line, or \"Use the bundled 8×8 digits instead\" in the Data tab."
         ) from error
 
 

@@ -96,6 +96,7 @@ class DataPanel(QWidget):
     dataset_chosen = Signal(object)  # DatasetChoice picked by the person (the window makes it undoable)
     preview_ready = Signal()  # the loaded data (or why it could not be loaded) is shown
     fit_requested = Signal()  # "Fit model to data"
+    offline_requested = Signal()  # "Use the bundled 8×8 digits instead" (a download failed)
     #: a training setting edited here (the validation fraction): name, value
     training_edited = Signal(str, object)
 
@@ -126,6 +127,13 @@ class DataPanel(QWidget):
         self.fit_button.setToolTip("Set the Input's shape (and, if you agree, the output layer's units) to match the data")
         self.fit_button.clicked.connect(self.fit_requested)
         self.show_fit_problems([])
+        # a download that failed (no network): the bundled digits, the network adapted to them, in one step
+        self.offline_button = QPushButton("Use the bundled 8×8 digits instead", self)
+        self.offline_button.setObjectName("offline_button")
+        self.offline_button.setToolTip("No download: the network is adapted to the bundled 8×8 digits (its Input, "
+                                       "the layer that rebuilds a sample); one step to undo")
+        self.offline_button.clicked.connect(self.offline_requested)
+        self.offline_button.hide()
         # the options of the chosen dataset (scaling, flattening, labels, validation rows, its own settings)
         self.options_title = QLabel("<b>Preparation</b> (applied when the data is loaded; undo with Ctrl+Z)", self)
         self.options_title.setWordWrap(True)
@@ -174,7 +182,8 @@ class DataPanel(QWidget):
         for widget in (self.combo,):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-        for widget in (self.description, self.fit_problems, self.fit_button, self.target_row, self.options_title):
+        for widget in (self.description, self.offline_button, self.fit_problems, self.fit_button, self.target_row,
+                       self.options_title):
             layout.addWidget(widget)
         layout.addLayout(self.options_holder)
         layout.addWidget(self.split_form)
@@ -328,6 +337,9 @@ class DataPanel(QWidget):
         self._preview_of = result
         if data.error is not None:
             self.description.setText(f"<span style='color:{style.ERROR_COLOUR}'>{data.error}</span>")
+            from designer.data.downloads import SOURCES  # the data layer is loaded by now: it made the error
+
+            self.offline_button.setVisible(data.choice.name in SOURCES)
         else:
             self._show_dataset(data.dataset)
         self.preview_ready.emit()
@@ -361,6 +373,7 @@ class DataPanel(QWidget):
 
     def _clear_preview(self) -> None:
         self._preview_of = None
+        self.offline_button.hide()
         self.facts.clear()
         self.balance.set_counts(None)
         self.balance_title.hide()

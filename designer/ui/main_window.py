@@ -108,6 +108,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self._init_health()
         self.data.finished.connect(self._check_fit)
         self.data_panel.fit_requested.connect(self.fit_model_to_data)
+        self.data_panel.offline_requested.connect(self.use_bundled_digits)
         self.data_panel.training_edited.connect(self._on_training_edited)
         self.data_panel.dataset_chosen.connect(self._on_dataset_chosen)
         self.palette.add_requested.connect(self._add_from_palette)

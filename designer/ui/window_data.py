@@ -65,6 +65,23 @@ class DataAndTrainingMixin:
         )
         return answer == QMessageBox.Yes
 
+    def use_bundled_digits(self) -> None:
+        """A download failed: train on the bundled 8×8 digits instead, the network adapted to them (designer.core.
+        adapt), as one undo step, each change said."""
+        from designer.core.adapt import adapt_to_sample, command, offline_choice
+        from designer.data.registry import load_dataset
+
+        choice = offline_choice(self.project)
+        sample = tuple(load_dataset(choice).x_train.shape[1:])  # a small file inside the package: milliseconds
+        adaptation = adapt_to_sample(self.project, sample)
+        if adaptation.refused:
+            self.data_panel.description.setText(f"The bundled digits cannot stand in here: {adaptation.refused}.")
+            return
+        if self.run_command(command(self.project, adaptation, choice, "Train on the bundled digits")) is None:
+            changed = "; ".join(adaptation.in_words()) or "nothing else needed changing"
+            self.show_message(f"Now training on the bundled 8×8 digits. Changed: {changed} (Edit → Undo takes it "
+                              "back).")
+
     def fit_model_to_data(self) -> None:
         """Set the Input's shape to the data's (and the output units, if the person agrees): one undo step."""
         graph, advice = self._fit_advice()

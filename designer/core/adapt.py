@@ -1,0 +1,127 @@
+"""Adapting a network to other data in one step: a template made for a download (MNIST's 28×28 digits, CIFAR-10's
+32×32 colour photos) trained instead on the bundled 8×8 digits, offline.
+
+`adapt_to_sample` looks at the layer that takes the data (the Input; a GAN's discriminator Input) and the shape of
+one sample of the new data, and says what changes, in words: the Input's shape ((784,) → (64,); (28, 28, 1) → (8, 8,
+1)); an output layer that rebuilds or makes a sample (an autoencoder's, a VAE's, a GAN generator's Dense of 784) to
+the new size; a Reshape to the old image shape to the new one; convolutions and poolings whose "valid" padding would
+shrink 8×8 images to nothing to "same", so pooling and upsampling still meet. A pretrained backbone cannot be
+adapted (its ImageNet weights are a download, and it wants images of 32×32 or more): refused in words. The changes
+are plain parameter edits that `command` makes one undo step, with the new dataset choice; Keras then checks the
+shapes like for any edit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.core.graph import LayerGraph
+from designer.core.project import DatasetChoice, Project
+from designer.core.shapes import format_shape
+
+#: layers whose "valid" padding shrinks an image; on small images they become "same"
+SHRINKING = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "SeparableConv2D", "DepthwiseConv2D")
+#: layers that bring pretrained weights (a download) and want big images
+PRETRAINED = ("VGG16", "MobileNetV2", "ResNet50")
+#: below this many pixels a side, "valid" convolutions and poolings run out of image
+SMALL_IMAGE = 16
+
+
+@dataclass
+class Change:
+    role: str
+    node_id: str
+    param: str
+    old: Any
+    new: Any
+    words: str
+
+
+@dataclass
+class Adaptation:
+    changes: list[Change] = field(default_factory=list)
+    #: why the network cannot be adapted (None: it can)
+    refused: str | None = None
+
+    def in_words(self) -> list[str]:
+        return [change.words for change in self.changes]
+
+
+def data_input(project: Project) -> tuple[LayerGraph, Any] | None:
+    """The graph and the Input node that take the data (a GAN: the discriminator's); None when not exactly one."""
+    graph = project.graph("discriminator") if project.is_gan else project.graph("model")
+    inputs = [n for n in graph.nodes() if n.kind == "Input"]
+    return (graph, inputs[0]) if len(inputs) == 1 else None
+
+
+def adapt_to_sample(project: Project, sample: tuple[int, ...]) -> Adaptation:
+    """What to change so that `project` trains on data whose one sample has the shape `sample`."""
+    taken = data_input(project)
+    if taken is None:
+        return Adaptation(refused="the network has several inputs (or none): adapt it by hand")
+    graph, node = taken
+    old = tuple(node.params.get("shape") or ())
+    for g in project.graphs:
+        for n in g.nodes():
+            if n.kind in PRETRAINED:
+                return Adaptation(refused=f"{n.name} is a pretrained {n.kind}: its ImageNet weights are a download, "
+                                          "and it needs images of at least 32×32, which the bundled data does not have")
+    new = _new_input_shape(old, tuple(sample))
+    if new is None:
+        return Adaptation(refused=f"its Input takes {format_shape(old)} and one sample of this data is "
+                                  f"{format_shape(sample)}: there is no one-step change between them")
+    adaptation = Adaptation()
+    if new == old:
+        return adaptation
+    adaptation.changes.append(Change(graph.role, node.id, "shape", list(old), list(new),
+                                     f"{node.name}: shape {format_shape(old)} → {format_shape(new)}"))
+    old_size, new_size = math.prod(old), math.prod(new)
+    for g in project.graphs:
+        sinks = set(g.sinks())
+        for n in g.nodes():
+            if n.kind == "Dense" and n.id in sinks and n.params.get("units") == old_size and old_size > 1:
+                adaptation.changes.append(Change(g.role, n.id, "units", old_size, new_size,
+                                                 f"{n.name}: units {old_size} → {new_size} (it makes one sample)"))
+            if n.kind == "Reshape" and math.prod(n.params.get("target_shape") or [0]) == old_size:
+                target = list(new) if len(new) == len(n.params["target_shape"]) else [new_size]
+                adaptation.changes.append(Change(g.role, n.id, "target_shape", n.params["target_shape"], target,
+                                                 f"{n.name}: target shape {format_shape(n.params['target_shape'])}"
+                                                 f" → {format_shape(target)}"))
+            if len(new) == 3 and min(new[:2]) < SMALL_IMAGE and n.kind in SHRINKING \
+                    and n.params.get("padding") == "valid":
+                adaptation.changes.append(Change(g.role, n.id, "padding", "valid", "same",
+                                                 f"{n.name}: padding valid → same (small images)"))
+    return adaptation
+
+
+def _new_input_shape(old: tuple[int, ...], sample: tuple[int, ...]) -> tuple[int, ...] | None:
+    if len(old) == 1:
+        return (math.prod(sample),)  # a flat model reads flattened samples
+    if len(old) == 2 and len(sample) == 2:
+        return sample
+    if len(old) == 3 and len(sample) == 2:
+        return (*sample, 1)  # grey images get their one channel
+    if len(old) == 3 and len(sample) == 3:
+        return sample
+    return None
+
+
+def command(project: Project, adaptation: Adaptation, choice: DatasetChoice, text: str | None = None):
+    """One undo step: the new dataset choice and every change of the adaptation."""
+    from designer.core.commands import Compound, OnGraph, SetDataset, SetParameter
+
+    steps = [SetDataset(choice)]
+    steps += [OnGraph(c.role, SetParameter(c.node_id, c.param, c.new)) for c in adaptation.changes]
+    return Compound(text or f"Train on {choice.name}", steps)
+
+
+def offline_choice(project: Project, name: str = "digits") -> DatasetChoice:
+    """The bundled 8×8 digits (or the dataset `name`), with the options of the project's data that any dataset
+    understands (its scale, flattened or not, the labels, the noise) and none of those that fitted the download
+    (validation rows by the thousand)."""
+    options = project.dataset.options if project.dataset is not None else {}
+    kept = {k: v for k, v in options.items() if k in ("scale", "flatten", "labels", "input_noise")}
+    return DatasetChoice(name, kept)
+

@@ -1,0 +1,66 @@
+"""Adapting a template made for a download to the bundled 8×8 digits: what changes, in words, for each kind of
+network (flat MLP, image MLP, CNN, convolutional autoencoder, autoencoders, VAE, GAN), what cannot be adapted (a
+pretrained backbone, several inputs, shapes with no one-step change), and the one undo step it makes."""
+
+import pytest
+
+from designer.core.adapt import adapt_to_sample, command, offline_choice
+from designer.core.commands import History
+from designer.core.graph import LayerGraph
+from designer.core.project import DatasetChoice, Project
+from designer.core.templates import load_template
+
+DIGITS = (8, 8)
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("autoencoder", ["input: shape (784,) → (64,)", "dense_1: units 784 → 64 (it makes one sample)"]),
+    ("vae", ["input: shape (784,) → (64,)", "dense_2: units 784 → 64 (it makes one sample)"]),
+    ("fashion_mnist_mlp", ["input: shape (28, 28) → (8, 8)"]),
+    ("conv_autoencoder", ["input: shape (28, 28, 1) → (8, 8, 1)"]),
+    ("mlp_gan", ["input: shape (784,) → (64,)", "dense_3: units 784 → 64 (it makes one sample)"]),
+])
+def test_what_changes_is_said(template, expected):
+    assert adapt_to_sample(load_template(template), DIGITS).in_words() == expected
+
+
+def test_a_cnn_for_big_images_keeps_its_small_images_from_vanishing():
+    adaptation = adapt_to_sample(load_template("cifar10_cnn"), DIGITS)
+    words = adaptation.in_words()
+    assert words[0] == "input: shape (32, 32, 3) → (8, 8, 1)"
+    assert words[1:] == [f"{name}: padding valid → same (small images)"
+                         for name in ("conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "conv2d_2")]
+
+
+def test_a_gan_changes_the_discriminator_input_and_the_generator_output_not_the_noise():
+    adaptation = adapt_to_sample(load_template("mlp_gan"), DIGITS)
+    assert {(c.role, c.param) for c in adaptation.changes} == {("discriminator", "shape"), ("generator", "units")}
+
+
+def test_what_cannot_be_adapted_is_refused_in_words():
+    assert "pretrained VGG16" in adapt_to_sample(load_template("vgg16_transfer"), DIGITS).refused
+    sequences = load_template("lstm_forecaster")  # (20, 1) sequences: images are no one-step change
+    assert adapt_to_sample(sequences, (8, 8, 3, 2)).refused.startswith("its Input takes (20, 1)")
+    graph = LayerGraph()
+    graph.add("Input", shape=[4])
+    graph.add("Input", shape=[4])
+    assert "several inputs" in adapt_to_sample(Project.single(graph), DIGITS).refused
+
+
+def test_a_network_that_fits_needs_no_change():
+    assert adapt_to_sample(load_template("digits_mlp"), DIGITS).changes == []
+
+
+def test_the_adaptation_is_one_undo_step_with_the_new_data():
+    project = load_template("mlp_gan")
+    choice = offline_choice(project)
+    assert choice == DatasetChoice("digits", {"scale": "-1..1", "flatten": True})  # the GAN's tanh range is kept
+    history = History(project)
+    history.push(command(project, adapt_to_sample(project, DIGITS), choice))
+    assert project.dataset.name == "digits"
+    assert project.graph("generator").node_by_name("dense_3").params["units"] == 64
+    assert project.graph("discriminator").node_by_name("input").params["shape"] == [64]
+    history.undo()
+    assert project.dataset.name == "mnist"
+    assert project.graph("generator").node_by_name("dense_3").params["units"] == 784
+    assert offline_choice(load_template("fashion_mnist_mlp")).options == {}  # its 5,000 validation rows stay behind
