@@ -46,7 +46,12 @@ class Adaptation:
     refused: str | None = None
 
     def in_words(self) -> list[str]:
-        return [change.words for change in self.changes]
+        """One line per change; the paddings made "same" together in one line."""
+        lines = [change.words for change in self.changes if change.param != "padding"]
+        padded = [change.words.split(":")[0] for change in self.changes if change.param == "padding"]
+        if padded:
+            lines.append(f"padding valid → same on {', '.join(padded)} (small images)")
+        return lines
 
 
 def data_input(project: Project) -> tuple[LayerGraph, Any] | None:
@@ -92,7 +97,7 @@ def adapt_to_sample(project: Project, sample: tuple[int, ...]) -> Adaptation:
             if len(new) == 3 and min(new[:2]) < SMALL_IMAGE and n.kind in SHRINKING \
                     and n.params.get("padding") == "valid":
                 adaptation.changes.append(Change(g.role, n.id, "padding", "valid", "same",
-                                                 f"{n.name}: padding valid → same (small images)"))
+                                                 f"{n.name}: padding valid → same"))
     return adaptation
 
 
