@@ -57,3 +57,12 @@ def test_an_installed_wheel_runs_a_template_from_any_folder(wheel, tmp_path):
     trained = designer("train", "digits.json", "--epochs", "1")
     assert trained.returncode == 0, trained.stderr
     assert "Handwritten digits 8×8" in trained.stderr  # the bundled dataset, read from inside the package
+    window = subprocess.run(
+        [sys.executable, "-c", "from designer.ui.app import make_application, open_window\n"
+         "app = make_application(); window = open_window(); print(window.project.name, len(window.editors))\n"
+         "window.undo_stack.setClean(); window.close()"],
+        capture_output=True, text=True, cwd=work, timeout=300,
+        env={**env, "QT_QPA_PLATFORM": "offscreen", "DESIGNER_CONFIG_DIR": str(tmp_path / "config"),
+             "DESIGNER_DATA_DIR": str(tmp_path / "data")})
+    assert window.returncode == 0, window.stderr
+    assert window.stdout.strip() == "Digits classifier (8×8, offline) 1"  # the window opens on the bundled example
