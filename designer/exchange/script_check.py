@@ -28,7 +28,7 @@ from designer.exchange.python_script import PREDICT_BATCH, SAVED_MARK, TRAINED_M
 #: the seed of the random draws a model makes when it predicts (a VAE's sampling), the same on both sides
 CHECK_SEED = 1234
 #: the repository holding the designer package, which the exported file must not see
-_REPOSITORY = str(Path(__file__).resolve().parents[2])
+_REPOSITORY = "" if getattr(sys, "frozen", False) else str(Path(__file__).resolve().parents[2])  # a bundle: none
 
 #: runs the exported file as `python FILE ARGS...` would, with the designer package out of reach
 _BOOTSTRAP = """\
