@@ -298,12 +298,15 @@ def adapted_to(project, dataset, project_file: str, data: str):
     it in one step, said line by line; the project then trains on that data (its file says so once saved)."""
     from designer.core.adapt import adapt_to_sample, command, offline_choice
     from designer.core.commands import History
+    from designer.data.downloads import SOURCES
     from designer.data.registry import load_dataset
 
     if dataset.streamed or dataset.x_train is None or project.dataset is None or data == project.dataset.name:
         return dataset
+    if project.dataset.name not in SOURCES:  # only a network made for downloaded images stands in this way
+        return dataset
     sample = tuple(dataset.x_train.shape[1:])
-    adaptation = adapt_to_sample(project, sample)
+    adaptation = adapt_to_sample(project, sample, dataset.num_classes if dataset.task == "classification" else None)
     if adaptation.refused:
         raise CliError(f"{project_file} cannot train on {dataset.title}: {adaptation.refused}")
     if not adaptation.changes:

@@ -452,3 +452,8 @@ def test_train_with_data_digits_adapts_a_download_template_offline(tmp_path):
     assert designer("new", "vgg16_transfer", vgg).returncode == 0
     refused = designer("train", vgg, "--data", "digits", cwd=tmp_path, offline=True)
     assert_one_line_error(refused, "pretrained VGG16", "32×32")
+    # a network made for other data than downloaded images is not reshaped to stand in: the Input's own words
+    forecaster = tmp_path / "lstm.json"
+    assert designer("new", "lstm_forecaster", forecaster).returncode == 0
+    mismatch = designer("train", forecaster, "--data", "digits", cwd=tmp_path)
+    assert mismatch.returncode != 0 and "Adapted" not in mismatch.stderr

@@ -61,8 +61,9 @@ def data_input(project: Project) -> tuple[LayerGraph, Any] | None:
     return (graph, inputs[0]) if len(inputs) == 1 else None
 
 
-def adapt_to_sample(project: Project, sample: tuple[int, ...]) -> Adaptation:
-    """What to change so that `project` trains on data whose one sample has the shape `sample`."""
+def adapt_to_sample(project: Project, sample: tuple[int, ...], classes: int | None = None) -> Adaptation:
+    """What to change so that `project` trains on data whose one sample has the shape `sample` (and, for a
+    classifier, `classes` classes: an output layer of another size is refused, never trained into nonsense)."""
     taken = data_input(project)
     if taken is None:
         return Adaptation(refused="the network has several inputs (or none): adapt it by hand")
@@ -73,6 +74,13 @@ def adapt_to_sample(project: Project, sample: tuple[int, ...]) -> Adaptation:
             if n.kind in PRETRAINED:
                 return Adaptation(refused=f"{n.name} is a pretrained {n.kind}: its ImageNet weights are a download, "
                                           "and it needs images of at least 32×32, which the bundled data does not have")
+    if project.training["mode"] == "supervised" and classes and not project.is_gan:
+        sinks = [graph.node(n) for n in graph.sinks()]
+        units = sinks[0].params.get("units") if len(sinks) == 1 else None
+        if units is not None and units != classes and not (units == 1 and classes == 2):
+            return Adaptation(refused=f"its output layer {sinks[0].name} gives {units} value{'s' * (units != 1)} "
+                                      f"but this data has {classes} classes: give it {classes} units (softmax), or "
+                                      "pick data like its own")
     new = _new_input_shape(old, tuple(sample))
     if new is None:
         return Adaptation(refused=f"its Input takes {format_shape(old)} and one sample of this data is "

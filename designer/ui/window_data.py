@@ -72,8 +72,8 @@ class DataAndTrainingMixin:
         from designer.data.registry import load_dataset
 
         choice = offline_choice(self.project)
-        sample = tuple(load_dataset(choice).x_train.shape[1:])  # a small file inside the package: milliseconds
-        adaptation = adapt_to_sample(self.project, sample)
+        digits = load_dataset(choice)  # a small file inside the package: milliseconds
+        adaptation = adapt_to_sample(self.project, tuple(digits.x_train.shape[1:]), digits.num_classes)
         if adaptation.refused:
             self.data_panel.description.setText(f"The bundled digits cannot stand in here: {adaptation.refused}.")
             return

@@ -65,3 +65,10 @@ def test_the_adaptation_is_one_undo_step_with_the_new_data():
     assert project.dataset.name == "mnist"
     assert project.graph("generator").node_by_name("dense_3").params["units"] == 784
     assert offline_choice(load_template("fashion_mnist_mlp")).options == {}  # its 5,000 validation rows stay behind
+
+
+def test_a_classifier_whose_output_does_not_fit_the_classes_is_refused_not_trained_into_nonsense():
+    refused = adapt_to_sample(load_template("binary_classifier"), DIGITS, classes=10).refused
+    assert refused.startswith("its output layer dense_1 gives 1 value but this data has 10 classes")
+    assert adapt_to_sample(load_template("mnist_cnn"), DIGITS, classes=10).refused is None
+    assert adapt_to_sample(load_template("binary_classifier"), DIGITS, classes=2).refused is None  # yes/no
