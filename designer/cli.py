@@ -322,15 +322,13 @@ def adapted_to(project, dataset, project_file: str, data: str):
 def project_dataset(project, project_file: str, data: str | None):
     """The dataset a command works on: --data NAME_OR_FILE, else the project's (own files found beside it)."""
     from designer.core.project import DatasetChoice
-    from designer.data.registry import load_dataset
-    from designer.data.user_files import is_user_file
+    from designer.data.dataset import DataError
+    from designer.data.registry import load_dataset, project_choice
 
-    choice = DatasetChoice(data) if data else project.dataset
-    if choice is None:
-        raise CliError(f"{project_file} chooses no dataset; add one to the project or pass --data NAME_OR_FILE")
-    if not data and is_user_file(choice.name) and not Path(choice.name).expanduser().is_absolute():
-        # a data file named in a project is found beside the project, wherever the command is run from
-        choice = DatasetChoice(str(Path(project_file).parent / choice.name), choice.options)
+    try:
+        choice = DatasetChoice(data) if data else project_choice(project, project_file)
+    except DataError as error:
+        raise CliError(str(error)) from None
     return load_dataset(choice)
 
 

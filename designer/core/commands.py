@@ -300,6 +300,28 @@ class SetDataset(Command):
 
 
 @dataclass
+class SetAnswer(Command):
+    """Answer one of an exercise's questions (the answer as typed; "" clears it)."""
+
+    question: str
+    answer: str
+
+    def __post_init__(self) -> None:
+        self.answer = self.answer.strip()
+        self.text = "Answer question"
+        self._old = ""
+
+    def do(self, project: Project) -> None:
+        if len(self.answer) > 200:
+            raise ValueError("an answer is at most 200 characters")
+        self._old = project.answers.get(self.question, "")
+        project.set_answer(self.question, self.answer)
+
+    def undo(self, project: Project) -> None:
+        project.set_answer(self.question, self._old)
+
+
+@dataclass
 class SetTraining(Command):
     """Change one training setting (checked against `designer.core.project.TRAINING_SPECS`)."""
 

@@ -103,6 +103,8 @@ class Project:
     trained: dict[str, TrainedWeights] = field(default_factory=dict, compare=False)
     #: the runs recorded with the project, oldest first (designer.core.runs)
     runs: list["RunRecord"] = field(default_factory=list, compare=False)
+    #: a student's answers to an exercise's questions: question id -> the answer as typed (designer.learn)
+    answers: dict[str, str] = field(default_factory=dict)
     #: what opening the file had to say without refusing it (a weights file missing or damaged), one line each
     load_notes: list[str] = field(default_factory=list, compare=False, repr=False)
     _listeners: list[Callable[[ProjectEvent], None]] = field(default_factory=list, init=False, repr=False, compare=False)
@@ -139,6 +141,16 @@ class Project:
         self.runs = list(runs)
         self._emit(ProjectEvent("runs_changed"))
 
+    def set_answer(self, question: str, text: str) -> None:
+        """Low-level mutator: keep the answer to an exercise's question ("" removes it) and tell the listeners."""
+        answers = dict(self.answers)
+        if text:
+            answers[question] = text
+        else:
+            answers.pop(question, None)
+        self.answers = answers
+        self._emit(ProjectEvent("answers_changed"))
+
     def run(self, number: int) -> "RunRecord":
         for record in self.runs:
             if record.number == number:
@@ -154,6 +166,7 @@ class Project:
             dataset=self.dataset.copy() if self.dataset is not None else None,
             training={k: list(v) if isinstance(v, list) else v for k, v in self.training.items()},
             trained=dict(self.trained),  # the weights themselves never change: sharing them is safe
+            answers=dict(self.answers),
             runs=list(self.runs),  # records are replaced, never changed in place (see designer.core.commands)
         )
 

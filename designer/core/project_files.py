@@ -29,6 +29,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_GRAPHS = 4
 MAX_NODES = 10_000
 MAX_TEXT = 10_000
+MAX_ANSWERS = 1_000
 ROLES = ("model", "generator", "discriminator")
 
 
@@ -59,6 +60,8 @@ def project_to_dict(project: Project, path: str | os.PathLike | None = None) -> 
     graphs = {g.role: g for g in project.graphs}
     if path is not None and project.trained:
         document["trained"] = trained_files.trained_to_dict(Path(path), project.trained, graphs)
+    if project.answers:
+        document["answers"] = dict(sorted(project.answers.items()))
     if project.runs:
         document["runs"] = run_files.runs_to_list(Path(path) if path is not None else None, project.runs, graphs)
     return document
@@ -115,7 +118,7 @@ class _Reader:
     def project(self, data: Any) -> Project:
         self._object(data, "", required=("format", "version", "graphs"),
                      allowed=("format", "version", "name", "description", "graphs", "dataset", "training", "trained",
-                              "runs"))
+                              "runs", "answers"))
         if data["format"] != FORMAT:
             raise ProjectError("format", f"this is not a Network Designer project (format is {_short(data['format'])}, expected {FORMAT!r})")
         version = data["version"]
@@ -153,7 +156,18 @@ class _Reader:
                 training[key] = known[key].coerce(value)
             except ParameterError as error:
                 raise ProjectError(f"training.{key}", str(error)) from None
-        return Project(graphs, name=name, description=description, dataset=dataset, training=training)
+        return Project(graphs, name=name, description=description, dataset=dataset, training=training,
+                       answers=self.answers(data.get("answers", {}), "answers"))
+
+    def answers(self, data: Any, where: str) -> dict[str, str]:
+        if not isinstance(data, dict):
+            raise ProjectError(where, f"must be an object of question id -> answer, not {_short(data)}")
+        if len(data) > MAX_ANSWERS:
+            raise ProjectError(where, f"a project holds at most {MAX_ANSWERS} answers, this one has {len(data)}")
+        answers = {}
+        for key, value in data.items():
+            answers[self._text(key, where, limit=100)] = self._text(value, f"{where}.{_key(key)}", limit=200)
+        return answers
 
     def graph(self, data: Any, where: str) -> LayerGraph:
         self._object(data, where, required=("nodes",), allowed=("name", "role", "nodes", "edges"))

@@ -222,6 +222,18 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
     return _prepare(info, options, x, y, class_names)
 
 
+def project_choice(project, project_file: str | None = None) -> DatasetChoice:
+    """The data a project chooses, its own files found beside the project file wherever the command runs from;
+    DataError when it chooses none."""
+    choice = project.dataset
+    if choice is None:
+        where = f"{project_file} chooses" if project_file else "the project chooses"
+        raise DataError(f"{where} no dataset; choose one in the Data panel (or pass --data NAME_OR_FILE)")
+    if project_file and is_user_file(choice.name) and not Path(choice.name).expanduser().is_absolute():
+        return DatasetChoice(str(Path(project_file).parent / choice.name), choice.options)
+    return choice
+
+
 def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_val=None, y_val=None) -> Dataset:
     """Apply the common options: scaling, flattening, label encoding, validation rows."""
     raw_x = np.asarray(x)
