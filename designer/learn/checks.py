@@ -27,6 +27,11 @@ class CheckNotRun(Exception):
     """A check could not look at the project (it does not build, or cannot train); the words say why."""
 
 
+class LayerMissing(CheckNotRun):
+    """The layer a check looks at is not on the canvas: said once by the check of the layers in order, when the
+    exercise has one, else by this check."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     passed: bool
@@ -98,7 +103,7 @@ class LayerParameters(Check):
         if not found or len(found) < self.nth:
             have = "none" if not found else f"{len(found)}"
             need = "a" if self.nth in (1, -1) else f"at least {self.nth}"
-            return _fail(self, f"the network asked for has {need} {self.kind} layer{'s' if need != 'a' else ''}; "
+            raise LayerMissing(f"the network asked for has {need} {self.kind} layer{'s' if need != 'a' else ''}; "
                                f"yours has {have}")
         node = found[self.nth - 1] if self.nth > 0 else found[self.nth]
         for name, expected in self.expect.items():
@@ -286,7 +291,12 @@ class AnyOf(Check):
         return any(c.trains for c in self.checks)
 
     def run(self, work) -> Outcome:
-        outcomes = [c.run(work) for c in self.checks]
+        outcomes = []
+        for check in self.checks:
+            try:
+                outcomes.append(check.run(work))
+            except CheckNotRun as reason:
+                outcomes.append(Outcome(False, str(reason)))
         for outcome in outcomes:
             if outcome.passed:
                 return outcome

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 
 from designer.core.project import Project
-from designer.learn.checks import CheckNotRun, LayerParameters, LayersInOrder, HowMany, Outcome
+from designer.learn.checks import CheckNotRun, HowMany, LayerMissing, LayerParameters, LayersInOrder, Outcome
 from designer.learn.exercise_files import Exercise
 
 #: the seed of a grading run when the project fixes none: the same file always trains the same way
@@ -135,6 +135,8 @@ class CheckResult:
     feedback: str
     #: whether it is about a training result
     trains: bool = False
+    #: the layer it looks at is not on the canvas
+    missing: bool = False
 
 
 @dataclass
@@ -172,12 +174,11 @@ def grade(exercise: Exercise, project: Project, project_file: str | os.PathLike 
     pass (no point training a network that is not yet the one asked for); `state` sees that training."""
     work = Work(project, project_file, state, analyzer,
                 wants_health=any(_names(c) & {"NoHealthFinding"} for c in exercise.checks))
-    results: list[CheckResult] = []
     problems: dict[str, str | None] = {}
-    for check in exercise.checks:
-        if check.trains:
-            continue
-        results.append(_run(check, work, problems))
+    canvas_checks = [c for c in exercise.checks if not c.trains]
+    results = [_run(check, work, problems) for check in canvas_checks]
+    order_failed = any(isinstance(c, LayersInOrder) and not r.passed for c, r in zip(canvas_checks, results))
+    results = [_missing(r, order_failed) for r in results]
     if all(r.passed for r in results):
         for check in exercise.checks:
             if check.trains:
@@ -186,6 +187,16 @@ def grade(exercise: Exercise, project: Project, project_file: str | os.PathLike 
         waiting = "the training checks wait until the points above are right"
         results += [CheckResult(None, waiting, True) for c in exercise.checks if c.trains]
     return Grade(results)
+
+
+def _missing(result: CheckResult, order_failed: bool) -> CheckResult:
+    """A layer's settings cannot be checked while the layer is missing: said by the check of the layers in order
+    when it failed (one line, not one per layer), else by the layer's own check."""
+    if not result.missing:
+        return result
+    if order_failed:
+        return CheckResult(None, "each layer's settings are checked once the layers are in place")
+    return CheckResult(False, result.feedback)
 
 
 def _names(check) -> set[str]:
@@ -201,7 +212,8 @@ def _run(check, work: Work, problems: dict[str, str | None]) -> CheckResult:
                 return CheckResult(None, f"your network does not build yet: {problems[check.graph]}", check.trains)
         outcome: Outcome = check.run(work)
     except CheckNotRun as reason:
-        return CheckResult(False if check.trains else None, str(reason), check.trains)
+        return CheckResult(False if check.trains else None, str(reason), check.trains,
+                           missing=isinstance(reason, LayerMissing))
     return CheckResult(outcome.passed, outcome.feedback, check.trains)
 
 
