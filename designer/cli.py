@@ -1,5 +1,5 @@
 """The headless command line: templates, datasets, new, summary, train, evaluate, predict, export, import, runs,
-sweep, doctor, install-desktop.
+sweep, exercises, exercise, check, doctor, install-desktop.
 
 It drives the same engine the window uses (core document, Keras shape oracle, compiler, training engine).
 Every failure prints one plain line, ``designer: error: ...``, and exits with a non-zero status; a traceback
@@ -18,6 +18,8 @@ from pathlib import Path
 
 from designer import __version__
 from designer.cli_model import cmd_evaluate, cmd_export, cmd_import, cmd_predict
+from designer.cli_learn import add_parsers as add_learn_parsers
+from designer.cli_learn import cmd_check, cmd_exercise, cmd_exercises
 from designer.cli_runs import add_parsers as add_run_parsers
 from designer.cli_runs import cmd_runs, cmd_sweep
 
@@ -89,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--no-check", action="store_true", help="skip running the file's model and the project's "
                          "side by side (seconds for a big model)")
     add_run_parsers(commands)
+    add_learn_parsers(commands)
     commands.add_parser("doctor", help="what this installation has and lacks: versions, GPUs (and why none), the "
                         "display, the Keras cache, the app's folders")
     install = commands.add_parser("install-desktop", help="add the app to the desktop menu with its icon, and make "
@@ -332,10 +335,13 @@ def project_dataset(project, project_file: str, data: str | None):
     return load_dataset(choice)
 
 
-NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict", "import", "sweep", "doctor"}
+NEEDS_TENSORFLOW = {"summary", "train", "export", "evaluate", "predict", "import", "sweep", "doctor", "check"}
 
 COMMANDS = {
     "templates": cmd_templates,
+    "exercises": cmd_exercises,
+    "exercise": cmd_exercise,
+    "check": cmd_check,
     "datasets": cmd_datasets,
     "new": cmd_new,
     "summary": cmd_summary,

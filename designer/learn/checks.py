@@ -32,6 +32,10 @@ class LayerMissing(CheckNotRun):
     exercise has one, else by this check."""
 
 
+#: said once for an empty canvas, by whichever check sees it first
+EMPTY_CANVAS = "your canvas is empty: start with an Input layer from the Layers palette"
+
+
 @dataclass(frozen=True)
 class Outcome:
     passed: bool
@@ -78,7 +82,7 @@ class LayersInOrder(Check):
                 return _fail(self, f"your {ordinal(i + 1)} layer is {_a(got)}; the network asked for has {_a(want)} "
                                    "there")
         if not theirs and asked:
-            return _fail(self, f"your canvas is empty; the network asked for starts with {_a(asked[0])}")
+            return _fail(self, EMPTY_CANVAS)
         if len(theirs) < len(asked):
             return _fail(self, f"your network has {plural(len(theirs), 'layer')}; the one asked for has "
                                f"{len(asked)}: after your {ordinal(len(theirs))} layer comes {_a(asked[len(theirs)])}")

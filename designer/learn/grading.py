@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 
 from designer.core.project import Project
-from designer.learn.checks import CheckNotRun, HowMany, LayerMissing, LayerParameters, LayersInOrder, Outcome
+from designer.learn.checks import EMPTY_CANVAS, CheckNotRun, HowMany, LayerMissing, LayerParameters, LayersInOrder, Outcome
 from designer.learn.exercise_files import Exercise
 
 #: the seed of a grading run when the project fixes none: the same file always trains the same way
@@ -65,10 +65,10 @@ class Work:
         graph = self._graph(role)
         report = self.report(role)
         if not len(graph):
-            return "your canvas is empty: start with an Input layer from the palette"
+            return EMPTY_CANVAS
         if report.ok:
             return None
-        return report.errors(graph)[0]
+        return f"your network does not build yet: {report.errors(graph)[0]}"
 
     def _graph(self, role: str):
         try:
@@ -160,7 +160,7 @@ class Grade:
             return [self.error]
         failed = [r.feedback for r in self.results if r.passed is False]
         waiting = [r.feedback for r in self.results if r.passed is None]
-        return failed + list(dict.fromkeys(waiting))
+        return list(dict.fromkeys(failed + waiting))
 
     def line(self, name: str) -> str:
         if self.passed:
@@ -209,7 +209,7 @@ def _run(check, work: Work, problems: dict[str, str | None]) -> CheckResult:
             if check.graph not in problems:
                 problems[check.graph] = work.build_problem(check.graph)
             if problems[check.graph]:
-                return CheckResult(None, f"your network does not build yet: {problems[check.graph]}", check.trains)
+                return CheckResult(None, problems[check.graph], check.trains)
         outcome: Outcome = check.run(work)
     except CheckNotRun as reason:
         return CheckResult(False if check.trains else None, str(reason), check.trains,
@@ -248,6 +248,7 @@ def mark_book(exercise: Exercise, grades: list[tuple[str, Grade]]) -> str:
     writer.writerow(["project", "exercise", "result", "checks passed", "checks", "feedback"])
     for name, graded in grades:
         passed, total = graded.score
+        total = total or len(exercise.checks)
         writer.writerow([name, exercise.id, "pass" if graded.passed else "fail", passed, total,
                          "; ".join(graded.feedback())])
     return out.getvalue()
