@@ -310,6 +310,17 @@ def build_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": {"$ref": "#/$defs/run"},
             },
+            "answers": {
+                "description": (
+                    "A student's answers to the questions of an exercise ('designer exercise ID' lists them): "
+                    "question id -> the answer as typed, e.g. \"0.7311\" (a decimal comma is read too). "
+                    f"At most {project_files.MAX_ANSWERS:,}."
+                ),
+                "type": "object",
+                "maxProperties": project_files.MAX_ANSWERS,
+                "propertyNames": {"maxLength": 100},
+                "additionalProperties": {"type": "string", "maxLength": 200},
+            },
         },
         "$defs": {
             "run": _run_schema(),

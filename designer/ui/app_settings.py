@@ -140,3 +140,75 @@ class RunPreferences:
             write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         except (OSError, ValueError) as error:
             log.warning("could not save the run preferences: %s", error)
+
+
+class ExerciseProgress:
+    """A student's progress through the exercises on this machine: per exercise, "tried" or "passed", how many
+    hints were shown and whether the solution was; and the folder of exercises last opened (None: the built-in
+    ones). Stored in ``config_dir()/exercises.json`` (or `path`); a broken file reads as no progress, a failed
+    write is logged."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = Path(path) if path is not None else None
+
+    @property
+    def path(self) -> Path:
+        return self._path if self._path is not None else config_dir() / "exercises.json"
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _entry(self, key: str) -> dict:
+        entries = self._read().get("exercises")
+        entry = entries.get(key) if isinstance(entries, dict) else None
+        return entry if isinstance(entry, dict) else {}
+
+    def status(self, key: str) -> str:
+        """"passed", "tried" or "" (not checked yet)."""
+        status = self._entry(key).get("status")
+        return status if status in ("passed", "tried") else ""
+
+    def hints_shown(self, key: str) -> int:
+        shown = self._entry(key).get("hints")
+        return shown if isinstance(shown, int) and not isinstance(shown, bool) and shown > 0 else 0
+
+    def solution_seen(self, key: str) -> bool:
+        return self._entry(key).get("solution") is True
+
+    @property
+    def folder(self) -> str | None:
+        folder = self._read().get("folder")
+        return folder if isinstance(folder, str) and folder and "\0" not in folder else None
+
+    def checked(self, key: str, passed: bool) -> None:
+        """A check ran: passed once stays passed."""
+        self._change(key, status="passed" if passed or self.status(key) == "passed" else "tried")
+
+    def set_hints_shown(self, key: str, count: int) -> None:
+        self._change(key, hints=max(count, self.hints_shown(key)))
+
+    def saw_solution(self, key: str) -> None:
+        self._change(key, solution=True)
+
+    def set_folder(self, folder: str | None) -> None:
+        data = self._read()
+        data["folder"] = folder
+        self._write(data)
+
+    def _change(self, key: str, **values) -> None:
+        data = self._read()
+        entries = data.get("exercises") if isinstance(data.get("exercises"), dict) else {}
+        entries[key] = {**self._entry(key), **values}
+        data["exercises"] = entries
+        self._write(data)
+
+    def _write(self, data: dict) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except (OSError, ValueError) as error:
+            log.warning("could not save the exercise progress: %s", error)

@@ -38,6 +38,7 @@ from designer.ui.training_panel import TrainingPanel
 from designer.ui.training_settings import TrainingSettings
 from designer.ui.undo import run
 from designer.ui.window_data import DataAndTrainingMixin
+from designer.ui.window_exercises import ExercisesMixin
 from designer.ui.window_files import APP_NAME, ProjectFilesMixin
 from designer.ui.window_health import TrainingHealthMixin
 from designer.ui.window_import import ModelImportMixin
@@ -56,7 +57,7 @@ def autosave_interval_ms() -> int:
 
 
 class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, TrainedModelMixin, TrainingHealthMixin,
-                 RunsMixin, QMainWindow):
+                 RunsMixin, ExercisesMixin, QMainWindow):
     project_loaded = Signal()
 
     def __init__(self, recovery: RecoveryStore | None = None, analysis: AnalysisService | None = None) -> None:
@@ -105,6 +106,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.training_panel.train_requested.connect(self.start_training)
         self.training_run = None
         self._make_runs_dock()
+        self._make_exercise_dock()
         self._init_health()
         self.data.finished.connect(self._check_fit)
         self.data_panel.fit_requested.connect(self.fit_model_to_data)
@@ -218,6 +220,12 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.explorer_action = self._action(learn_menu, "&Activation functions and one neuron…", self.show_explorer,
                                             tip="The activation functions with their derivatives, and one neuron's sum")
         self.explorer_action.setEnabled(False)  # its numbers come from Keras: enabled once TensorFlow is loaded
+        learn_menu.addSeparator()
+        self.exercises_action = self._action(learn_menu, "&Exercises", self.show_exercises, "F8",
+                                             "Exercises from the course notes that check your network and say what "
+                                             "to change")
+        self.check_action = self._action(learn_menu, "&Check Exercise", self.check_exercise, "F9",
+                                         "Check the network (and your answers) against the open exercise")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Canvas basics", self._show_canvas_help)
@@ -476,5 +484,6 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
             self.training_run.wait()
         self.wait_for_model_task()  # a QThread destroyed while it runs ends the process
         self.wait_for_import()
+        self.wait_for_check()
         self.analysis.shutdown()
         event.accept()

@@ -176,6 +176,8 @@ class DataAndTrainingMixin:
             self.update_weights_line()
         elif event.kind == "runs_changed":
             self.refresh_runs()
+        elif event.kind == "answers_changed":
+            self.exercise_answers_changed()
         if event.kind in ("dataset_changed", "trained_changed"):
             self.model_panel_changed()
 

@@ -154,8 +154,8 @@ class GraphView(QGraphicsView):
 
     # ------------------------------------------------------------------ empty-canvas hint
     EMPTY_HINT = (
-        "Drag layers here from the palette, or double-click one to add it.\n"
-        "Start with an Input: it says what one sample looks like.\n"
+        "Drag layers here from the palette, or double-click one to add it.\n\n"
+        "Start with an Input: it says what one sample looks like.\n\n"
         "File → New… offers ready-made networks from the course."
     )
 
@@ -169,7 +169,9 @@ class GraphView(QGraphicsView):
         font = painter.font()
         font.setPointSizeF(11.0)
         painter.setFont(font)
-        painter.drawText(self.viewport().rect(), Qt.AlignCenter, self.EMPTY_HINT)
+        # wrapped to the view with a margin: a narrow canvas (an Exercises dock beside it) still shows every word
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        painter.drawText(area, Qt.AlignCenter | Qt.TextWordWrap, self.EMPTY_HINT)
         painter.restore()
 
     # ------------------------------------------------------------------ background
