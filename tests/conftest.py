@@ -33,3 +33,32 @@ def _for_8x8_digits(template):
 def for_8x8_digits():
     """`for_8x8_digits(template)`: the template's project with its Input and 784-unit Dense layers sized for 64 pixels."""
     return _for_8x8_digits
+
+
+def _run_designer(*args, cwd=None, timeout=300):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "designer", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+def _assert_one_line_error(run, *words):
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("designer: error: "), run.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.fixture(scope="session")
+def run_designer():
+    """`run_designer(*args, cwd=None)`: the `designer` command line run as a real process (text output)."""
+    return _run_designer
+
+
+@pytest.fixture(scope="session")
+def assert_one_line_error():
+    """`assert_one_line_error(run, *words)`: the process failed with one `designer: error:` line naming `words`."""
+    return _assert_one_line_error

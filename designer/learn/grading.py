@@ -229,7 +229,8 @@ def grade_file(exercise: Exercise, path: str | os.PathLike, state=None, analyzer
     try:
         project = load_project(path)
     except ProjectError as error:
-        return Grade(error=f"not a project that can be opened: {error.problem}"
+        problem = error.problem.split("; known")[0]  # a mark book's line, not the list of every layer kind
+        return Grade(error=f"not a project that can be opened: {problem}"
                            + (f" (at {error.location})" if error.location else ""))
     except Exception as error:  # noqa: BLE001 - a mark book goes on past any one file
         return Grade(error=f"not a project that can be opened: {error}")
