@@ -103,7 +103,7 @@ class LayerParameters(Check):
 
     def run(self, work) -> Outcome:
         found = [n for n in _layers_of(work, self) if n.kind == self.kind]
-        which = f"{ordinal(self.nth)} {self.kind} layer"
+        which = f"{self.kind} layer" if len(found) == 1 else f"{ordinal(self.nth)} {self.kind} layer"
         if not found or len(found) < self.nth:
             have = "none" if not found else f"{len(found)}"
             need = "a" if self.nth in (1, -1) else f"at least {self.nth}"
