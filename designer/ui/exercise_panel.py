@@ -167,6 +167,7 @@ class ExercisePanel(QWidget):
         outer.addLayout(buttons)
         self.pages.addWidget(page)
         self._checking = False
+        self._stale = False
 
     def show_exercise(self, exercise, hints_shown: int, solution_shown: bool, answers: dict[str, str]) -> None:
         self.exercise = exercise
@@ -259,6 +260,14 @@ class ExercisePanel(QWidget):
             lines.append(f"<p style='color:{colour}; margin: 0 0 4px 0'>{mark} {html.escape(result.feedback)}</p>")
         self._feedback(head + "".join(lines))
 
+    def project_changed(self) -> None:
+        """The project changed since the last check: its feedback stays, marked as about the network before."""
+        if self.feedback_label.isVisible() and not self._stale and not self._checking:
+            self._stale = True
+            self.feedback_label.setText(f"<p style='color:{style.MUTED_TEXT_COLOUR}'><i>From your last check; you "
+                                        "have changed the project since: Check (F9) again.</i></p>"
+                                        + self.feedback_label.text())
+
     def check_failed(self, message: str) -> None:
         self._done_checking()
         self._feedback(f"<p style='color:{style.ERROR_COLOUR}'>The check could not run: {html.escape(message)}</p>")
@@ -269,6 +278,7 @@ class ExercisePanel(QWidget):
         self.progress.hide()
 
     def _feedback(self, text: str) -> None:
+        self._stale = False
         self.feedback_label.setText(text)
         self.feedback_label.setVisible(True)
 

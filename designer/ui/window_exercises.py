@@ -71,6 +71,7 @@ class ExercisesMixin:
         panel.solution_requested.connect(self.show_solution)
         panel.open_solution_requested.connect(self.open_solution)
         panel.answer_edited.connect(self._answer_edited)
+        self.undo_stack.indexChanged.connect(lambda _index: panel.project_changed())
 
     # ================================================================== the list
     def show_exercises(self) -> None:

@@ -75,6 +75,7 @@ def test_a_failed_check_then_a_passed_one(window, canvas, qtbot, monkeypatch):
     assert panel.list.item(0).text().startswith("✓") and ExerciseProgress().status("one-neuron") == "passed"
 
     window.undo_stack.undo()  # the units back to 2 ...
+    assert "you have changed the project since" in panel.feedback_text
     window.undo_stack.undo()  # ... and the answer back to 0,70: its box follows
     assert panel.answer_box("y").text() == "0,70"
 
