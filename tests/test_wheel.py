@@ -28,10 +28,11 @@ def wheel(tmp_path_factory):
 
 def test_the_wheel_carries_the_templates_datasets_schema_and_icons(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for folder in ("templates", "datasets", "icons"):
+    for folder in ("templates", "exercises", "datasets", "icons"):
         expected = {f"designer/resources/{folder}/{p.name}" for p in (RESOURCES / folder).iterdir() if p.is_file()}
         assert expected and expected <= names, expected - names
     assert "designer/resources/project.schema.json" in names
+    assert "designer/resources/exercise.schema.json" in names
     assert not any(name.startswith(("tests/", "tools/", "bench/")) for name in names)
 
 
@@ -57,6 +58,8 @@ def test_an_installed_wheel_runs_a_template_from_any_folder(wheel, tmp_path):
     trained = designer("train", "digits.json", "--epochs", "1")
     assert trained.returncode == 0, trained.stderr
     assert "Handwritten digits 8×8" in trained.stderr  # the bundled dataset, read from inside the package
+    exercises = designer("exercises")
+    assert exercises.returncode == 0 and exercises.stdout.startswith("one-neuron")  # the exercises too
     window = subprocess.run(
         [sys.executable, "-c", "from designer.ui.app import make_application, open_window\n"
          "app = make_application(); window = open_window(); print(window.project.name, len(window.editors))\n"
