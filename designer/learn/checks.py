@@ -62,6 +62,11 @@ def _fail(check: Check, words: str) -> Outcome:
     return Outcome(False, check.says or words)
 
 
+def _network(check: Check) -> str:
+    """How feedback names the network a check looks at: "network", or a GAN's "generator" / "discriminator"."""
+    return "network" if check.graph == "model" else check.graph
+
+
 def _layers_of(work, check: Check) -> list:
     return [n for n in work.layers(check.graph)]
 
@@ -107,8 +112,8 @@ class LayerParameters(Check):
         if not found or len(found) < self.nth:
             have = "none" if not found else f"{len(found)}"
             need = "a" if self.nth in (1, -1) else f"at least {self.nth}"
-            raise LayerMissing(f"the network asked for has {need} {self.kind} layer{'s' if need != 'a' else ''}; "
-                               f"yours has {have}")
+            raise LayerMissing(self.says or f"the {_network(self)} asked for has {need} {self.kind} "
+                               f"layer{'s' if need != 'a' else ''}; yours has {have}")
         node = found[self.nth - 1] if self.nth > 0 else found[self.nth]
         for name, expected in self.expect.items():
             value = node.params.get(name)
@@ -131,14 +136,16 @@ class HowMany(Check):
         n = sum(1 for node in _layers_of(work, self) if node.kind in self.kinds)
         named = " or ".join(self.kinds)
         if self.at_least is not None and n < self.at_least:
+            net = _network(self)
             if n == 0:
-                return _fail(self, f"the network asked for has {_a(named) if self.at_least == 1 else self.at_least} "
+                return _fail(self, f"the {net} asked for has {_a(named) if self.at_least == 1 else self.at_least} "
                                    f"{'layer' if self.at_least == 1 else named + ' layers'}; yours has none")
-            return _fail(self, f"the network asked for has at least {self.at_least} {named} layers; yours has {n}")
+            return _fail(self, f"the {net} asked for has at least {self.at_least} {named} layers; yours has {n}")
         if self.at_most is not None and n > self.at_most:
             if self.at_most == 0:
-                return _fail(self, f"the network asked for has no {named} layer; yours has {n}")
-            return _fail(self, f"the network asked for has at most {self.at_most} {named} layers; yours has {n}")
+                return _fail(self, f"the {_network(self)} asked for has no {named} layer; yours has {n}")
+            return _fail(self, f"the {_network(self)} asked for has at most {self.at_most} {named} layers; yours "
+                               f"has {n}")
         return Outcome(True, f"{plural(n, named + ' layer')}")
 
 
@@ -179,7 +186,7 @@ class OutputShape(Check):
         got = report.nodes[sinks[0]].output_shape if sinks[0] in report.nodes else None
         got = tuple(got[1:]) if got is not None else None
         if self.like_input:
-            sources = [n.node_id for n in nodes if n.kind == "Input"]
+            sources = [n.id for n in nodes if n.kind == "Input"]
             want = tuple(report.nodes[sources[0]].output_shape[1:]) if sources and sources[0] in report.nodes and \
                 report.nodes[sources[0]].output_shape else None
         else:
@@ -240,7 +247,8 @@ class DatasetChoice(Check):
             if not meets(value, expected):
                 return _fail(self, f"the data option {option.replace('_', ' ')} is {value}; the exercise asks for "
                                    f"{expectation(option, expected).replace(option.replace('_', ' ') + ' ', '', 1)}")
-        return Outcome(True, f"the data is {choice.name}")
+        options = ", ".join(f"{k.replace('_', ' ')} {choice.options.get(k)}" for k in self.options)
+        return Outcome(True, f"the data is {choice.name}" + (f" ({options})" if options else ""))
 
 
 @dataclass
@@ -391,6 +399,7 @@ class VariedSamples(Check):
     varied as the data) is at least `at_least`."""
 
     at_least: float = 0.3
+    graph: str = "generator"
     trains = True
 
     def run(self, work) -> Outcome:

@@ -16,13 +16,16 @@ import os
 from dataclasses import dataclass, field
 
 from designer.core.project import Project
-from designer.learn.checks import EMPTY_CANVAS, CheckNotRun, HowMany, LayerMissing, LayerParameters, LayersInOrder, Outcome
+from designer.learn.checks import (EMPTY_CANVAS, Answer, AnyOf, CheckNotRun, DatasetChoice, HowMany, LayerMissing,
+                                   LayerParameters, LayersInOrder, Outcome, TrainingSetting)
 from designer.learn.exercise_files import Exercise
 
 #: the seed of a grading run when the project fixes none: the same file always trains the same way
 GRADING_SEED = 1
-#: checks that read only the canvas: they give feedback even when the network does not build yet
+#: checks that read only the canvas, or only the settings and answers: they give feedback even when the network
+#: does not build yet
 _CANVAS_ONLY = (LayersInOrder, LayerParameters, HowMany)
+_SETTINGS_ONLY = (TrainingSetting, DatasetChoice, Answer)
 
 
 @dataclass
@@ -205,11 +208,12 @@ def _names(check) -> set[str]:
 
 def _run(check, work: Work, problems: dict[str, str | None]) -> CheckResult:
     try:
-        if not isinstance(check, _CANVAS_ONLY) and not _only_reads_settings(check):
-            if check.graph not in problems:
-                problems[check.graph] = work.build_problem(check.graph)
-            if problems[check.graph]:
-                return CheckResult(None, problems[check.graph], check.trains)
+        if not _reads_only(check, _CANVAS_ONLY + _SETTINGS_ONLY):
+            for role in _roles(check, work.project):
+                if role not in problems:
+                    problems[role] = work.build_problem(role)
+                if problems[role]:
+                    return CheckResult(None, problems[role], check.trains)
         outcome: Outcome = check.run(work)
     except CheckNotRun as reason:
         return CheckResult(False if check.trains else None, str(reason), check.trains,
@@ -217,8 +221,18 @@ def _run(check, work: Work, problems: dict[str, str | None]) -> CheckResult:
     return CheckResult(outcome.passed, outcome.feedback, check.trains)
 
 
-def _only_reads_settings(check) -> bool:
-    return type(check).__name__ in ("TrainingSetting", "DatasetChoice", "Answer")
+def _reads_only(check, kinds: tuple) -> bool:
+    """Whether the check (each check of an any_of) is one of `kinds`."""
+    if isinstance(check, AnyOf):
+        return all(_reads_only(c, kinds) for c in check.checks)
+    return isinstance(check, kinds)
+
+
+def _roles(check, project: Project) -> list[str]:
+    """The graphs that must build for the check: its own; both networks of a GAN for a check of the whole run."""
+    if check.graph == "model" and project.is_gan:
+        return [g.role for g in project.graphs]
+    return [check.graph]
 
 
 def grade_file(exercise: Exercise, path: str | os.PathLike, state=None, analyzer=None) -> Grade:

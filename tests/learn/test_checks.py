@@ -157,3 +157,18 @@ def test_exercise_files_that_cannot_be_used_say_where(tmp_path):
     assert "two questions have the same id" in said["same.json"]
     (tmp_path / "ok.json").write_text(json.dumps(good), encoding="utf-8")
     assert read_exercise(tmp_path / "ok.json").id == "ok"  # the file name, when the file gives no id
+
+
+@pytest.mark.slow
+def test_an_output_like_the_input_and_the_networks_of_a_gan_named_in_the_feedback():
+    ex = exercise({"check": "output_shape", "like_input": True})
+    assert feedback(ex, mlp(16, output=10, shape=(64,), flatten=False))[1] == [
+        "your network's output is (10,) for each sample; the one asked for gives (64,) (the shape of its input)"]
+    assert feedback(ex, mlp(16, output=64, shape=(64,), flatten=False)) == (True, [])
+    gan = exercise({"check": "count", "graph": "discriminator", "kinds": ["Dense"], "at_least": 3},
+                   {"check": "layer", "graph": "generator", "kind": "Dense", "nth": 5, "expect": {"units": 64}})
+    from designer.core.templates import load_template
+
+    said = feedback(gan, load_template("mlp_gan"))[1]
+    assert said == ["the generator asked for has at least 5 Dense layers; yours has 4"]
+    assert feedback(gan, load_template("mlp_gan"))[0] is False
