@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QLis
 from designer.ui import style
 
 PASSED_COLOUR = "#2e9e6a"
-MARKS = {"passed": "✓", "tried": "○", "": " "}
+#: after the title, so that the numbers line up whatever the mark
+MARKS = {"passed": "  ✓", "tried": "  ○", "": ""}
 
 
 def _label(text: str = "", rich: bool = False) -> QLabel:
@@ -64,6 +65,7 @@ class ExercisePanel(QWidget):
         layout.addWidget(self.source_label)
         self.list = QListWidget()
         self.list.setWordWrap(True)  # long titles wrap in the narrow dock
+        self.list.setSpacing(1)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.itemActivated.connect(lambda item: self.open_requested.emit(self.list.row(item)))
         layout.addWidget(self.list, 1)
@@ -91,7 +93,7 @@ class ExercisePanel(QWidget):
         current = max(0, self.list.currentRow())
         self.list.clear()
         for number, (exercise, status) in enumerate(zip(exercises, statuses), 1):
-            item = QListWidgetItem(f"{MARKS[status]}  {number}. {exercise.title}")
+            item = QListWidgetItem(f"{number}. {exercise.title}{MARKS[status]}")
             item.setToolTip(exercise.notes or exercise.title)
             if status == "passed":
                 item.setForeground(Qt.darkGreen)

@@ -43,7 +43,7 @@ def test_a_failed_check_then_a_passed_one(window, canvas, qtbot, monkeypatch):
     said = check(window, qtbot)
     assert "0 of 6 checks hold" in said and "is not answered yet" in said and "your canvas is empty" in said
     assert ExerciseProgress().status("one-neuron") == "tried"
-    assert panel.list.item(0).text().startswith("○")
+    assert panel.list.item(0).text() == "1. One neuron by hand  ○"
 
     canvas.type_into(panel.answer_box("z"), "1.0")
     canvas.type_into(panel.answer_box("y"), "0,70")
@@ -72,7 +72,7 @@ def test_a_failed_check_then_a_passed_one(window, canvas, qtbot, monkeypatch):
     canvas.wait_for_analysis()
     said = check(window, qtbot)
     assert "Passed: all 6 checks hold" in said
-    assert panel.list.item(0).text().startswith("✓") and ExerciseProgress().status("one-neuron") == "passed"
+    assert panel.list.item(0).text().endswith("  ✓") and ExerciseProgress().status("one-neuron") == "passed"
 
     window.undo_stack.undo()  # the units back to 2 ...
     assert "you have changed the project since" in panel.feedback_text
