@@ -117,3 +117,25 @@ def test_progress_survives_a_broken_file_and_is_kept_per_exercise(tmp_path):
     assert (again.status("cnn"), again.hints_shown("cnn"), again.folder) == ("passed", 2, "/teacher/week3")
     (tmp_path / "exercises.json").write_text("{broken", encoding="utf-8")
     assert again.status("cnn") == "" and again.folder is None
+
+
+def test_a_teachers_folder_is_loaded_and_remembered(window, qtbot, tmp_path, monkeypatch):
+    import json
+
+    from designer.learn.exercise_files import find_exercise
+
+    folder = tmp_path / "week3"
+    folder.mkdir()
+    mine = json.loads(find_exercise("two-three-one").path.read_text(encoding="utf-8"))
+    (folder / "01-mine.json").write_text(json.dumps({**mine, "id": "mine", "title": "My own 2-3-1"}), "utf-8")
+    (folder / "02-broken.json").write_text("{", encoding="utf-8")
+    panel = window.exercise_panel
+    window.show_exercises()
+    monkeypatch.setattr("designer.ui.window_exercises.QFileDialog.getExistingDirectory", lambda *args: str(folder))
+    qtbot.mouseClick(panel.folder_button, Qt.LeftButton)
+    assert [panel.list.item(i).text() for i in range(panel.list.count())] == ["1. My own 2-3-1"]
+    assert panel.source_label.text() == "Exercises in week3: 0 of 1 passed"
+    assert "02-broken.json: cannot be read as an exercise file" in panel.problems_label.text()
+    assert ExerciseProgress().folder == str(folder)
+    qtbot.mouseClick(panel.builtin_button, Qt.LeftButton)
+    assert panel.list.count() >= 15 and ExerciseProgress().folder is None
