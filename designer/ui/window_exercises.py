@@ -118,12 +118,31 @@ class ExercisesMixin:
 
     # ================================================================== one exercise
     def open_exercise(self, index: int) -> None:
-        if not 0 <= index < len(self.exercises) or not self.ask_save_changes():
+        """Open the exercise: its starting project goes on the canvas, unless the student keeps the project they
+        saved (work on the exercise from an earlier session)."""
+        if not 0 <= index < len(self.exercises):
+            return
+        choice = self.ask_keep_project() if self.path else "start"
+        if choice is None or (choice == "start" and not self.ask_save_changes()):
             return
         self.exercise = self.exercises[index]
-        self.set_project(self.exercise.start_project(), None)
+        if choice == "start":
+            self.set_project(self.exercise.start_project(), None)
         self._show_open_exercise()
         self.show_message(f"Exercise: {self.exercise.title}. Build your network, then Check (F9).")
+
+    def ask_keep_project(self) -> str | None:
+        """A saved project is open: "keep" it to check it against the exercise, "start" from the exercise's own
+        starting network, or None (cancelled)."""
+        box = QMessageBox(QMessageBox.Question, "Exercises",
+                          f"Work on the exercise in “{Path(self.path).name}”, the project that is open, or start "
+                          "from the exercise's own starting network?", parent=self)
+        keep = box.addButton("Keep my project", QMessageBox.AcceptRole)
+        start = box.addButton("Start from the exercise", QMessageBox.DestructiveRole)
+        box.addButton(QMessageBox.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        return {keep: "keep", start: "start"}.get(box.clickedButton())
 
     def _show_open_exercise(self) -> None:
         key = self._exercise_key(self.exercise)

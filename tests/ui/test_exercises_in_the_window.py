@@ -139,3 +139,20 @@ def test_a_teachers_folder_is_loaded_and_remembered(window, qtbot, tmp_path, mon
     assert ExerciseProgress().folder == str(folder)
     qtbot.mouseClick(panel.builtin_button, Qt.LeftButton)
     assert panel.list.count() >= 15 and ExerciseProgress().folder is None
+
+
+def test_a_saved_project_can_be_kept_to_work_on_the_exercise(window, qtbot, tmp_path, monkeypatch):
+    from designer.core.project_files import save_project
+    from designer.learn.exercise_files import find_exercise
+
+    mine = find_exercise("two-three-one").solution_project()
+    save_project(mine, tmp_path / "mine.json")
+    assert window.open_file(str(tmp_path / "mine.json"))
+    monkeypatch.setattr(window, "ask_keep_project", lambda: "keep")  # yesterday's work, opened again
+    panel = open_exercise(window, qtbot, "two-three-one")
+    assert window.path == str(tmp_path / "mine.json") and len(window.project.graph()) == 3
+    assert "Passed: all 5 checks hold" in check(window, qtbot)
+    monkeypatch.setattr(window, "ask_keep_project", lambda: "start")
+    qtbot.mouseClick(panel.back_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.open_button, Qt.LeftButton)
+    assert window.path is None and len(window.project.graph()) == 1  # the exercise's own start: the Input
