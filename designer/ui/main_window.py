@@ -48,6 +48,15 @@ from designer.ui.window_runs import RunsMixin
 ROLE_TITLES = {"model": "Model", "generator": "Generator", "discriminator": "Discriminator"}
 
 
+def redo_keys() -> list[QKeySequence]:
+    """Redo's keys: Ctrl+Shift+Z, Ctrl+Y and the platform's own, each once."""
+    keys: list[QKeySequence] = []
+    for key in [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(QKeySequence.Redo)]:
+        if not any(key.matches(k) == QKeySequence.SequenceMatch.ExactMatch for k in keys):
+            keys.append(key)
+    return keys
+
+
 def autosave_interval_ms() -> int:
     """30 s, or DESIGNER_AUTOSAVE_SECONDS (tests make it short)."""
     try:
@@ -182,7 +191,9 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        # Ctrl+Shift+Z and Ctrl+Y everywhere; the platform's own Redo is one of them here, and giving one key twice
+        # makes Qt call the shortcut ambiguous and do nothing
+        self.redo_action.setShortcuts(redo_keys())
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()

@@ -14,7 +14,9 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -42,6 +44,50 @@ class _WheelGuard(QObject):
             event.ignore()
             return True
         return False
+
+
+def is_undo_key(event: QKeyEvent) -> bool:
+    """Undo or redo as the window's Edit menu takes them: Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y (and the platform's own)."""
+    chord = event.keyCombination().toCombined()
+    return (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+            or any(chord == QKeySequence(key)[0].toCombined() for key in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y")))
+
+
+class _ProjectUndoKeys(QObject):
+    """Undo and redo in a field that holds no typing of its own (its value committed with Enter) go to the
+    project's undo stack: a text field otherwise takes Ctrl+Z for its own, empty, history and the key does
+    nothing while Edit → Undo says "Undo Set units". While the person is typing, the field keeps the key."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and is_undo_key(event):
+            line = watched if isinstance(watched, QLineEdit) else watched.lineEdit()
+            if not line.isModified():
+                event.ignore()  # not taken here: the shortcut of the window's Undo/Redo action fires
+                return True
+        return False
+
+
+class _SpinBox(QSpinBox):
+    """A whole-number field that takes any number typed and lets the parameter's own check refuse it in words
+    ("units must be at least 1 (got -5)"), the previous value kept: a QSpinBox limited to the parameter's range
+    would drop the minus sign of -5 as it is typed and quietly put back a 0, edits the person never sees refused.
+    Its arrows and the keyboard's up/down still stay within the range."""
+
+    def __init__(self, low: int, high: int) -> None:
+        super().__init__()
+        self.setRange(-INT_LIMIT, INT_LIMIT)
+        self._low, self._high = low, high
+
+    def stepBy(self, steps: int) -> None:
+        self.setValue(max(self._low, min(self._high, self.value() + steps)))
+
+    def stepEnabled(self):
+        enabled = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if self.value() > self._low:
+            enabled |= QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        if self.value() < self._high:
+            enabled |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+        return enabled
 
 
 def format_value(spec: ParamSpec, value: Any) -> str:
@@ -110,6 +156,7 @@ class ParamForm(QWidget):
         #: update arriving while someone types does not wipe their typing
         self._shown: dict[str, Any] = {}
         self._wheel_guard = _WheelGuard(self)
+        self._undo_keys = _ProjectUndoKeys(self)
         form = form_layout(self)
         for spec in specs:
             editor = self._make_editor(spec)
@@ -145,10 +192,9 @@ class ParamForm(QWidget):
     def _make_editor(self, spec: ParamSpec) -> QWidget:
         name = spec.name
         if spec.type == "int" and not spec.optional:
-            spin = QSpinBox()
             low = -INT_LIMIT if spec.minimum is None else max(-INT_LIMIT, int(spec.minimum))
             high = INT_LIMIT if spec.maximum is None else min(INT_LIMIT, int(spec.maximum))
-            spin.setRange(low, high)
+            spin = _SpinBox(low, high)
             spin.setKeyboardTracking(False)  # typing "128" is one edit, not three (1, 12, 128)
             spin.valueChanged.connect(lambda value, n=name: self._commit(n, value))
             return self._guarded(spin)
@@ -195,11 +241,14 @@ class ParamForm(QWidget):
         elif spec.type == "penalty":
             line.setPlaceholderText("L1, L2 — e.g. 0, 0.0005")
         line.editingFinished.connect(lambda n=name: self._commit_text(n))
+        line.installEventFilter(self._undo_keys)
         return line
 
     def _guarded(self, widget: QWidget) -> QWidget:
         widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         widget.installEventFilter(self._wheel_guard)
+        if isinstance(widget, QSpinBox):
+            widget.installEventFilter(self._undo_keys)
         return widget
 
     def _put(self, name: str, value: Any) -> None:
