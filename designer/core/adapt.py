@@ -9,6 +9,9 @@ shrink 8×8 images to nothing to "same", so pooling and upsampling still meet. A
 adapted (its ImageNet weights are a download, and it wants images of 32×32 or more): refused in words. The changes
 are plain parameter edits that `command` makes one undo step, with the new dataset choice; Keras then checks the
 shapes like for any edit.
+
+The window's "Fit model to data" uses the same adapter for any chosen data (`download_ok`: a pretrained backbone may
+fetch its weights when it trains), and `changes_command` makes its changes one undo step without a new choice.
 """
 
 from __future__ import annotations
@@ -61,19 +64,22 @@ def data_input(project: Project) -> tuple[LayerGraph, Any] | None:
     return (graph, inputs[0]) if len(inputs) == 1 else None
 
 
-def adapt_to_sample(project: Project, sample: tuple[int, ...], classes: int | None = None) -> Adaptation:
+def adapt_to_sample(project: Project, sample: tuple[int, ...], classes: int | None = None, *,
+                    download_ok: bool = False, vanishing: bool = False) -> Adaptation:
     """What to change so that `project` trains on data whose one sample has the shape `sample` (and, for a
-    classifier, `classes` classes: an output layer of another size is refused, never trained into nonsense)."""
+    classifier, `classes` classes: an output layer of another size is refused, never trained into nonsense).
+
+    `download_ok`: a pretrained backbone may fetch its weights (fitting to chosen data, not training offline); it is
+    still refused images too small for it. `vanishing`: the analysis says the images shrink to nothing on the way,
+    so small images get padding "same" even when the Input keeps its shape."""
     taken = data_input(project)
     if taken is None:
         return Adaptation(refused="the network has several inputs (or none): adapt it by hand")
     graph, node = taken
     old = tuple(node.params.get("shape") or ())
-    for g in project.graphs:
-        for n in g.nodes():
-            if n.kind in PRETRAINED:
-                return Adaptation(refused=f"{n.name} is a pretrained {n.kind}: its ImageNet weights are a download, "
-                                          "and it needs images of at least 32×32, which the bundled data does not have")
+    refused = _backbone_refusal(project, tuple(sample), download_ok)
+    if refused:
+        return Adaptation(refused=refused)
     if project.training["mode"] == "supervised" and classes and not project.is_gan:
         sinks = [graph.node(n) for n in graph.sinks()]
         units = sinks[0].params.get("units") if len(sinks) == 1 else None
@@ -81,39 +87,81 @@ def adapt_to_sample(project: Project, sample: tuple[int, ...], classes: int | No
             return Adaptation(refused=f"its output layer {sinks[0].name} gives {units} value{'s' * (units != 1)} "
                                       f"but this data has {classes} classes: give it {classes} units (softmax), or "
                                       "pick data like its own")
-    new = _new_input_shape(old, tuple(sample))
+    new = new_input_shape(old, tuple(sample))
     if new is None:
         return Adaptation(refused=f"its Input takes {format_shape(old)} and one sample of this data is "
                                   f"{format_shape(sample)}: there is no one-step change between them")
     adaptation = Adaptation()
-    if new == old:
-        return adaptation
-    adaptation.changes.append(Change(graph.role, node.id, "shape", list(old), list(new),
-                                     f"{node.name}: shape {format_shape(old)} → {format_shape(new)}"))
+    if new != old:
+        adaptation.changes.append(Change(graph.role, node.id, "shape", list(old), list(new),
+                                         f"{node.name}: shape {format_shape(old)} → {format_shape(new)}"))
     old_size, new_size = math.prod(old), math.prod(new)
+    makers = sample_makers(project)
+    small = len(new) == 3 and min(new[:2]) < SMALL_IMAGE
     for g in project.graphs:
         sinks = set(g.sinks())
         for n in g.nodes():
-            if n.kind == "Dense" and n.id in sinks and n.params.get("units") == old_size and old_size > 1:
-                adaptation.changes.append(Change(g.role, n.id, "units", old_size, new_size,
-                                                 f"{n.name}: units {old_size} → {new_size} (it makes one sample)"))
-            if n.kind == "Reshape" and math.prod(n.params.get("target_shape") or [0]) == old_size:
+            units = n.params.get("units")
+            if n.kind == "Dense" and n.id in sinks and units != new_size and (
+                    (new != old and units == old_size and old_size > 1)
+                    # what rebuilds or makes a flat sample must make the new one, even when it was already off
+                    or ((g.role, n.id) in makers and len(new) == 1)):
+                adaptation.changes.append(Change(g.role, n.id, "units", units, new_size,
+                                                 f"{n.name}: units {units} → {new_size} (it makes one sample)"))
+            if new != old and n.kind == "Reshape" and math.prod(n.params.get("target_shape") or [0]) == old_size:
                 target = list(new) if len(new) == len(n.params["target_shape"]) else [new_size]
                 adaptation.changes.append(Change(g.role, n.id, "target_shape", n.params["target_shape"], target,
                                                  f"{n.name}: target shape {format_shape(n.params['target_shape'])}"
                                                  f" → {format_shape(target)}"))
-            if len(new) == 3 and min(new[:2]) < SMALL_IMAGE and n.kind in SHRINKING \
-                    and n.params.get("padding") == "valid":
+            if small and (new != old or vanishing) and n.kind in SHRINKING and n.params.get("padding") == "valid":
                 adaptation.changes.append(Change(g.role, n.id, "padding", "valid", "same",
                                                  f"{n.name}: padding valid → same"))
     return adaptation
 
 
-def _new_input_shape(old: tuple[int, ...], sample: tuple[int, ...]) -> tuple[int, ...] | None:
+def sample_makers(project: Project) -> set[tuple[str, str]]:
+    """(role, node id) of the layers whose output is compared with one sample of the data: a GAN generator's
+    output (the discriminator reads it), an autoencoder's or a VAE's reconstruction (its target is its input)."""
+    if project.is_gan:
+        generator = project.graph("generator")
+        return {("generator", n) for n in generator.sinks()}
+    if project.training["mode"] in RECONSTRUCTING:
+        model = project.graph("model")
+        return {("model", n) for n in model.sinks()}
+    return set()
+
+
+#: the training modes whose target is the input itself (designer.training.losses.RECONSTRUCTING; core cannot
+#: import the training layer)
+RECONSTRUCTING = ("autoencoder", "vae")
+#: pretrained backbones want images at least this big a side
+BACKBONE_SMALLEST = 32
+
+
+def _backbone_refusal(project: Project, sample: tuple[int, ...], download_ok: bool) -> str | None:
+    too_small = len(sample) >= 2 and min(sample[:2]) < BACKBONE_SMALLEST
+    for g in project.graphs:
+        for n in g.nodes():
+            if n.kind not in PRETRAINED:
+                continue
+            if not download_ok:
+                return (f"{n.name} is a pretrained {n.kind}: its ImageNet weights are a download, and it needs "
+                        "images of at least 32×32, which the bundled data does not have")
+            if too_small or len(sample) < 2:
+                return (f"{n.name} is a pretrained {n.kind}: it needs images of at least 32×32, and one sample of "
+                        f"this data is {format_shape(sample)}")
+    return None
+
+
+def new_input_shape(old: tuple[int, ...], sample: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The Input shape that reads `sample`-shaped data the way the Input of shape `old` read its own: flat stays
+    flat, an image keeps its channel axis (a convolution needs one); None when there is no such one-step change."""
     if len(old) == 1:
         return (math.prod(sample),)  # a flat model reads flattened samples
     if len(old) == 2 and len(sample) == 2:
         return sample
+    if len(old) == 2 and len(sample) == 3 and sample[2] == 1:
+        return sample[:2]  # grey images with a channel axis, read as (height, width)
     if len(old) == 3 and len(sample) == 2:
         return (*sample, 1)  # grey images get their one channel
     if len(old) == 3 and len(sample) == 3:
@@ -123,11 +171,17 @@ def _new_input_shape(old: tuple[int, ...], sample: tuple[int, ...]) -> tuple[int
 
 def command(project: Project, adaptation: Adaptation, choice: DatasetChoice, text: str | None = None):
     """One undo step: the new dataset choice and every change of the adaptation."""
-    from designer.core.commands import Compound, OnGraph, SetDataset, SetParameter
+    from designer.core.commands import Compound, SetDataset
 
-    steps = [SetDataset(choice)]
-    steps += [OnGraph(c.role, SetParameter(c.node_id, c.param, c.new)) for c in adaptation.changes]
+    steps = [SetDataset(choice), *change_steps(adaptation)]
     return Compound(text or f"Train on {choice.name}", steps)
+
+
+def change_steps(adaptation: Adaptation) -> list:
+    """The adaptation's changes as project commands (each on its graph), for one `Compound`."""
+    from designer.core.commands import OnGraph, SetParameter
+
+    return [OnGraph(c.role, SetParameter(c.node_id, c.param, c.new)) for c in adaptation.changes]
 
 
 def offline_choice(project: Project, name: str = "digits") -> DatasetChoice:

@@ -292,6 +292,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.update_weights_line()
         self.model_panel_changed()
         self.runs_panel.forget()
+        self.training_panel.forget()
         self.refresh_runs()
         if project.load_notes:
             self.show_message(project.load_notes[0])

@@ -121,6 +121,9 @@ class _ElidedLabel(QLabel):
         self.setText(self.fontMetrics().elidedText(self.full_text, Qt.ElideRight, max(20, self.width())))
 
 
+IDLE_TEXT = "Train (F5) trains the model on the data chosen in the Data tab, with the Settings tab's settings."
+
+
 class TrainingPanel(QWidget):
     train_requested = Signal()
     #: a training-health fix clicked in the Health tab (a designer.core.fixes.Fix): the window applies it
@@ -138,9 +141,7 @@ class TrainingPanel(QWidget):
         self.stop_button.setToolTip("End the run; the model keeps what it has learned so far")
         self.progress = QProgressBar(self)
         self.progress.setFormat("%p%")
-        self.status = QLabel(
-            "Train (F5) trains the model on the data chosen in the Data tab, with the Settings tab's settings.", self
-        )
+        self.status = QLabel(IDLE_TEXT, self)
         self.status.setWordWrap(True)
         #: what the project keeps of training: untrained, or trained N epochs and what an edit since keeps
         self.weights_label = _ElidedLabel(self)
@@ -189,6 +190,7 @@ class TrainingPanel(QWidget):
             self.run.resume()
             self.pause_button.setText("Pause")
             self.status.setText("Training…")
+            self._pace_from = None  # the pause is no part of the pace
         else:
             self.run.pause()
             self.pause_button.setText("Resume")
@@ -237,6 +239,7 @@ class TrainingPanel(QWidget):
         self._epochs = max(1, int(run.epochs or run.project.training.get("epochs", 1)))
         self._done = 0
         self._started = time.monotonic()
+        self._pace_from: tuple[float, int] | None = None  # (time, batches done) when the estimate starts counting
         for plot in (self.loss_plot, self.metric_plot):
             plot.clear()
             plot.disableAutoRange()
@@ -383,9 +386,16 @@ class TrainingPanel(QWidget):
         last_epoch, last_step, _ = batches[-1]
         self._done = last_epoch * self._steps + last_step + 1
         self.progress.setValue(min(self._done, self.progress.maximum()))
-        if not self.run.paused:
-            elapsed = time.monotonic() - self._started
-            left = elapsed / self._done * (self._epochs * self._steps - self._done)
+        now = time.monotonic()
+        if self._pace_from is None or self.run.paused:
+            # the time left counts from the first batches on: building the model and the first call into
+            # TensorFlow take seconds that later batches never do, and counted in they made the estimate of a
+            # 30-epoch run "10 s left" at epoch 7 and still "9 s left" at epoch 26; after a pause it starts anew
+            self._pace_from = (now, self._done)
+            self.progress.setFormat(f"%p%  ·  epoch {last_epoch + 1}/{self._epochs}")
+        elif self._done > self._pace_from[1]:
+            pace = (now - self._pace_from[0]) / (self._done - self._pace_from[1])
+            left = pace * (self._epochs * self._steps - self._done)
             self.progress.setFormat(f"%p%  ·  epoch {last_epoch + 1}/{self._epochs}  ·  {_format_duration(left)} left")
 
     def _redraw(self, plot) -> None:
@@ -421,6 +431,7 @@ class TrainingPanel(QWidget):
         epochs = len(next(iter(result.history.values()), []))
         summary = ", ".join(f"{k} {v[-1]:.4g}" for k, v in result.history.items() if v)
         if result.stopped_reason:
+            self.progress.setFormat(f"%p%  ·  stopped after epoch {epochs} of {self._epochs}")  # no time left
             self.status.setText(f"<span style='color:{style.WARNING_COLOUR}'>{result.stopped_reason}</span> "
                                 f"After {epochs} epoch{'s' * (epochs != 1)}: {summary}")
         else:
@@ -434,4 +445,25 @@ class TrainingPanel(QWidget):
         for plot in (self.loss_plot, self.metric_plot):
             plot.enableAutoRange()
         self._set_idle()
+        self.progress.setFormat("%p%  ·  did not finish")  # never the time left of a run that is over
         self.status.setText(f"<span style='color:{style.ERROR_COLOUR}'>{message}</span>")
+
+    def forget(self) -> None:
+        """Another project is open: back to the slim bar of before any run, so that nothing of the last project's
+        run (its curves, panels, result, time left) is shown as if it were this one's. A run still going is
+        left alone (the window stops it first)."""
+        if self.run is not None and self.run.is_running():
+            return
+        self.run = None
+        self._timer.stop()
+        if self.loss_plot is not None:
+            for plot in (self.loss_plot, self.metric_plot):
+                plot.clear()
+            self._curves, self._drawn = {}, {}
+            self.insights.clear()
+        self.plots_host.hide()
+        self.progress.setValue(0)
+        self.progress.setFormat("%p%")
+        self.status.setText(IDLE_TEXT)
+        self._set_idle()
+        self.findings_changed.emit([])

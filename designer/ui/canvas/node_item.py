@@ -99,6 +99,7 @@ class NodeItem(QGraphicsItem):
         self.report: NodeReport | None = None
         self.analysed = False  # False until Keras has given this layer's shape (TensorFlow still loading)
         self.edges: list = []  # EdgeItems touching this node, updated when it moves
+        self._rect_before_move = QRectF()
         #: the training-health findings about this layer (designer.training.health.Finding), from the last run
         self.findings: list = []
         self.setFlags(
@@ -120,6 +121,7 @@ class NodeItem(QGraphicsItem):
         self.params_text = key_parameters(node)
         # a generic Keras layer is called by its Keras class in the header ("UnitNormalization")
         self.kind_label = str(node.params.get("class_name")) if self.kind.call == "params" else self.kind.title
+        self.setToolTip(self.tooltip_text())  # the full name, even before the first analysis or after a rename
         self.update()
 
     def set_report(self, report: NodeReport | None, analysed: bool) -> None:
@@ -289,10 +291,15 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------------ movement
     def itemChange(self, change, value):
-        if change == QGraphicsItem.ItemPositionHasChanged:
+        if change == QGraphicsItem.ItemPositionChange:
+            self._rect_before_move = self.sceneBoundingRect()
+        elif change == QGraphicsItem.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.update_path()
             scene = self.scene()
+            if scene is not None and hasattr(scene, "reroute_near"):
+                # other connections that ran around where it was, or now run under where it is, find a new way
+                scene.reroute_near(self._rect_before_move.united(self.sceneBoundingRect()), self)
             if scene is not None and scene.groups:  # a framed layer dragged: its frame follows
                 scene.groups_changed()
         elif change == QGraphicsItem.ItemSelectedHasChanged:
