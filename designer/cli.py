@@ -136,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
 # ----------------------------------------------------------------------------- commands
 def cmd_templates(args) -> int:
     from designer.core.templates import list_templates
+    from designer.data.registry import where_from
 
     for template in list_templates():
         print(f"{template.key:<26} {template.name}")
-        print(f"{'':<26} {template.description}")
+        print(f"{'':<26} {template.description} {where_from(template.dataset)}".rstrip())
     return 0
 
 

@@ -99,13 +99,11 @@ def adapt_to_sample(project: Project, sample: tuple[int, ...], classes: int | No
     makers = sample_makers(project)
     small = len(new) == 3 and min(new[:2]) < SMALL_IMAGE
     for g in project.graphs:
-        sinks = set(g.sinks())
         for n in g.nodes():
             units = n.params.get("units")
-            if n.kind == "Dense" and n.id in sinks and units != new_size and (
-                    (new != old and units == old_size and old_size > 1)
-                    # what rebuilds or makes a flat sample must make the new one, even when it was already off
-                    or ((g.role, n.id) in makers and len(new) == 1)):
+            # what rebuilds or makes a flat sample must make the new one, even when it was already off (a
+            # classifier's output is left alone: its units are the classes, asked about by the window's fit)
+            if n.kind == "Dense" and (g.role, n.id) in makers and len(new) == 1 and units != new_size:
                 adaptation.changes.append(Change(g.role, n.id, "units", units, new_size,
                                                  f"{n.name}: units {units} → {new_size} (it makes one sample)"))
             if new != old and n.kind == "Reshape" and math.prod(n.params.get("target_shape") or [0]) == old_size:

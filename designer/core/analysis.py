@@ -11,6 +11,7 @@ problem becomes a `Message` on the layer it concerns.
 from __future__ import annotations
 
 import json
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -18,7 +19,7 @@ from typing import Any, Callable, Sequence
 from designer.core import catalogue
 from designer.core.catalogue import ParameterError
 from designer.core.graph import LayerGraph
-from designer.core.shapes import Shape, format_sample_shape
+from designer.core.shapes import Shape, format_sample_shape, format_shape
 
 
 
@@ -117,6 +118,38 @@ def _describe_ranks(ranks: Sequence[int]) -> str:
     return " or ".join(_RANK_WORDS.get(r, f"{r} axes per sample") for r in ranks)
 
 
+#: the catalogue's generic examples of a Reshape's target (designer.core.layers._common)
+_EXAMPLES = {"e.g. (28, 28, 1)": 3, "e.g. (784, 1)": 2}
+
+
+def hint_for(hint: str, received: tuple) -> str:
+    """A rank hint whose example Reshape is computed from what the layer receives ((8, 8) → "e.g. (8, 8, 1)"),
+    not the catalogue's MNIST one, which reads as advice to go back to 28×28 (kept when nothing fits)."""
+    for generic, rank in _EXAMPLES.items():
+        if generic in hint:
+            target = _reshape_example(received, rank)
+            return hint.replace(generic, f"e.g. {format_shape(target)}") if target else hint
+    return hint
+
+
+def _reshape_example(received: tuple, rank: int) -> tuple | None:
+    if any(not isinstance(s, int) for s in received):
+        return None
+    if rank == 3 and len(received) == 2:
+        return (*received, 1)  # grey images get their channel axis
+    if rank == 3 and len(received) == 1:
+        for channels in (1, 3):
+            side = math.isqrt(received[0] // channels)
+            if side > 1 and side * side * channels == received[0]:
+                return (side, side, channels)  # a flattened square image, unflattened
+        return None
+    if rank == 2 and len(received) == 1:
+        return (received[0], 1)  # one feature per time step
+    if rank == 2 and len(received) == 3:
+        return (received[0], received[1] * received[2])  # image rows as time steps
+    return None
+
+
 def structural_report(graph: LayerGraph) -> GraphReport:
     """Problems visible without Keras: loops, missing/extra inputs, bad parameters, no Input layer."""
     report = GraphReport({node.id: NodeReport() for node in graph.nodes()})
@@ -201,7 +234,7 @@ class ShapeAnalyzer:
                 if wrong:
                     node_report.error(
                         f"{kind.title} expects {_describe_ranks(kind.input_ranks)}, but receives data of shape "
-                        f"{format_sample_shape(wrong[0])}. {kind.rank_hint}"
+                        f"{format_sample_shape(wrong[0])}. {hint_for(kind.rank_hint, tuple(wrong[0][1:]))}"
                     )
                     continue
                 from_sequence_layer = all(catalogue.get(graph.node(s).kind).category == "Recurrent" for s in sources)

@@ -27,6 +27,8 @@ class TemplateInfo:
     name: str
     description: str
     path: Path
+    #: the name of the dataset it trains on (None: it chooses none)
+    dataset: str | None = None
 
 
 def list_templates() -> list[TemplateInfo]:
@@ -34,7 +36,9 @@ def list_templates() -> list[TemplateInfo]:
     found = []
     for path in sorted(templates_dir().glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        found.append(TemplateInfo(path.stem, data.get("name", path.stem), data.get("description", ""), path))
+        dataset = data.get("dataset") if isinstance(data.get("dataset"), dict) else {}
+        found.append(TemplateInfo(path.stem, data.get("name", path.stem), data.get("description", ""), path,
+                                  dataset.get("name")))
     return found
 
 

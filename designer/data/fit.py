@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from designer.core import catalogue
+from designer.core.adapt import new_input_shape
 from designer.core.graph import LayerGraph
 from designer.core.shapes import format_shape
 
@@ -49,13 +50,17 @@ def advise(
         node = inputs[0]
         wanted = tuple(node.params.get("shape", ()))
         if not reshape_fits(tuple(sample_shape), wanted):
-            # a model that starts flat (Dense) wants the data flattened; any other keeps the sample's shape
-            fix = [math.prod(sample_shape)] if len(wanted) == 1 else list(sample_shape)
-            advice.input_fix = (node.id, fix)
-            advice.problems.setdefault(node.id, []).append(
-                f"Data: one sample of the chosen data is {format_shape(sample_shape)}, but this Input expects "
-                f"{format_shape(wanted)}. Set its shape to {format_shape(fix)} (Data → Fit model to data)."
-            )
+            # the same rule as the fit itself (designer.core.adapt): a model that starts flat wants the data
+            # flattened, an image model keeps its channel axis (a convolution needs one)
+            fix = new_input_shape(wanted, tuple(sample_shape))
+            said = f"Data: one sample of the chosen data is {format_shape(sample_shape)}, but this Input expects " \
+                   f"{format_shape(wanted)}."
+            if fix is None:
+                said += " No one step turns one into the other: choose data shaped like it, or change the layers."
+            else:
+                advice.input_fix = (node.id, list(fix))
+                said += f" Set its shape to {format_shape(fix)} (Data → Fit model to data)."
+            advice.problems.setdefault(node.id, []).append(said)
     sinks = graph.sinks()
     if not check_output or len(sinks) != 1 or task not in ("classification", "regression"):
         return advice

@@ -222,6 +222,19 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
     return _prepare(info, options, x, y, class_names)
 
 
+def where_from(name: str | None) -> str:
+    """Where a dataset comes from, in a sentence for the templates gallery: whether it works offline or is a
+    download (and how big)."""
+    info = next((i for i in list_datasets() if i.name == name), None)
+    if info is None:
+        return "It chooses no dataset: choose one in the Data panel." if name is None else ""
+    if info.source == "download":
+        return f"Its data, {info.title}, is a download the first time it trains: {info.description}"
+    if info.source == "bundled":
+        return f"Its data, {info.title}, comes with the app: it works offline."
+    return f"Its data, {info.title}, is made on this computer: it works offline."
+
+
 def project_choice(project, project_file: str | None = None) -> DatasetChoice:
     """The data a project chooses, its own files found beside the project file wherever the command runs from;
     DataError when it chooses none."""

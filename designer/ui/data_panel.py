@@ -127,6 +127,16 @@ class DataPanel(QWidget):
         self.fit_button.setToolTip("Set the Input's shape (and, if you agree, the output layer's units) to match the data")
         self.fit_button.clicked.connect(self.fit_requested)
         self.show_fit_problems([])
+        # after a fit (often made by choosing the data): what it changed, and the step offered back
+        self.fitted = QLabel(self)
+        self.fitted.setObjectName("fitted_note")
+        self.fitted.setWordWrap(True)
+        self.take_back_button = QPushButton("Undo the fit", self)
+        self.take_back_button.setObjectName("take_back_fit")
+        self.take_back_button.setToolTip("Put the layers back as they were before the fit (Edit → Undo)")
+        self._take_back = None  # the window's Undo action, while the fit is its last step
+        self.take_back_button.clicked.connect(lambda: self._take_back is not None and self._take_back.trigger())
+        self.show_fitted([], None)
         # a download that failed (no network): the bundled digits, the network adapted to them, in one step
         self.offline_button = QPushButton("Use the bundled 8×8 digits instead", self)
         self.offline_button.setObjectName("offline_button")
@@ -182,8 +192,8 @@ class DataPanel(QWidget):
         for widget in (self.combo,):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-        for widget in (self.description, self.offline_button, self.fit_problems, self.fit_button, self.target_row,
-                       self.options_title):
+        for widget in (self.description, self.offline_button, self.fit_problems, self.fit_button, self.fitted,
+                       self.take_back_button, self.target_row, self.options_title):
             layout.addWidget(widget)
         layout.addLayout(self.options_holder)
         layout.addWidget(self.split_form)
@@ -222,6 +232,23 @@ class DataPanel(QWidget):
         sentences = [p.removeprefix("Data: ") for p in problems]
         text = "<br>".join(f"• {s[:1].upper()}{s[1:]}" for s in sentences)
         self.fit_problems.setText(f"<span style='color:{style.WARNING_COLOUR}'><b>The model does not fit this data</b><br>{text}</span>")
+
+    def show_fitted(self, changes: list[str], take_back) -> None:
+        """What the last fit changed, one line each, with a button that triggers `take_back` (the window's Undo
+        action); no changes: nothing shown."""
+        self._take_back = take_back if changes else None
+        self.fitted.setVisible(bool(changes))
+        self.take_back_button.setVisible(bool(changes) and take_back is not None)
+        if changes:
+            text = "<br>".join(f"• {line}" for line in changes)
+            self.fitted.setText(f"<b>Fitted to this data</b> (one step)<br>{text}")
+
+    def show_fit_refusal(self, text: str) -> None:
+        """Why the model cannot be fitted, where the fit's changes would be said."""
+        self._take_back = None
+        self.take_back_button.hide()
+        self.fitted.setText(f"<span style='color:{style.ERROR_COLOUR}'>{text}</span>")
+        self.fitted.show()
 
     def _show_options(self, choice: DatasetChoice | None) -> None:
         """The options form of the chosen dataset, rebuilt when the dataset changes, updated otherwise."""

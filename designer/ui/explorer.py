@@ -77,7 +77,7 @@ class ExplorerDialog(QDialog):
         form.addRow("activation σ", self.neuron_activation)
         form.addRow(self.result)
         for field in (self.inputs, self.weights, self.bias):
-            field.editingFinished.connect(self._compute_neuron)
+            field.textChanged.connect(self._compute_neuron)  # the result follows each keystroke, not only Enter
         self.neuron_activation.currentIndexChanged.connect(self._compute_neuron)
 
         layout = QHBoxLayout(self)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -65,6 +65,18 @@ def autosave_interval_ms() -> int:
         return 30_000
 
 
+class _LayerClicks(QObject):
+    """A layer clicked on a canvas while the Data or Settings tab is in front brings the Inspector forward: the
+    person wants that layer's parameters (the click may not change the selection, so it is the click that counts)."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.LeftButton:
+            window = self.parent()
+            if len(window.current_editor().scene.selected_node_ids()) == 1:
+                window._inspector_dock.raise_()
+        return False
+
+
 class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, TrainedModelMixin, TrainingHealthMixin,
                  RunsMixin, ExercisesMixin, QMainWindow):
     project_loaded = Signal()
@@ -75,6 +87,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self._watched: Project | None = None  # the project whose events the window follows
         self.path: str | None = None
         self.undo_stack = QUndoStack(self)
+        self._layer_clicks = _LayerClicks(self)
         self.editors: list[GraphEditor] = []
         self._pending: set[int] = set()  # graphs edited since their last analysis request (see _request_analysis)
         self._fit_when_loaded = False
@@ -271,6 +284,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
             editor = GraphEditor(graph, self.undo_stack, self)
             editor.message.connect(self.show_message)
             editor.selection_changed.connect(self._on_selection_changed)
+            editor.view.viewport().installEventFilter(self._layer_clicks)
             editor._window_listener = lambda event, g=graph: self._on_graph_event(g, event)
             graph.subscribe(editor._window_listener)
             self.editors.append(editor)

@@ -50,8 +50,9 @@ class SummaryModel(QAbstractTableModel):
             return cells[index.column()]
         if role == Qt.ForegroundRole and has_error:
             return QColor(style.ERROR_COLOUR)
-        if role == Qt.ToolTipRole and tooltip:
-            return tooltip
+        if role == Qt.ToolTipRole:
+            # the whole cell (a long name is elided in a narrow panel), then the layer's problems if any
+            return "\n".join(part for part in (cells[index.column()], tooltip) if part) or None
         if role == Qt.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
@@ -70,6 +71,8 @@ class SummaryPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setAlternatingRowColors(True)
+        # "max_po…2d_1", not "max_pooli…": the end of a name is what tells two layers of a kind apart
+        self.table.setTextElideMode(Qt.ElideMiddle)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         # widths are set from the texts in `_fit_columns`: ResizeToContents asks the model for every role of

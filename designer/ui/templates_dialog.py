@@ -174,6 +174,9 @@ class TemplatesDialog(QDialog):
         self.gallery.setDragEnabled(False)
         self.gallery.setUniformItemSizes(True)
         self.gallery.setSelectionMode(QAbstractItemView.SingleSelection)
+        # one wheel step scrolls a third of a row, not two rows (an icon view scrolls by items by default)
+        self.gallery.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.gallery.verticalScrollBar().setSingleStep(self.gallery.gridSize().height() // 9)
 
         self.description = QLabel(self)
         self.description.setTextFormat(Qt.RichText)
@@ -192,8 +195,11 @@ class TemplatesDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._add_item("", BLANK_NAME, BLANK_DESCRIPTION, blank_picture(PICTURE_SIZE))
+        from designer.data.registry import where_from
+
         for template in list_templates():
-            self._add_item(template.key, template.name, template.description, self.picture(template.key))
+            described = f"{template.description} {where_from(template.dataset)}".strip()
+            self._add_item(template.key, template.name, described, self.picture(template.key))
 
         self.gallery.itemSelectionChanged.connect(self._show_selection)
         self.gallery.itemDoubleClicked.connect(lambda _item: self.accept())

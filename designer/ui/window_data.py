@@ -10,13 +10,16 @@ core command on the project, through the undo stack; the panels redraw from the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from designer.core.commands import Compound, SetDataset, SetParameter, SetTraining
+from designer.core.commands import Compound, OnGraph, SetDataset, SetParameter, SetTraining
 from designer.core.graph import LayerGraph
 from designer.core.project import ProjectEvent
 from designer.ui.training_run import TrainingRun
+
+#: the undo step of "Fit model to data" (the Data panel offers it back while it is the last step)
+FIT_TEXT = "Fit model to data"
 
 
 class DataAndTrainingMixin:
@@ -41,21 +44,51 @@ class DataAndTrainingMixin:
         return graph, advise(graph, dataset.sample_shape, dataset.task, dataset.num_classes, dataset.label_shape,
                              check_output=check_output)
 
-    def _check_fit(self) -> None:
-        """Show on the canvas (and in the Data panel) where the model does not fit the chosen data."""
+    def _fit_problems(self) -> dict[str, dict[str, list[str]]]:
+        """Every mismatch to show on the canvas, by graph role: the Input or the output against the chosen data
+        (designer.data.fit), the two ends of a GAN or an autoencoder against each other, and small images that
+        vanish on the way (designer.core.fit_checks; these need the analysis's shapes)."""
+        from designer.core.fit_checks import side_problems, vanishing_problems
+
         graph, advice = self._fit_advice()
-        problems = advice.problems if advice else {}
+        found: dict[str, dict[str, list[str]]] = {}
+
+        def add(role: str, problems: dict[str, list[str]]) -> None:
+            for node_id, texts in problems.items():
+                found.setdefault(role, {}).setdefault(node_id, []).extend(texts)
+
+        if advice is not None:
+            add(graph.role, advice.problems)
+        for role, problems in side_problems(self.project, {g.role: self.report_of(g) for g in self.project.graphs}).items():
+            add(role, problems)
+        if graph is not None and self.data.dataset is not None:
+            add(graph.role, vanishing_problems(graph, self.report_of(graph), self.data.dataset.sample_shape))
+        return found
+
+    def _check_fit(self) -> None:
+        """Show on the canvas (and in the Data panel) where the model does not fit the chosen data, or itself."""
+        found = self._fit_problems()
         for editor in self.editors:
-            editor.scene.set_data_problems(problems if editor.graph is graph else {})
-        self.data_panel.show_fit_problems([p for texts in problems.values() for p in texts])
-        if graph is not None:
+            editor.scene.set_data_problems(found.get(editor.graph.role, {}))
+        self.data_panel.show_fit_problems([p for problems in found.values() for texts in problems.values()
+                                           for p in texts])
+        self._show_fitted()
+        if self._fit_graph() is not None:
             self._update_loss_hint()
         if self.data.error:
             self._fit_when_loaded = False  # nothing to fit to
         if self.data.dataset is not None and self._fit_when_loaded:
             self._fit_when_loaded = False
-            if problems:
-                self.fit_model_to_data()  # choosing data sets the Input's shape (and the units, if agreed)
+            if found:
+                self.fit_model_to_data()  # choosing data fits the model to it (the units of classes, if agreed)
+
+    def _show_fitted(self) -> None:
+        """While the fit is the last step, the Data panel says what it changed and offers it back (Undo)."""
+        lines = getattr(self, "_fitted_lines", None)
+        if lines and self.undo_stack.undoText() == FIT_TEXT:
+            self.data_panel.show_fitted(lines, self.undo_action)
+        else:
+            self.data_panel.show_fitted([], None)
 
     def confirm_output_fix(self, node_name: str, units: int) -> bool:
         answer = QMessageBox.question(
@@ -83,22 +116,50 @@ class DataAndTrainingMixin:
                               "back).")
 
     def fit_model_to_data(self) -> None:
-        """Set the Input's shape to the data's (and the output units, if the person agrees): one undo step."""
+        """Fit the model to the chosen data as one undo step, each change said: the Input's shape (an image keeps
+        its channel axis), what makes or rebuilds a sample (a GAN generator's output, an autoencoder's), small
+        images' paddings — the adapter `designer.core.adapt` — and the output layer's units for the classes, if the
+        person agrees. Without data, a GAN's or an autoencoder's two ends are made to meet."""
+        from designer.core.adapt import adapt_to_sample, change_steps, data_input
+        from designer.core.fit_checks import vanishing_problems
+
         graph, advice = self._fit_advice()
-        if advice is None or advice.ok:
+        dataset = self.data.dataset
+        taken = data_input(self.project) if self._fit_graph() is not None else None
+        if dataset is not None:
+            sample = tuple(dataset.sample_shape)
+        elif taken is not None:
+            sample = tuple(taken[1].params.get("shape") or ())  # no data: the Input stays, the output follows it
+        else:
             return
-        editor = next(e for e in self.editors if e.graph is graph)
-        self.tabs.setCurrentWidget(editor)
-        output_fix = advice.output_fix
-        if output_fix and not self.confirm_output_fix(graph.node(output_fix[0]).name, output_fix[1]):
-            output_fix = None
-        steps = []
-        if advice.input_fix:
-            steps.append(SetParameter(advice.input_fix[0], "shape", advice.input_fix[1]))
-        if output_fix:
-            steps.append(SetParameter(output_fix[0], "units", output_fix[1]))
-        if steps:
-            editor.run(Compound("Fit model to data", steps))
+        vanishing = bool(graph is not None and dataset is not None
+                         and vanishing_problems(graph, self.report_of(graph), sample))
+        adaptation = adapt_to_sample(self.project, sample, download_ok=True, vanishing=vanishing)
+        if adaptation.refused:
+            self._fitted_lines = None
+            said = f"The model cannot be fitted to this data: {adaptation.refused}."
+            self.data_panel.show_fit_refusal(said)
+            self.show_message(said)
+            return
+        steps, lines = change_steps(adaptation), adaptation.in_words()
+        output_fix = advice.output_fix if advice is not None else None
+        if output_fix and self.confirm_output_fix(graph.node(output_fix[0]).name, output_fix[1]):
+            node = graph.node(output_fix[0])
+            steps.append(OnGraph(graph.role, SetParameter(node.id, "units", output_fix[1])))
+            lines.append(f"{node.name}: units {node.params.get('units')} → {output_fix[1]} (the labels)")
+        if not steps:
+            return
+        refusal = self.run_command(Compound(FIT_TEXT, steps))
+        if refusal is not None:
+            return  # said in the status bar
+        self._fitted_lines = lines
+        self._show_fitted()
+        self.show_message("Fitted the model to the data: " + "; ".join(lines) + " (Edit → Undo takes it back).")
+        editor = next((e for e in self.editors if e.graph is graph), None)
+        if editor is not None and editor is not self.current_editor():
+            self.tabs.setCurrentWidget(editor)
+            # a canvas never shown yet was fitted to a view of no size: fit it once the tab has its size
+            QTimer.singleShot(0, editor.fit_to_view)
 
     # ================================================================== training
     def start_training(self) -> None:
@@ -115,8 +176,13 @@ class DataAndTrainingMixin:
             self.show_data_panel()
             return
         problems = [line for e in self.editors for line in self._report_errors(e.graph)]
+        if not problems:
+            from designer.core.fit_checks import side_problems
+
+            ends = side_problems(self.project, {g.role: self.report_of(g) for g in self.project.graphs})
+            problems = [text for found in ends.values() for texts in found.values() for text in texts]
         if problems:
-            self.training_panel.status.setText("Fix the problems marked in red first: " + problems[0])
+            self.training_panel.status.setText("Fix the problems marked on the canvas first: " + problems[0])
             return
         # the data in memory when it is the project's, else the choice, loaded in the training thread
         loaded = self.data.dataset_for(self.project.dataset)

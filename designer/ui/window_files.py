@@ -116,8 +116,16 @@ class ProjectFilesMixin:
             return self.save_as()
         return self.save_to(self.path)
 
+    def save_folder(self) -> Path:
+        """Where Save As… opens for a project never saved: the folder of the file opened or saved last (where the
+        person keeps their projects), else the home folder."""
+        for recent in self.recent.paths():
+            if Path(recent).parent.is_dir():
+                return Path(recent).parent
+        return Path.home()
+
     def save_as(self) -> bool:
-        suggested = self.path or str(Path.home() / f"{file_stem(self.project.name)}.json")
+        suggested = self.path or str(self.save_folder() / f"{file_stem(self.project.name)}.json")
         path, _ = QFileDialog.getSaveFileName(self, "Save project", suggested, FILE_FILTER)
         if not path:
             return False

@@ -72,3 +72,49 @@ def test_a_classifier_whose_output_does_not_fit_the_classes_is_refused_not_train
     assert refused.startswith("its output layer dense_1 gives 1 value but this data has 10 classes")
     assert adapt_to_sample(load_template("mnist_cnn"), DIGITS, classes=10).refused is None
     assert adapt_to_sample(load_template("binary_classifier"), DIGITS, classes=2).refused is None  # yes/no
+
+
+# ---------------------------------------------------------------------------- the window's "Fit model to data"
+def test_a_cnn_fitted_to_grey_digits_keeps_its_channel_axis_and_pads_same():
+    adaptation = adapt_to_sample(load_template("mnist_cnn"), DIGITS, download_ok=True)
+    assert adaptation.in_words() == ["input: shape (28, 28, 1) → (8, 8, 1)",
+                                     "padding valid → same on conv2d, max_pooling2d, conv2d_1, max_pooling2d_1 "
+                                     "(small images)"]
+
+
+def test_images_that_vanish_get_padding_same_even_when_the_input_already_fits():
+    project = load_template("mnist_cnn")
+    project.graph("model").node_by_name("input").params["shape"] = [8, 8, 1]
+    assert adapt_to_sample(project, DIGITS, download_ok=True).changes == []
+    vanishing = adapt_to_sample(project, DIGITS, download_ok=True, vanishing=True)
+    assert {c.param for c in vanishing.changes} == {"padding"} and len(vanishing.changes) == 4
+
+
+def test_the_output_side_is_fitted_even_when_the_input_already_was():
+    gan = load_template("mlp_gan")
+    gan.graph("discriminator").node_by_name("input").params["shape"] = [64]  # half fitted: the old bug
+    assert adapt_to_sample(gan, DIGITS).in_words() == ["dense_3: units 784 → 64 (it makes one sample)"]
+    autoencoder = load_template("autoencoder")
+    autoencoder.graph("model").node_by_name("input").params["shape"] = [64]
+    assert adapt_to_sample(autoencoder, DIGITS).in_words() == ["dense_1: units 784 → 64 (it makes one sample)"]
+    # a classifier's output is its classes: never resized to the input (the window asks about its units)
+    assert adapt_to_sample(load_template("digits_mlp"), (4,)).in_words() == ["input: shape (64,) → (4,)"]
+
+
+def test_a_pretrained_backbone_is_fitted_to_big_enough_images_when_it_may_download():
+    transfer = load_template("vgg16_transfer")
+    assert adapt_to_sample(transfer, (64, 64, 3), download_ok=True).refused is None
+    assert "at least 32×32" in adapt_to_sample(transfer, DIGITS, download_ok=True).refused
+
+
+def test_the_changes_alone_are_one_undo_step():
+    from designer.core.adapt import change_steps
+    from designer.core.commands import Compound
+
+    project = load_template("autoencoder")
+    history = History(project)
+    history.push(Compound("Fit model to data", change_steps(adapt_to_sample(project, DIGITS))))
+    assert project.graph("model").node_by_name("dense_1").params["units"] == 64
+    history.undo()
+    assert project.graph("model").node_by_name("dense_1").params["units"] == 784
+    assert project.graph("model").node_by_name("input").params["shape"] == [784]

@@ -37,3 +37,15 @@ def test_regression_units_and_skipped_checks():
     assert advise(graph, (1,), "regression", None, (1,), check_output=False).ok
     assert advise(graph, (1,), "generation", None, None).ok
     assert reshape_fits((28, 28), (28, 28, 1)) and reshape_fits((8, 8), (64,)) and not reshape_fits((8, 8), (65,))
+
+
+def test_a_cnns_input_fix_keeps_the_channel_axis_a_convolution_needs():
+    from designer.core.templates import load_template
+
+    graph = load_template("mnist_cnn").graph("model")
+    x = graph.node_by_name("input").id
+    advice = advise(graph, (8, 8), "classification", 10, ())
+    assert advice.input_fix == (x, [8, 8, 1])
+    assert "Set its shape to (8, 8, 1)" in advice.problems[x][0]
+    flat = advise(graph, (64,), "classification", 10, ())  # flattened data: no one step back to an image
+    assert flat.input_fix is None and "No one step" in flat.problems[x][0]

@@ -43,6 +43,7 @@ class GraphEditor(QWidget):
         self.scene.connect_requested.connect(self.connect_layers)
         self.scene.connect_refused.connect(self._show_refusal)
         self.scene.move_finished.connect(self._record_move)
+        self.scene.delete_requested.connect(self.delete_selection)
         self.scene.selectionChanged.connect(self.selection_changed)
         self.view.layer_dropped.connect(self.add_layer)
         self._paste_count = 0

@@ -59,6 +59,20 @@ def key_parameters(node: LayerNode) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def header_kind_width(name: str, kind_label: str, name_width: float, kind_text_width: float, room: float) -> int:
+    """How much of a node's header the kind ("MaxPooling2D") gets beside the name; the name has the rest.
+
+    A default name ("max_pooling2d_1") already says the kind, so when both do not fit the kind gives way and the
+    whole name shows; a name of the person's own keeps the kind beside it (at most 90 px, as before)."""
+    wanted = int(min(kind_text_width + 8, 90))
+    if name_width + wanted <= room:
+        return wanted
+    plain = name.lower().replace("_", "")
+    if plain.startswith(kind_label.lower().replace("_", "")):
+        return 0
+    return wanted
+
+
 class PortItem(QGraphicsEllipseItem):
     """An input (top) or output (bottom) port; dragging from an output port to an input port connects."""
 
@@ -229,12 +243,16 @@ class NodeItem(QGraphicsItem):
         metrics = QFontMetrics(title_font)
         kind_font = QFont(title_font)
         kind_font.setBold(False)
-        kind_width = min(QFontMetrics(kind_font).horizontalAdvance(self.kind_label) + 8, 90)
-        name = metrics.elidedText(self.name, Qt.ElideRight, int(NODE_WIDTH - 34 - kind_width))
-        painter.drawText(QRectF(28, 0, NODE_WIDTH - 34, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignLeft, name)
-        painter.setFont(kind_font)
-        kind_title = QFontMetrics(kind_font).elidedText(self.kind_label, Qt.ElideRight, kind_width - 4)
-        painter.drawText(QRectF(0, 0, NODE_WIDTH - 8, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignRight, kind_title)
+        room = NODE_WIDTH - 34
+        kind_width = header_kind_width(self.name, self.kind_label, metrics.horizontalAdvance(self.name),
+                                       QFontMetrics(kind_font).horizontalAdvance(self.kind_label), room)
+        # elided in the middle: "max_po…2d_1" keeps the number that tells two pooling layers apart
+        name = metrics.elidedText(self.name, Qt.ElideMiddle, int(room - kind_width))
+        painter.drawText(QRectF(28, 0, room, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignLeft, name)
+        if kind_width:
+            painter.setFont(kind_font)
+            kind_title = QFontMetrics(kind_font).elidedText(self.kind_label, Qt.ElideRight, kind_width - 4)
+            painter.drawText(QRectF(0, 0, NODE_WIDTH - 8, HEADER_HEIGHT), Qt.AlignVCenter | Qt.AlignRight, kind_title)
 
         text_font = QFont()
         text_font.setPointSizeF(8.5)

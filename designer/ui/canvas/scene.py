@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QTimer, Signal
-from PySide6.QtGui import QColor, QPen, Qt
+from PySide6.QtGui import QColor, QPen, Qt, QTransform
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from designer.core.analysis import GraphReport, Message
 from designer.core.shapes import format_shape
 from designer.core.graph import GraphEvent, LayerGraph
 from designer.ui import style
+from designer.ui.canvas.context_menu import menu_for, target_of
 from designer.ui.canvas.edge_item import EdgeItem
 from designer.ui.canvas.group_frame import GroupFrame
 from designer.ui.canvas.node_item import NodeItem, PortItem
@@ -22,6 +23,7 @@ class GraphScene(QGraphicsScene):
     connect_requested = Signal(str, str)  # source id, target id
     connect_refused = Signal(str)  # the reason, in plain words
     move_finished = Signal(object)  # {node id: (old position, new position)}
+    delete_requested = Signal()  # "Delete" chosen in a right-click menu: delete what is selected
 
     def __init__(self, graph: LayerGraph, parent=None) -> None:
         super().__init__(parent)
@@ -40,6 +42,9 @@ class GraphScene(QGraphicsScene):
         #: group name -> its frame (layers unfolded from a nested model by an import)
         self.groups: dict[str, GroupFrame] = {}
         self._groups_due = False
+        #: connections to route again once the event loop is free (a layer moved, came or went beside them)
+        self._reroute_due: set[EdgeItem] = set()
+        self._reroute_scheduled = False
         for node in graph.nodes():
             self._add_node(node.id)
         for edge in graph.edges():
@@ -57,7 +62,9 @@ class GraphScene(QGraphicsScene):
             self._add_node(event.node_id)
         elif event.kind == "node_removed":
             item = self.nodes.pop(event.node_id)
+            rect = item.sceneBoundingRect()
             self.removeItem(item)
+            self.reroute_near(rect)  # connections that went round it can take the short way again
         elif event.kind == "edge_added":
             self._add_edge(event.edge)
         elif event.kind == "edge_removed":
@@ -72,7 +79,10 @@ class GraphScene(QGraphicsScene):
                 item.setPos(position)
                 self._syncing = False
         elif event.kind in ("param_changed", "node_renamed"):
-            self.nodes[event.node_id].update_from(self.graph.node(event.node_id))
+            item = self.nodes[event.node_id]
+            item.update_from(self.graph.node(event.node_id))
+            for edge_item in item.edges:
+                edge_item.refresh_tooltip()  # it names the layers it joins
         if event.kind in ("node_added", "node_removed") and len(self.nodes) <= 1:
             self.update()  # the empty-canvas hint appears or goes: repaint the whole view, not one item
         if event.kind in ("node_added", "node_removed", "node_moved") and (self.groups or self._has_groups()):
@@ -109,6 +119,7 @@ class GraphScene(QGraphicsScene):
         item = NodeItem(self.graph.node(node_id))
         self.nodes[node_id] = item
         self.addItem(item)
+        self.reroute_near(item.sceneBoundingRect(), item)  # dropped onto a connection: it goes round
         if self.report is not None and node_id in self.report.nodes:
             item.set_report(self._shown_report(node_id), self.report_complete)
 
@@ -117,6 +128,24 @@ class GraphScene(QGraphicsScene):
         self.edges[(edge.source, edge.target)] = item
         self.addItem(item)
         self._label_edge(item)
+
+    # ------------------------------------------------------------ routing
+    def reroute_near(self, rect: QRectF, moved: NodeItem | None = None) -> None:
+        """Route again, once the event loop is free, the connections near `rect` (not those of `moved`, which
+        follow it at once): a drag or an auto-arrange moves layers many times before anyone looks."""
+        for item in self.items(rect, Qt.IntersectsItemBoundingRect):
+            if isinstance(item, EdgeItem) and (moved is None or item not in moved.edges):
+                self._reroute_due.add(item)
+        if self._reroute_due and not self._reroute_scheduled:
+            self._reroute_scheduled = True
+            QTimer.singleShot(0, self._reroute_now)
+
+    def _reroute_now(self) -> None:
+        self._reroute_scheduled = False
+        due, self._reroute_due = self._reroute_due, set()
+        for item in due:
+            if item.scene() is self:  # not deleted meanwhile
+                item.update_path()
 
     # ------------------------------------------------------------ analysis
     def apply_report(self, report: GraphReport, complete: bool) -> None:
@@ -182,6 +211,15 @@ class GraphScene(QGraphicsScene):
             if isinstance(item, PortItem):
                 return item.node_item
         return None
+
+    def contextMenuEvent(self, event) -> None:
+        item = target_of(self.itemAt(event.scenePos(), QTransform()))
+        if item is None:
+            super().contextMenuEvent(event)
+            return
+        menu = menu_for(self, item)
+        menu.exec(event.screenPos())
+        event.accept()
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         port = self.port_at(event.scenePos()) if event.button() == Qt.LeftButton else None

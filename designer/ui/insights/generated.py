@@ -74,4 +74,7 @@ class GeneratedPanel(QWidget):
         self.grid.show_images(images, levels=levels)
         self.shown_epoch = epoch + 1
         self.title.setText(f"<b>epoch {epoch + 1}</b> · the generator's images from the same noise every epoch")
-        self.slider_label.setText(f"{epoch + 1} ({index + 1} of {len(self.grids)})")
+        # the epoch alone: pictures are kept for some epochs only, and "40 (24 of 24)" read as two epoch counts
+        self.slider_label.setText(f"{epoch + 1}")
+        self.slider.setToolTip(f"Go back through the epochs: {len(self.grids)} kept so far; the slider follows the "
+                               "newest while it is at the end")
