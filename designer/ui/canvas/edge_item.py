@@ -37,7 +37,7 @@ class EdgeItem(QGraphicsPathItem):
         source.edges.append(self)
         target.edges.append(self)
         self._pen()
-        self.update_path()
+        self.update_path(routed=False)  # the scene routes it once it is in the scene's index
         self.refresh_tooltip()
 
     def detach(self) -> None:
@@ -60,10 +60,11 @@ class EdgeItem(QGraphicsPathItem):
         carries = f" carries {self.label.text()}" if self.label.text() else ""
         self.setToolTip(f"{self.source.name} → {self.target.name}{carries}\n{REMOVE_HINT}")
 
-    def update_path(self) -> None:
+    def update_path(self, routed: bool = True) -> None:
+        """Draw it from port to port, around the layers in its way (`routed`) or as the plain curve."""
         start = self.source.output_port.scenePos()
         end = self.target.input_port.scenePos() if self.target.input_port else self.target.scenePos()
-        self.route = route(start, end, self._layers_near)
+        self.route = route(start, end, self._layers_near if routed else lambda region: ())
         self.setPath(self.route.path)
         stroker = QPainterPathStroker()
         stroker.setWidth(10)  # easy to click; made once per route, not at every hit test

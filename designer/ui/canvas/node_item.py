@@ -101,6 +101,9 @@ class PortItem(QGraphicsEllipseItem):
         return self.scenePos()
 
 
+_BOUNDS = QRectF(-3, -3, NODE_WIDTH + 6, NODE_HEIGHT + 6)
+
+
 class NodeItem(QGraphicsItem):
     """One layer. The scene keeps it in step with the document; the item never edits the document itself."""
 
@@ -203,7 +206,7 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------------ drawing
     def boundingRect(self) -> QRectF:
-        return QRectF(-3, -3, NODE_WIDTH + 6, NODE_HEIGHT + 6)
+        return _BOUNDS  # Qt copies it; asked for thousands of times by the scene's index on a big graph
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -312,12 +315,12 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.ItemPositionChange:
             self._rect_before_move = self.sceneBoundingRect()
         elif change == QGraphicsItem.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.update_path()
             scene = self.scene()
-            if scene is not None and hasattr(scene, "reroute_near"):
-                # other connections that ran around where it was, or now run under where it is, find a new way
-                scene.reroute_near(self._rect_before_move.united(self.sceneBoundingRect()), self)
+            if scene is not None and hasattr(scene, "node_moved"):
+                scene.node_moved(self, self._rect_before_move)  # its connections, and those it passes, reroute
+            else:
+                for edge in self.edges:
+                    edge.update_path()
             if scene is not None and scene.groups:  # a framed layer dragged: its frame follows
                 scene.groups_changed()
         elif change == QGraphicsItem.ItemSelectedHasChanged:

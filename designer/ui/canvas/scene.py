@@ -19,6 +19,16 @@ from designer.ui.canvas.group_frame import GroupFrame
 from designer.ui.canvas.node_item import NodeItem, PortItem
 
 
+#: layers moved in one turn of the event loop whose connections are routed at once (the rest: in one pass after)
+IMMEDIATE_MOVES = 8
+#: the scene's own rectangle (the frame of its index) grows in steps this big. Qt rebuilds the whole index when
+#: that rectangle changes, and left to follow the items it changed with almost every routed connection: routing
+#: the 582 connections of a 500-layer graph took 1.7 s, 0.15 s with this (the view has its own rectangle)
+INDEX_ROOM = 3000.0
+#: how far beyond a layer its connections' detours and labels may reach
+DETOUR_REACH = 400.0
+
+
 class GraphScene(QGraphicsScene):
     connect_requested = Signal(str, str)  # source id, target id
     connect_refused = Signal(str)  # the reason, in plain words
@@ -39,16 +49,24 @@ class GraphScene(QGraphicsScene):
         self._press_positions: dict[str, tuple[float, float]] = {}
         self._syncing = False  # True while the scene moves items to follow the document
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
+        self.setSceneRect(QRectF(-INDEX_ROOM, -INDEX_ROOM, 2 * INDEX_ROOM, 2 * INDEX_ROOM))
         #: group name -> its frame (layers unfolded from a nested model by an import)
         self.groups: dict[str, GroupFrame] = {}
         self._groups_due = False
         #: connections to route again once the event loop is free (a layer moved, came or went beside them)
         self._reroute_due: set[EdgeItem] = set()
         self._reroute_scheduled = False
+        self._moved_this_turn = 0
+        # routed once every layer is in: the index is built once, not after each of hundreds of additions
+        self._building = True
         for node in graph.nodes():
             self._add_node(node.id)
         for edge in graph.edges():
             self._add_edge(edge)
+        self._building = False
+        self._make_room(self.itemsBoundingRect())
+        for item in self.edges.values():
+            item.update_path()
         graph.subscribe(self._on_graph_event)
         self.refresh_groups()
 
@@ -119,7 +137,9 @@ class GraphScene(QGraphicsScene):
         item = NodeItem(self.graph.node(node_id))
         self.nodes[node_id] = item
         self.addItem(item)
-        self.reroute_near(item.sceneBoundingRect(), item)  # dropped onto a connection: it goes round
+        if not self._building:
+            self._make_room(item.sceneBoundingRect())
+            self.reroute_near(item.sceneBoundingRect(), item)  # dropped onto a connection: it goes round
         if self.report is not None and node_id in self.report.nodes:
             item.set_report(self._shown_report(node_id), self.report_complete)
 
@@ -127,21 +147,45 @@ class GraphScene(QGraphicsScene):
         item = EdgeItem(edge, self.nodes[edge.source], self.nodes[edge.target])
         self.edges[(edge.source, edge.target)] = item
         self.addItem(item)
+        if not self._building:
+            item.update_path()
         self._label_edge(item)
 
     # ------------------------------------------------------------ routing
+    def node_moved(self, item: NodeItem, rect_before: QRectF) -> None:
+        """A layer moved: its connections follow it, and those that ran round where it was, or now run under
+        where it is, find a new way.
+
+        A layer dragged alone takes its connections along at once (no frame with a line off its port); when
+        many move in one go (auto-arrange, undo, a dragged selection) the rest wait for one pass once the event
+        loop is free, so each connection is routed once, against the final layout."""
+        self._make_room(item.sceneBoundingRect())
+        self._moved_this_turn += 1
+        if self._moved_this_turn <= IMMEDIATE_MOVES:
+            for edge_item in item.edges:
+                edge_item.update_path()
+        else:
+            self._reroute_due.update(item.edges)
+        self.reroute_near(rect_before.united(item.sceneBoundingRect()), item)
+
+    def _make_room(self, rect: QRectF) -> None:
+        """Grow the index's frame, in big steps, to hold `rect` and the detours around it."""
+        wanted = rect.adjusted(-DETOUR_REACH, -DETOUR_REACH, DETOUR_REACH, DETOUR_REACH)
+        if not self.sceneRect().contains(wanted):
+            self.setSceneRect(self.sceneRect().united(rect.adjusted(-INDEX_ROOM, -INDEX_ROOM, INDEX_ROOM, INDEX_ROOM)))
+
     def reroute_near(self, rect: QRectF, moved: NodeItem | None = None) -> None:
-        """Route again, once the event loop is free, the connections near `rect` (not those of `moved`, which
-        follow it at once): a drag or an auto-arrange moves layers many times before anyone looks."""
-        for item in self.items(rect, Qt.IntersectsItemBoundingRect):
-            if isinstance(item, EdgeItem) and (moved is None or item not in moved.edges):
-                self._reroute_due.add(item)
-        if self._reroute_due and not self._reroute_scheduled:
+        """Route again, once the event loop is free, the connections near `rect` (except those of `moved`)."""
+        for found in self.items(rect, Qt.IntersectsItemBoundingRect):
+            if isinstance(found, EdgeItem) and (moved is None or found not in moved.edges):
+                self._reroute_due.add(found)
+        if not self._reroute_scheduled and (self._reroute_due or self._moved_this_turn):
             self._reroute_scheduled = True
             QTimer.singleShot(0, self._reroute_now)
 
     def _reroute_now(self) -> None:
         self._reroute_scheduled = False
+        self._moved_this_turn = 0
         due, self._reroute_due = self._reroute_due, set()
         for item in due:
             if item.scene() is self:  # not deleted meanwhile
