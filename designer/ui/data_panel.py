@@ -137,6 +137,10 @@ class DataPanel(QWidget):
         self._take_back = None  # the window's Undo action, while the fit is its last step
         self.take_back_button.clicked.connect(lambda: self._take_back is not None and self._take_back.trigger())
         self.show_fitted([], None)
+        # both buttons hide once clicked (the problems are gone, or the fit is): taking the focus on a click would
+        # hand it, on hiding, to the next field down and scroll the panel away from what the click changed
+        for button in (self.fit_button, self.take_back_button):
+            button.setFocusPolicy(Qt.TabFocus)
         # a download that failed (no network): the bundled digits, the network adapted to them, in one step
         self.offline_button = QPushButton("Use the bundled 8×8 digits instead", self)
         self.offline_button.setObjectName("offline_button")

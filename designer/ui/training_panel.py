@@ -170,7 +170,7 @@ class TrainingPanel(QWidget):
         self.plots_host.hide()  # until the first run: the dock stays a slim bar under the canvas
         self.loss_plot = self.metric_plot = None
         self._curves: dict[tuple[str, bool], object] = {}  # (name, per epoch) -> its curve, made ahead of its data
-        self._drawn: dict[tuple[str, bool], int] = {}  # (name, per epoch) -> points drawn; in the legend once there
+        self._drawn: dict[tuple[str, bool], int] = {}  # (name, per epoch) -> points drawn; in the title once there
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self._drain)
@@ -210,7 +210,7 @@ class TrainingPanel(QWidget):
         self.weights_label.set_full_text(text)
 
     def curve_names(self, per_epoch: bool) -> list[str]:
-        """The quantities with a curve drawn (each in its plot's legend): per epoch (thick) or per batch (thin)."""
+        """The quantities with a curve drawn (each in its plot's title): per epoch (thick) or per batch (thin)."""
         return [name for name, level in self._drawn if level == per_epoch]
 
     def curve_points(self, name: str, per_epoch: bool):
@@ -242,6 +242,7 @@ class TrainingPanel(QWidget):
         self._pace_from: tuple[float, int] | None = None  # (time, batches done) when the estimate starts counting
         for plot in (self.loss_plot, self.metric_plot):
             plot.clear()
+            plot.setTitle(f"<b>{'Loss' if plot is self.loss_plot else 'Metrics'}</b>", size="8pt")
             plot.disableAutoRange()
             plot.setXRange(0, self._epochs, padding=0.02)  # the whole run's width: the curves grow into it
         self._ranges = {id(plot): _SteadyRange(plot) for plot in (self.loss_plot, self.metric_plot)}
@@ -275,12 +276,11 @@ class TrainingPanel(QWidget):
         pg.setConfigOptions(antialias=False, background="w", foreground="k")
         self.loss_plot = pg.PlotWidget(title="Loss")
         self.metric_plot = pg.PlotWidget(title="Metrics")
-        # losses fall and metrics rise: each legend goes in the corner its curves leave empty, small and close to
-        # it (in a short plot, a metrics legend of three rows 30 px up reached the top, over accuracies near 1)
-        for plot, legend_offset in ((self.loss_plot, (-8, 4)), (self.metric_plot, (-8, -4))):
+        # the legend is the plot's title line, never a box inside the plot: in the short plots of the dock any
+        # corner a box took was over a curve (a loss near 0 at the right, accuracies near 1)
+        for plot in (self.loss_plot, self.metric_plot):
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.addLegend(offset=legend_offset, labelTextSize="8pt", verSpacing=-6, brush=(255, 255, 255, 210))
             plot.getPlotItem().getAxis("left").setWidth(AXIS_WIDTH)  # steady: new tick labels cause no relayout
             for side in ("left", "bottom"):
                 # an axis (its ticks, labels and the grid lines across the plot) is drawn once into a pixmap and
@@ -303,7 +303,7 @@ class TrainingPanel(QWidget):
             self.findings_changed.emit(findings)
 
     def _curve(self, name: str, epoch_level: bool):
-        """The curve of `name`, made the first time it is asked for. It enters the legend with its first data
+        """The curve of `name`, made the first time it is asked for. It enters the title's legend with its first data
         (`_draw_into`): epoch curves are made ahead, while the first epoch runs, and some never get any."""
         key = (name, epoch_level)
         if key not in self._curves:
@@ -324,10 +324,27 @@ class TrainingPanel(QWidget):
     def _draw_into(self, name: str, epoch_level: bool, xs, ys) -> None:
         curve = self._curve(name, epoch_level)
         curve.setData(xs, ys)
-        if (name, epoch_level) not in self._drawn:  # its first data: now it belongs in the legend
-            legend = self._plot_of(name).getPlotItem().legend
-            legend.addItem(curve, name if epoch_level else f"{name} (per batch)")
+        first = (name, epoch_level) not in self._drawn  # its first data: now it belongs in the legend
         self._drawn[(name, epoch_level)] = len(ys)
+        if first:
+            self._title_legend(self._plot_of(name))
+
+    def _title_legend(self, plot) -> None:
+        """The plot's title with its legend: each epoch quantity in its colour (dashed: validation), then the thin
+        per-batch line."""
+        entries = []
+        for (name, per_epoch) in self._drawn:
+            if per_epoch and self._plot_of(name) is plot:
+                mark = "┅" if name.startswith("val_") else "━"
+                entries.append(f"<span style='color:{self._epoch_colour_of(name)}'>{mark} {name}</span>")
+        if any(not per_epoch and self._plot_of(name) is plot for name, per_epoch in self._drawn):
+            entries.append("<span style='color:#7f9ccc'>─ per batch</span>")
+        title = "Loss" if plot is self.loss_plot else "Metrics"
+        plot.setTitle(f"<b>{title}</b>&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(entries), size="8pt")
+
+    def _epoch_colour_of(self, name: str) -> str:
+        curve = self._curves.get((name, True))
+        return curve.opts["pen"].color().name() if curve is not None else EPOCH_COLOURS["train"]
 
     def _prepare_epoch_curve(self, names) -> None:
         """Make one epoch curve the first epoch's end will need (its training or validation quantity): made all at
@@ -459,6 +476,7 @@ class TrainingPanel(QWidget):
         if self.loss_plot is not None:
             for plot in (self.loss_plot, self.metric_plot):
                 plot.clear()
+                plot.setTitle(f"<b>{'Loss' if plot is self.loss_plot else 'Metrics'}</b>", size="8pt")
             self._curves, self._drawn = {}, {}
             self.insights.clear()
         self.plots_host.hide()
