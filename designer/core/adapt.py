@@ -48,10 +48,14 @@ class Adaptation:
     #: why the network cannot be adapted (None: it can)
     refused: str | None = None
 
-    def in_words(self) -> list[str]:
-        """One line per change; the paddings made "same" together in one line."""
-        lines = [change.words for change in self.changes if change.param != "padding"]
-        padded = [change.words.split(":")[0] for change in self.changes if change.param == "padding"]
+    def in_words(self, roles: bool = False) -> list[str]:
+        """One line per change; the paddings made "same" together in one line. `roles`: each layer named with
+        its graph (a GAN's two graphs both have an "input" and a "dense_3")."""
+        def said(change: Change) -> str:
+            return f"{change.role} {change.words}" if roles and change.role != "model" else change.words
+
+        lines = [said(change) for change in self.changes if change.param != "padding"]
+        padded = [said(change).split(":")[0] for change in self.changes if change.param == "padding"]
         if padded:
             lines.append(f"padding valid → same on {', '.join(padded)} (small images)")
         return lines

@@ -242,12 +242,12 @@ class TrainingPanel(QWidget):
         self._pace_from: tuple[float, int] | None = None  # (time, batches done) when the estimate starts counting
         for plot in (self.loss_plot, self.metric_plot):
             plot.clear()
-            plot.setTitle(f"<b>{'Loss' if plot is self.loss_plot else 'Metrics'}</b>", size="8pt")
+            self._legends[id(plot)].setText(f"<b>{'Loss' if plot is self.loss_plot else 'Metrics'}</b>")
             plot.disableAutoRange()
             plot.setXRange(0, self._epochs, padding=0.02)  # the whole run's width: the curves grow into it
         self._ranges = {id(plot): _SteadyRange(plot) for plot in (self.loss_plot, self.metric_plot)}
         self._curves = {}
-        self.metric_plot.show()
+        self._show_metrics(True)
         self.insights.clear()
         run.began.connect(self._on_began)
         run.insights_planned.connect(self.insights.set_plan)
@@ -274,10 +274,9 @@ class TrainingPanel(QWidget):
         from designer.ui.plot_pieces import AXIS_WIDTH
 
         pg.setConfigOptions(antialias=False, background="w", foreground="k")
-        self.loss_plot = pg.PlotWidget(title="Loss")
-        self.metric_plot = pg.PlotWidget(title="Metrics")
-        # the legend is the plot's title line, never a box inside the plot: in the short plots of the dock any
-        # corner a box took was over a curve (a loss near 0 at the right, accuracies near 1)
+        self.loss_plot = pg.PlotWidget()
+        self.metric_plot = pg.PlotWidget()
+        self._legends: dict[int, QLabel] = {}
         for plot in (self.loss_plot, self.metric_plot):
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -286,7 +285,15 @@ class TrainingPanel(QWidget):
                 # an axis (its ticks, labels and the grid lines across the plot) is drawn once into a pixmap and
                 # copied at each redraw: replaying its drawing was two thirds of a redraw's time
                 plot.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self.plots_layout.addWidget(plot)
+            # the legend is a wrapped line above the plot, never a box inside it (in the short plots of the dock
+            # any corner was over a curve) nor the plot's title (a long title made pyqtgraph's plot wider than
+            # the dock, its right end cut off)
+            legend = QLabel(f"<b>{'Loss' if plot is self.loss_plot else 'Metrics'}</b>")
+            legend.setWordWrap(True)
+            legend.setTextFormat(Qt.RichText)
+            self._legends[id(plot)] = legend
+            self.plots_layout.addWidget(legend)
+            self.plots_layout.addWidget(plot, 1)
         from designer.ui.insights import InsightPanels
 
         self.insights = InsightPanels()
@@ -340,7 +347,15 @@ class TrainingPanel(QWidget):
         if any(not per_epoch and self._plot_of(name) is plot for name, per_epoch in self._drawn):
             entries.append("<span style='color:#7f9ccc'>─ per batch</span>")
         title = "Loss" if plot is self.loss_plot else "Metrics"
-        plot.setTitle(f"<b>{title}</b>&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(entries), size="8pt")
+        self._legends[id(plot)].setText(f"<b>{title}</b>&nbsp;&nbsp; " + " &nbsp;&nbsp;".join(entries))
+
+    def legend_text(self, plot) -> str:
+        """The legend line above `plot` (its title and each curve's name in its colour)."""
+        return self._legends[id(plot)].text()
+
+    def _show_metrics(self, visible: bool) -> None:
+        self.metric_plot.setVisible(visible)
+        self._legends[id(self.metric_plot)].setVisible(visible)
 
     def _epoch_colour_of(self, name: str) -> str:
         curve = self._curves.get((name, True))
@@ -392,7 +407,7 @@ class TrainingPanel(QWidget):
 
     def _take(self, batches: list) -> None:
         if not self._batch_x.size:  # the first batches say what is reported: no metrics, no Metrics plot
-            self.metric_plot.setVisible(any("loss" not in name for name in batches[-1][2]))
+            self._show_metrics(any("loss" not in name for name in batches[-1][2]))
         self._batch_x.extend([epoch + (step + 1) / self._steps for epoch, step, _ in batches])
         for name in batches[-1][2]:
             values = [logs.get(name) for _, _, logs in batches]
@@ -476,7 +491,7 @@ class TrainingPanel(QWidget):
         if self.loss_plot is not None:
             for plot in (self.loss_plot, self.metric_plot):
                 plot.clear()
-                plot.setTitle(f"<b>{'Loss' if plot is self.loss_plot else 'Metrics'}</b>", size="8pt")
+                self._legends[id(plot)].setText(f"<b>{'Loss' if plot is self.loss_plot else 'Metrics'}</b>")
             self._curves, self._drawn = {}, {}
             self.insights.clear()
         self.plots_host.hide()

@@ -141,7 +141,7 @@ class DataAndTrainingMixin:
             self.data_panel.show_fit_refusal(said)
             self.show_message(said)
             return
-        steps, lines = change_steps(adaptation), adaptation.in_words()
+        steps, lines = change_steps(adaptation), adaptation.in_words(roles=True)
         output_fix = advice.output_fix if advice is not None else None
         if output_fix and self.confirm_output_fix(graph.node(output_fix[0]).name, output_fix[1]):
             node = graph.node(output_fix[0])

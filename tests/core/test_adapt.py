@@ -36,6 +36,8 @@ def test_a_cnn_for_big_images_keeps_its_small_images_from_vanishing():
 def test_a_gan_changes_the_discriminator_input_and_the_generator_output_not_the_noise():
     adaptation = adapt_to_sample(load_template("mlp_gan"), DIGITS)
     assert {(c.role, c.param) for c in adaptation.changes} == {("discriminator", "shape"), ("generator", "units")}
+    assert adaptation.in_words(roles=True) == ["discriminator input: shape (784,) → (64,)",
+                                               "generator dense_3: units 784 → 64 (it makes one sample)"]
 
 
 def test_what_cannot_be_adapted_is_refused_in_words():

@@ -80,7 +80,7 @@ def test_a_gan_fitted_to_the_digits_fits_its_generator_too_and_shows_a_mismatch_
     panel = choose_digits(qtbot, window)
     qtbot.waitUntil(lambda: node(window, "discriminator", "input").params["shape"] == [64], timeout=30_000)
     assert node(window, "generator", "dense_3").params["units"] == 64  # it makes what the discriminator reads
-    assert "dense_3: units 784 → 64 (it makes one sample)" in panel.fitted.text()
+    assert "generator dense_3: units 784 → 64 (it makes one sample)" in panel.fitted.text()
     discriminator = editor_of(window, "discriminator")
     assert window.current_editor() is discriminator
     # its view fitted to the tab's real size (unfitted it kept the readable-zoom floor of a view of no size, 0.4:

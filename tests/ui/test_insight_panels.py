@@ -204,7 +204,7 @@ def test_a_classifier_snapshot_fills_its_panels(panels, qtbot):
     visible = [curve for curve in weights.curves if curve.isVisible()]
     x, y = visible[0].getData()
     assert len(visible) == 1 and len(x) == 41 and len(y) == 40
-    assert "epoch 1" in weights.plot.getPlotItem().titleLabel.text
+    assert "epoch 1" in weights.title.text()
 
 
 def test_the_sample_spin_box_changes_what_the_layers_show(panels, qtbot):
@@ -253,7 +253,7 @@ def test_the_weight_list_keeps_the_chosen_variable(panels, qtbot):
     assert len(visible) == 2
     assert np.array_equal(visible[-1].getData()[1], later.weights[2].counts)  # the newest on top, in strong blue
     assert visible[-1].opts["pen"].width() > visible[0].opts["pen"].width()
-    assert "output/kernel · epoch 2" in weights.plot.getPlotItem().titleLabel.text
+    assert "output/kernel</b> · epoch 2" in weights.title.text()
     gradients = panels.show_panel("gradients")
     assert gradients.chosen() == "dense/kernel" and "stopped learning" in gradients.note.text()
 

@@ -32,9 +32,9 @@ def test_a_new_project_after_a_run_starts_with_empty_panels(window, qtbot):
     panel = window.training_panel
     assert panel.plots_host.isVisible() and panel.status.text().startswith("Done: 2 epochs")
     assert panel.curve_names(per_epoch=True)
-    for plot in (panel.loss_plot, panel.metric_plot):  # the legend is the title line, never a box over a curve
+    for plot in (panel.loss_plot, panel.metric_plot):  # the legend is a line above, never a box over a curve
         assert plot.getPlotItem().legend is None
-    title = panel.loss_plot.getPlotItem().titleLabel.text
+    title = panel.legend_text(panel.loss_plot)
     assert "━ loss" in title and "┅ val_loss" in title and "per batch" in title
     window.new_project("perceptron")  # File → New…, a template
     assert not panel.plots_host.isVisible()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem, QStyle
 
 from designer.core.graph import Edge
 from designer.ui import style
@@ -93,6 +93,11 @@ class EdgeItem(QGraphicsPathItem):
 
     def shape(self) -> QPainterPath:
         return self._shape
+
+    def paint(self, painter, option, widget=None) -> None:
+        # a selected connection shows by its pen; Qt's dashed box around a detour's whole bounds would not
+        option.state &= ~QStyle.State_Selected
+        super().paint(painter, option, widget)
 
     def itemChange(self, change, value):
         if change == QGraphicsItem.ItemSelectedHasChanged:

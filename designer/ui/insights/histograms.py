@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QListWidget, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QVBoxLayout, QWidget
 
 from designer.ui.plot_pieces import STRONG, muted_label
 
@@ -36,11 +36,20 @@ class HistogramsPanel(QWidget):
         self.plot.setLabel("bottom", axis)
         self.plot.setLabel("left", "count")
         self.plot.getPlotItem().hideButtons()
+        # which variable and epoch: a wrapped line above the plot, not the plot's title (a long title made
+        # pyqtgraph's plot wider than the dock, its right end and the title cut off)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addWidget(self.plot, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.list)
-        splitter.addWidget(self.plot)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 780])
+        splitter.setSizes([140, 860])  # the names are short; the histogram gets the width
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.note)
@@ -59,7 +68,7 @@ class HistogramsPanel(QWidget):
         for curve in self.curves:
             curve.hide()
         self._drawn = [(None, None)] * len(self.curves)
-        self.plot.setTitle(None)
+        self.title.clear()
 
     @staticmethod
     def _pen(shade: float, newest: bool):
@@ -119,7 +128,7 @@ class HistogramsPanel(QWidget):
             curve.show()
         epoch = entries[-1][0] + 1
         older = " (earlier epochs lighter)" if newest else ""
-        self.plot.setTitle(f"{html.escape(name)} · epoch {epoch}{older}", size="10pt")
+        self.title.setText(f"<b>{html.escape(name)}</b> · epoch {epoch}{older}")
 
 
 def weights_panel() -> HistogramsPanel:
