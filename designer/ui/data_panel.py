@@ -92,6 +92,14 @@ def sample_pixmap(sample, size: int = THUMBNAIL) -> QPixmap:
     return QPixmap.fromImage(image.copy()).scaled(size, size, Qt.KeepAspectRatio, Qt.FastTransformation)
 
 
+#: the task a model trains in a mode that is not learning the labels
+MODE_TASKS = {
+    "autoencoder": "rebuild each sample (autoencoder): the labels are not used",
+    "vae": "rebuild each sample through a code of random draws (VAE): the labels are not used",
+    "gan": "make new samples like these (GAN): the labels are not used",
+}
+
+
 class DataPanel(QWidget):
     dataset_chosen = Signal(object)  # DatasetChoice picked by the person (the window makes it undoable)
     preview_ready = Signal()  # the loaded data (or why it could not be loaded) is shown
@@ -164,6 +172,7 @@ class DataPanel(QWidget):
         self.options_holder = QVBoxLayout()
         self.options_holder.setContentsMargins(0, 0, 0, 0)
         self.options_form: ParamForm | None = None
+        self._mode = "supervised"  # the training mode: the task the Data panel names is the one the model trains
         # the validation fraction is a training setting, shown here where the data is split
         from designer.core.project import TRAINING_SPECS
 
@@ -272,8 +281,21 @@ class DataPanel(QWidget):
         values = {spec.name: spec.default for spec in specs}
         values.update(choice.options if choice else {})
         self.options_form.set_values(values)
+        self._show_validation_choice(values)
         self.options_title.setVisible(bool(specs))
         self.options_error.hide()
+
+    def _show_validation_choice(self, options: dict) -> None:
+        """Only the validation field that applies: the fraction the trainer holds out ("split"), or how many of the
+        last rows are kept ("last")."""
+        form = self.options_form
+        if form is None or "validation" not in form.names:
+            self.split_form.setVisible(True)
+            return
+        last = options.get("validation", "split") == "last"
+        self.split_form.setVisible(not last)
+        if "validation_rows" in form.names:
+            form.set_row_visible("validation_rows", last)
 
     def _on_option_edited(self, name: str, value) -> None:
         self.options_error.hide()
@@ -282,8 +304,13 @@ class DataPanel(QWidget):
             self.dataset_chosen.emit(DatasetChoice(choice.name, {**choice.options, name: value}))
 
     def show_training(self, training: dict) -> None:
-        """The training settings shown here (the validation fraction), without emitting."""
+        """The training settings shown here (the validation fraction; the task follows the mode), without
+        emitting."""
         self.split_form.set_values({"validation_split": training.get("validation_split", 0.2)})
+        if training.get("mode", "supervised") != self._mode:
+            self._mode = training.get("mode", "supervised")
+            if getattr(self, "_preview_of", None) is not None and self.data.dataset is self._preview_of:
+                self._show_dataset(self._preview_of)
 
     def _on_target_chosen(self, index: int) -> None:
         column = self.target_combo.itemText(index)
@@ -389,8 +416,9 @@ class DataPanel(QWidget):
         else:
             labels = format_shape(summary.label_shape)
         validation = f", {summary.validation_rows:,} for validation" if summary.validation_rows else ""
+        task = MODE_TASKS.get(self._mode, summary.task)
         self.facts.setText(
-            f"Task: <b>{summary.task}</b><br>Samples: {summary.train_rows:,} for training{validation}<br>"
+            f"Task: <b>{task}</b><br>Samples: {summary.train_rows:,} for training{validation}<br>"
             f"One sample: {shape} · label: {labels}<br>"
             f"Values from {summary.value_min:.3g} to {summary.value_max:.3g}, mean {summary.value_mean:.3g}"
         )

@@ -157,7 +157,7 @@ class ParamForm(QWidget):
         self._shown: dict[str, Any] = {}
         self._wheel_guard = _WheelGuard(self)
         self._undo_keys = _ProjectUndoKeys(self)
-        form = form_layout(self)
+        form = self._form = form_layout(self)
         for spec in specs:
             editor = self._make_editor(spec)
             editor.setToolTip(spec.help)
@@ -174,6 +174,13 @@ class ParamForm(QWidget):
 
     def field(self, name: str) -> QWidget:
         return self._fields[name]
+
+    def set_row_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a field with its label (a setting that does not apply now)."""
+        self._form.setRowVisible(self._fields[name], visible)
+
+    def is_row_visible(self, name: str) -> bool:
+        return not self._fields[name].isHidden()
 
     def set_values(self, values: dict[str, Any], force: bool = True) -> None:
         """Show `values` (missing names keep their field) without emitting; unchanged fields are left alone

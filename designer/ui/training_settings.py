@@ -23,7 +23,9 @@ class TrainingSettings(QWidget):
         super().__init__(parent)
         from designer.core.project import TRAINING_SPECS
 
-        self.form = ParamForm(TRAINING_SPECS)
+        # the validation fraction is set in the Data panel, beside the choice of how the validation rows are taken
+        # (one place for it: the walkthrough found it in two, and the Data panel's rows count in a third)
+        self.form = ParamForm(tuple(spec for spec in TRAINING_SPECS if spec.name != "validation_split"))
         self._gpu_names: list[str] | None = None  # until TensorFlow is loaded
         self.form.value_edited.connect(self.setting_edited)
         self.error = QLabel(self)
