@@ -414,6 +414,12 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         return next((e.scene.report for e in self.editors if e.graph is graph), None)
 
     def _node_report(self, graph: LayerGraph, node_id: str):
+        """What the Inspector shows of a layer: Keras's report, with the messages about the data and the other end
+        of the network the canvas shows on the node (a generator that makes 784 numbers where the discriminator
+        reads 64)."""
+        editor = next((e for e in self.editors if e.graph is graph), None)
+        if editor is not None and editor.scene.report is not None:
+            return editor.scene.shown_report(node_id)
         report = self.report_of(graph)
         return report.nodes.get(node_id) if report else None
 

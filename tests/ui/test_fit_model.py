@@ -97,6 +97,10 @@ def test_a_gan_fitted_to_the_digits_fits_its_generator_too_and_shows_a_mismatch_
     assert "the discriminator reads (64,)" in generator.scene.nodes[made_at].toolTip()
     read_at = node(window, "discriminator", "input").id
     assert "generator makes (784,)" in discriminator.scene.data_problems[read_at][0]
+    window.tabs.setCurrentWidget(generator)
+    generator.scene.select_nodes([made_at])
+    qtbot.waitUntil(lambda: "the discriminator reads (64,)" in window.inspector.messages_label.text(),
+                    timeout=10_000)  # the Inspector says it too
     assert panel.fit_button.isVisibleTo(panel)
     QTest.keyClick(window, Qt.Key_F5)  # Train refuses, with the canvas's words
     assert window.training_run is None or not window.training_run.is_running()

@@ -141,7 +141,7 @@ class GraphScene(QGraphicsScene):
             self._make_room(item.sceneBoundingRect())
             self.reroute_near(item.sceneBoundingRect(), item)  # dropped onto a connection: it goes round
         if self.report is not None and node_id in self.report.nodes:
-            item.set_report(self._shown_report(node_id), self.report_complete)
+            item.set_report(self.shown_report(node_id), self.report_complete)
 
     def _add_edge(self, edge) -> None:
         item = EdgeItem(edge, self.nodes[edge.source], self.nodes[edge.target])
@@ -197,7 +197,7 @@ class GraphScene(QGraphicsScene):
         self.report = report
         self.report_complete = complete
         for node_id, item in self.nodes.items():
-            item.set_report(self._shown_report(node_id), complete)
+            item.set_report(self.shown_report(node_id), complete)
         for item in self.edges.values():
             self._label_edge(item)
 
@@ -209,14 +209,14 @@ class GraphScene(QGraphicsScene):
         self.data_problems = problems
         for node_id in changed:
             if node_id in self.nodes and self.report is not None:
-                self.nodes[node_id].set_report(self._shown_report(node_id), self.report_complete)
+                self.nodes[node_id].set_report(self.shown_report(node_id), self.report_complete)
 
     def set_findings(self, findings_by_node: dict[str, list]) -> None:
         """Show the training-health findings (node id -> its findings) as badges; other layers lose theirs."""
         for node_id, item in self.nodes.items():
             item.set_findings(findings_by_node.get(node_id, []))
 
-    def _shown_report(self, node_id: str):
+    def shown_report(self, node_id: str):
         report = self.report.nodes.get(node_id) if self.report else None
         extra = self.data_problems.get(node_id)
         if report is None or not extra:
