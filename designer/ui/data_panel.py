@@ -152,6 +152,8 @@ class DataPanel(QWidget):
         # a download that failed (no network): the bundled digits, the network adapted to them, in one step
         self.offline_button = QPushButton("Use the bundled 8×8 digits instead", self)
         self.offline_button.setObjectName("offline_button")
+        # hidden once clicked: taking the focus would hand it on to a field further down and scroll the panel there
+        self.offline_button.setFocusPolicy(Qt.NoFocus)
         self.offline_button.setToolTip("No download: the network is adapted to the bundled 8×8 digits (its Input, "
                                        "the layer that rebuilds a sample); one step to undo")
         self.offline_button.clicked.connect(self.offline_requested)

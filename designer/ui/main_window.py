@@ -306,7 +306,8 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.update_weights_line()
         self.model_panel_changed()
         self.runs_panel.forget()
-        self.training_panel.forget()
+        if self.training_panel.forget():
+            self.resizeDocks([self._training_dock], [70], Qt.Vertical)  # the slim bar again, the canvas its room
         self.refresh_runs()
         if project.load_notes:
             self.show_message(project.load_notes[0])

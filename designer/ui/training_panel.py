@@ -480,12 +480,13 @@ class TrainingPanel(QWidget):
         self.progress.setFormat("%p%  ·  did not finish")  # never the time left of a run that is over
         self.status.setText(f"<span style='color:{style.ERROR_COLOUR}'>{message}</span>")
 
-    def forget(self) -> None:
+    def forget(self) -> bool:
         """Another project is open: back to the slim bar of before any run, so that nothing of the last project's
         run (its curves, panels, result, time left) is shown as if it were this one's. A run still going is
-        left alone (the window stops it first)."""
+        left alone (the window stops it first). True when curves were shown (the dock may shrink back)."""
         if self.run is not None and self.run.is_running():
-            return
+            return False
+        shown = not self.plots_host.isHidden()
         self.run = None
         self._timer.stop()
         if self.loss_plot is not None:
@@ -500,3 +501,4 @@ class TrainingPanel(QWidget):
         self.status.setText(IDLE_TEXT)
         self._set_idle()
         self.findings_changed.emit([])
+        return shown
