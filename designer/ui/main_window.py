@@ -91,6 +91,7 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.editors: list[GraphEditor] = []
         self._pending: set[int] = set()  # graphs edited since their last analysis request (see _request_analysis)
         self._fit_when_loaded = False
+        self._never_shown: set[int] = set()  # canvases not yet shown since the project opened (see _fit_all)
         self.recent = RecentFiles()
         self.recovery = recovery or RecoveryStore()
         self.analysis = analysis or AnalysisService(self)
@@ -314,8 +315,10 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.project_loaded.emit()
 
     def _fit_all(self) -> None:
-        for editor in self.editors:
-            editor.fit_to_view()
+        # only the canvas in view: a hidden tab's view has no size yet, and a graph fitted to it is drawn tiny or
+        # cut off when the tab is first shown (the Discriminator); each is fitted on its first showing instead
+        self._never_shown = {id(e) for e in self.editors if e is not self.current_editor()}
+        self.current_editor().fit_to_view()
 
     @property
     def is_modified(self) -> bool:
@@ -409,6 +412,9 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         report = editor.scene.report
         self.summary.show_report(editor.graph if report else None, report, editor.scene.report_complete)
         self._on_selection_changed()
+        if id(editor) in self._never_shown:
+            self._never_shown.discard(id(editor))
+            QTimer.singleShot(0, editor.fit_to_view)  # once the tab has its size
 
     def report_of(self, graph: LayerGraph):
         """The newest analysis report its canvas shows for `graph` (None before the first)."""

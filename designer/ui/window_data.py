@@ -157,9 +157,7 @@ class DataAndTrainingMixin:
         self.show_message("Fitted the model to the data: " + "; ".join(lines) + " (Edit → Undo takes it back).")
         editor = next((e for e in self.editors if e.graph is graph), None)
         if editor is not None and editor is not self.current_editor():
-            self.tabs.setCurrentWidget(editor)
-            # a canvas never shown yet was fitted to a view of no size: fit it once the tab has its size
-            QTimer.singleShot(0, editor.fit_to_view)
+            self.tabs.setCurrentWidget(editor)  # a canvas never shown yet is fitted to its view as it shows
 
     # ================================================================== training
     def start_training(self) -> None:

@@ -85,10 +85,12 @@ def test_a_gan_fitted_to_the_digits_fits_its_generator_too_and_shows_a_mismatch_
     assert window.current_editor() is discriminator
     # its view fitted to the tab's real size (unfitted it kept the readable-zoom floor of a view of no size, 0.4:
     # a thin column in a wide empty canvas)
-    qtbot.waitUntil(lambda: discriminator.view.transform().m11() > 0.6, timeout=5_000)
-    visible = discriminator.view.mapToScene(discriminator.view.viewport().rect()).boundingRect()
+    def visible():
+        return discriminator.view.mapToScene(discriminator.view.viewport().rect()).boundingRect()
+
     graph_rect = discriminator.scene.itemsBoundingRect()
-    assert visible.contains(graph_rect) and visible.height() < 1.5 * graph_rect.height()
+    qtbot.waitUntil(lambda: visible().contains(graph_rect), timeout=5_000)
+    assert discriminator.view.transform().m11() > 0.6 and visible().height() < 1.5 * graph_rect.height()
     # the generator's output edited by hand: the mismatch is on both canvases before anyone presses Train
     generator = editor_of(window, "generator")
     made_at = node(window, "generator", "dense_3").id
