@@ -167,6 +167,9 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.weights_label)
         layout.addWidget(self.plots_host, 1)
+        # without curves the lines stay together at the top: the space below is this spacer's, not spread
+        # between them (when the curves show, their stretch takes it all)
+        layout.addStretch(0)
         self.plots_host.hide()  # until the first run: the dock stays a slim bar under the canvas
         self.loss_plot = self.metric_plot = None
         self._curves: dict[tuple[str, bool], object] = {}  # (name, per epoch) -> its curve, made ahead of its data
