@@ -308,7 +308,8 @@ class MainWindow(ProjectFilesMixin, ModelImportMixin, DataAndTrainingMixin, Trai
         self.model_panel_changed()
         self.runs_panel.forget()
         if self.training_panel.forget():
-            self.resizeDocks([self._training_dock], [70], Qt.Vertical)  # the slim bar again, the canvas its room
+            # the slim bar again, the canvas its room (once the hidden curves have left the dock's layout)
+            QTimer.singleShot(0, lambda: self.resizeDocks([self._training_dock], [70], Qt.Vertical))
         self.refresh_runs()
         if project.load_notes:
             self.show_message(project.load_notes[0])
