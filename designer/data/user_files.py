@@ -19,7 +19,6 @@ its first images are decoded for the preview.
 from __future__ import annotations
 
 import csv
-import math
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from designer.data.dataset import DataError
+from designer.data.numbers import column_numbers, looks_like_number, plain_number
 
 USER_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".npz", ".npy")
 MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
@@ -77,7 +77,8 @@ def load_user_file(
 
 
 # ------------------------------------------------------------------------------------------------ CSV
-def _read_rows(path: Path) -> list[list[str]]:
+def _read_rows(path: Path) -> tuple[list[list[str]], str]:
+    """The rows of a CSV and its column separator (sniffed: ',', ';' or a tab)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
@@ -94,19 +95,14 @@ def _read_rows(path: Path) -> list[list[str]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    return [row for row in csv.reader(text.splitlines(), delimiter=delimiter)]
+    return [row for row in csv.reader(text.splitlines(), delimiter=delimiter)], delimiter
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+_number = plain_number
 
 
 def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
-    rows = _read_rows(path)
+    rows, separator = _read_rows(path)
     # a file without a header starts with a row of numbers: name its columns as a spreadsheet would
     has_header = any(_number(cell.strip()) is None for cell in rows[0])
     header = [cell.strip() for cell in rows[0]] if has_header else [f"column {i + 1}" for i in range(len(rows[0]))]
@@ -135,16 +131,20 @@ def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
         raise DataError(f"{path} has no column {target!r}; its columns are: {', '.join(header)}.")
     columns = {name: [row[i].strip() for _, row in body] for i, name in enumerate(header)}
     lines = [line for line, _ in body]
-    kinds = {name: _column_kind(path, name, values, lines) for name, values in columns.items()}
+    numbers = {name: column_numbers(values, separator) for name, values in columns.items()}
+    kinds = {name: "number" if numbers[name] else _column_kind(path, name, values, lines)
+             for name, values in columns.items()}
+    written = sorted({numbers[n][1] for n in header if numbers[n] and numbers[n][1] != "plain"})
 
     features, feature_names = [], []
     for name in header:
         if name == target:
             continue
         if kinds[name] == "number":
-            features.append(np.array([float(v) for v in columns[name]], dtype=np.float32)[:, None])
+            features.append(np.array(numbers[name][0], dtype=np.float32)[:, None])
             feature_names.append(name)
         else:
+            _refuse_names_as_categories(path, name, columns[name])
             categories = sorted(set(columns[name]))
             index = {c: i for i, c in enumerate(categories)}
             features.append(np.eye(len(categories), dtype=np.float32)[[index[v] for v in columns[name]]])
@@ -153,13 +153,14 @@ def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
 
     values = columns[target]
     if task == "auto":
-        task = _guess_task(values, kinds[target])
+        task = _guess_task(numbers[target][0] if numbers[target] else None)
     if task == "classification":
         if kinds[target] == "number":
-            numbers = sorted({float(v) for v in values})
-            class_names = [_format_number(n) for n in numbers]
-            index = {n: i for i, n in enumerate(numbers)}
-            y = np.array([index[float(v)] for v in values], dtype=np.int64)
+            read = numbers[target][0]
+            distinct = sorted(set(read))
+            class_names = [_format_number(n) for n in distinct]
+            index = {n: i for i, n in enumerate(distinct)}
+            y = np.array([index[v] for v in read], dtype=np.int64)
         else:
             class_names = sorted(set(values))
             index = {c: i for i, c in enumerate(class_names)}
@@ -170,17 +171,45 @@ def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
         if kinds[target] != "number":
             raise DataError(f"{path}: the target column {target!r} holds words, so it cannot be a regression target; choose the task \"classification\".")
         class_names = None
-        y = np.array([float(v) for v in values], dtype=np.float32)[:, None]
+        y = np.array(numbers[target][0], dtype=np.float32)[:, None]
+    said = f" Numbers read with {' and '.join(written)}." if written else ""
     description = (
         f"Your file {path.name}: {len(body):,} rows, {len(feature_names)} input values per row, "
-        f"target {target!r} ({task}{f', {len(class_names)} classes' if class_names else ''})."
+        f"target {target!r} ({task}{f', {len(class_names)} classes' if class_names else ''}).{said}"
     )
     return RawData(x, y, class_names, task, description, feature_names=feature_names, columns=header)
 
 
+#: a column of words with at least this many rows ...
+MANY_ROWS = 20
+#: ... and more distinct values than this share of its rows is names or ids, not categories
+MOSTLY_DISTINCT = 0.5
+
+
+def _refuse_names_as_categories(path: Path, name: str, values: list[str]) -> None:
+    """A column of words where almost every row has its own word (names, ids, numbers written some unknown way)
+    would become one one-hot input per row, which a network can only learn by heart: say so instead."""
+    distinct = len(set(values))
+    if len(values) >= MANY_ROWS and distinct > MOSTLY_DISTINCT * len(values):
+        raise DataError(
+            f"{path}, column {name!r}: {distinct:,} different values in {len(values):,} rows (e.g. {values[0]!r}). "
+            "As words, each would become an input of its own that only its row has, and the network would learn "
+            "the rows by heart. If the column holds numbers, write them one way (1234.5 or 1 234,5); if it is a "
+            "name or an id, delete the column."
+        )
+
+
 def _column_kind(path: Path, name: str, values: list[str], lines: list[int]) -> str:
-    """"number" or "category"; a column of numbers with a few words in it is refused where the word is."""
-    words = [i for i, v in enumerate(values) if _number(v) is None]
+    """"category" for a column of words; a column of numbers with a few words in it is refused where the word is
+    (columns of numbers are read by `column_numbers`)."""
+    words = [i for i, v in enumerate(values) if not looks_like_number(v)]
+    if not words:
+        # every cell is a number, but not all written one way (1.5 beside 2,5)
+        first = next((i for i, v in enumerate(values) if plain_number(v) is None), 0)
+        raise DataError(
+            f"{path}, line {lines[first]}, column {name!r}: {values[first]!r} is written differently from the other "
+            "numbers of this column (a decimal comma beside decimal points?). Write them all one way."
+        )
     if not words:
         return "number"
     if len(words) * 2 >= len(values):
@@ -193,10 +222,11 @@ def _column_kind(path: Path, name: str, values: list[str], lines: list[int]) -> 
     )
 
 
-def _guess_task(values: list[str], kind: str) -> str:
-    if kind != "number":
+def _guess_task(read: list[float] | None) -> str:
+    """Words, or whole numbers with few distinct values: a classification; other numbers: a regression."""
+    if read is None:
         return "classification"
-    numbers = {float(v) for v in values}
+    numbers = set(read)
     if all(n.is_integer() for n in numbers) and len(numbers) <= MAX_CLASSES_FROM_NUMBERS:
         return "classification"
     return "regression"

@@ -261,3 +261,57 @@ def test_test_rows_take_the_last_rows():
     assert len(data.x_test) == 10 and len(data.x_train) == 140 and data.y_test.tolist() == [2] * 10
     with pytest.raises(DataError, match="test_rows 150"):
         load_dataset(DatasetChoice("iris", {"test_rows": 150}))
+
+
+# ------------------------------------------------------------------------------- numbers as spreadsheets write them
+def customers(rows=40):
+    """A customer table: income on a big scale, a region word, a yes/no target; rows made from a fixed rule."""
+    rng = np.random.default_rng(7)
+    table = []
+    for i in range(rows):
+        income = round(float(rng.uniform(20_000, 90_000)), 1)
+        region = ("east", "west", "north")[i % 3]
+        table.append((int(rng.integers(18, 80)), income, region, "yes" if income > 55_000 else "no"))
+    return table
+
+
+def test_a_european_csv_reads_the_same_numbers_as_an_english_one(tmp_path):
+    table = customers()
+    english = write(tmp_path, "en.csv", "age,income,region,bought\n" + "".join(
+        f"{a},{i},{r},{b}\n" for a, i, r, b in table))
+    def european_number(value):  # 52 340,5 (a space between thousands, a decimal comma)
+        whole, _, decimals = f"{value:.1f}".partition(".")
+        grouped = f"{int(whole):,}".replace(",", " ")
+        return f"{grouped},{decimals}"
+    european = write(tmp_path, "eu.csv", "age;income;region;bought\n" + "".join(
+        f"{a};{european_number(i)};{r};{b}\n" for a, i, r, b in table))
+    dotted = write(tmp_path, "de.csv", "age;income;region;bought\n" + "".join(
+        f"{a};{european_number(i).replace(' ', '.')};{r};{b}\n" for a, i, r, b in table))
+    quoted = write(tmp_path, "us.csv", "age,income,region,bought\n" + "".join(
+        f'{a},"{i:,.1f}",{r},{b}\n' for a, i, r, b in table))
+    expected = load_user_file(english)
+    assert expected.feature_names == ["age", "income", "region=east", "region=north", "region=west"]
+    for path, convention in ((european, "decimal comma"), (dotted, "decimal comma"), (quoted, "thousands commas")):
+        raw = load_user_file(path)
+        assert raw.feature_names == expected.feature_names  # income is one number, not 40 one-hot words
+        np.testing.assert_allclose(raw.x, expected.x)
+        assert raw.y.tolist() == expected.y.tolist()
+        assert f"Numbers read with {convention}." in raw.description
+
+
+def test_a_regression_target_with_decimal_commas_is_a_number(tmp_path):
+    path = write(tmp_path, "prices.csv", "rooms;price\n" + "".join(
+        f"{r};{r * 100 + 0.5:.1f}\n".replace(".", ",") for r in range(1, 30)))
+    raw = load_user_file(path)
+    assert raw.task == "regression" and raw.y[:2, 0].tolist() == [100.5, 200.5]
+
+
+def test_numbers_written_two_ways_and_a_column_of_names_are_said_not_one_hot_encoded(tmp_path):
+    mixed = write(tmp_path, "mixed.csv", "a;b;y\n" + "".join(f"{i};{i}.5;{i % 2}\n" for i in range(10))
+                  + "10;10,5;0\n")
+    refused(mixed, "line 12, column 'b'", "'10,5' is written differently from the other numbers")
+    names = write(tmp_path, "names.csv", "name,age,y\n" + "".join(f"person {i},{20 + i},{i % 2}\n" for i in range(30)))
+    refused(names, "column 'name': 30 different values in 30 rows", "delete the column")
+    few = write(tmp_path, "few.csv", "colour,age,y\n" + "".join(f"{('red', 'blue')[i % 2]},{i},{i % 2}\n"
+                                                                for i in range(30)))
+    assert load_user_file(few).feature_names == ["colour=blue", "colour=red", "age"]
