@@ -40,7 +40,8 @@ def _make_it(graph: LayerGraph, node_id: str, wanted: tuple) -> str:
 
 
 def side_problems(project: Project, reports: dict[str, GraphReport | None]) -> Problems:
-    """Where what a model makes does not meet what it is compared with, by graph role; `reports` by role."""
+    """Where what a model makes does not meet what it is compared with, by graph role; `reports` by role: a GAN's
+    two networks, an autoencoder's two ends, and a model with more outputs than the data has targets."""
     problems: Problems = {}
     if project.is_gan:
         generator, discriminator = project.graph("generator"), project.graph("discriminator")
@@ -59,9 +60,18 @@ def side_problems(project: Project, reports: dict[str, GraphReport | None]) -> P
             f"The discriminator reads samples of shape {format_shape(read)}, but the generator makes "
             f"{format_shape(made)}: they must match (its output layer says how)."]
         return problems
-    if project.training.get("mode") not in RECONSTRUCTING or not any(g.role == "model" for g in project.graphs):
+    if not any(g.role == "model" for g in project.graphs):
         return problems
     model = project.graph("model")
+    ends = [n for n in model.sinks() if model.inputs_of(n)]
+    if len(ends) > 1:  # a layer added beside the output by accident makes a second output nobody asked for
+        names = ", ".join(model.node(n).name for n in ends)
+        problems["model"] = {n: [
+            f"This network has {len(ends)} outputs ({names}), but the data gives one target per sample: connect "
+            f"{model.node(n).name} on to the next layer, or delete it."] for n in ends}
+        return problems
+    if project.training.get("mode") not in RECONSTRUCTING:
+        return problems
     made_at = _only(model.sinks())
     read_at = _only([n.id for n in model.nodes() if n.kind == "Input"])
     if made_at is None or read_at is None:

@@ -62,3 +62,23 @@ def layered_positions(graph: LayerGraph) -> dict[str, tuple[float, float]]:
                 x = (i - (len(ranked) - 1) / 2) * COLUMN_SPACING
                 positions[node_id] = (round(x, 2), round(row * ROW_SPACING, 2))
     return positions
+
+
+#: a canvas layer's size (designer.ui.canvas.node_item draws it so)
+LAYER_SIZE = (210.0, 86.0)
+
+
+def overlaps(graph: LayerGraph, position: tuple[float, float], ignore: set[str] = frozenset()) -> bool:
+    """Whether a layer placed at `position` would cover (part of) another layer."""
+    width, height = LAYER_SIZE
+    return any(abs(node.position[0] - position[0]) < width and abs(node.position[1] - position[1]) < height
+               for node in graph.nodes() if node.id not in ignore)
+
+
+def free_position(graph: LayerGraph, position: tuple[float, float]) -> tuple[float, float]:
+    """`position`, or the nearest one to its right on the same row that covers no layer: a new layer is never
+    drawn on top of another (it hid the layer under it, and made a second output nobody saw)."""
+    x, y = position
+    while overlaps(graph, (x, y)):
+        x += COLUMN_SPACING
+    return (x, y)

@@ -68,3 +68,18 @@ def test_the_reshape_a_rank_hint_suggests_comes_from_what_the_layer_receives():
     sequence_hint = "Add a Reshape before this layer to make (time steps, features), e.g. (784, 1)."
     assert hint_for(sequence_hint, (64,)).endswith("e.g. (64, 1).")
     assert hint_for("Add a Flatten.", (8, 8)) == "Add a Flatten."
+
+
+def test_a_model_with_two_outputs_is_marked_on_both():
+    from designer.core.fit_checks import side_problems
+    from designer.core.graph import LayerGraph
+    from designer.core.project import Project
+
+    graph = LayerGraph()
+    dense = graph.add("Dense", graph.add("Input", shape=[4]), units=8)
+    graph.add("Dense", dense, units=1)
+    graph.add("Dropout", dense, name="dropout")
+    problems = side_problems(Project.single(graph), {"model": None})["model"]
+    assert len(problems) == 2
+    assert all(texts[0].startswith("This network has 2 outputs (dense_1, dropout), but the data gives one target")
+               for texts in problems.values())

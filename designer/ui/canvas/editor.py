@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 from designer.core import catalogue
 from designer.core.commands import AddNode, AddSubgraph, Compound, Connect, Disconnect, MoveNodes, RemoveNodes
 from designer.core.graph import LayerGraph
-from designer.core.layout import ROW_SPACING, layered_positions
+from designer.core.layout import layered_positions
+from designer.core.insert import insert_after
 from designer.core.project_files import ProjectError, graph_from_dict, graph_to_dict
 from designer.ui.canvas.node_item import NODE_HEIGHT, NODE_WIDTH
 from designer.ui.canvas.scene import GraphScene
@@ -75,7 +76,8 @@ class GraphEditor(QWidget):
         return command.node_id
 
     def add_after_selection(self, key: str) -> str | None:
-        """Add a layer below the selected one and connect them (one undo step).
+        """Add a layer below the selected one and connect them (one undo step). In a chain, the layer goes
+        between the selected one and the next (the layers below move down a row); it never lands on another.
 
         With nothing selected, the new layer goes after the graph's only open end (so repeated double-clicks
         build a stack), or in the middle of the view if there is none or several.
@@ -88,13 +90,9 @@ class GraphEditor(QWidget):
         if anchor is None:
             centre = self.view.mapToScene(self.view.viewport().rect().center())
             return self.add_layer(key, centre)
-        x, y = self.graph.node(anchor).position
-        position = (x, y + ROW_SPACING)
         kind = catalogue.get(key)
         node_id = self.graph.new_node_id()
-        steps = [AddNode(key, position, node_id=node_id)]
-        if not kind.is_source:
-            steps.append(Connect(anchor, node_id))
+        steps = insert_after(self.graph, anchor, key, node_id, takes_input=not kind.is_source)
         if self.run(Compound(f"Add {kind.title}", steps)) is not None:
             return None
         self.scene.select_nodes([node_id])
