@@ -100,17 +100,19 @@ class RecentFiles:
             log.warning("could not update the recent-files list: %s", error)
 
 
-class RunPreferences:
-    """How new runs are recorded on this machine: whether each run keeps its weights with its record, and the
-    folder TensorBoard logs go to (None: none are written; off by default). Stored in
-    ``config_dir()/runs.json`` (or `path`); a broken file reads as the defaults, a failed write is logged."""
+class _SettingsFile:
+    """A small JSON object of settings in ``config_dir()/<FILE_NAME>`` (or `path`): read on every use (two windows
+    do not overwrite each other with stale values), a broken file reads as {}, a failed write is logged."""
+
+    FILE_NAME = ""
+    WHAT = "the settings"
 
     def __init__(self, path: Path | None = None) -> None:
         self._path = Path(path) if path is not None else None
 
     @property
     def path(self) -> Path:
-        return self._path if self._path is not None else config_dir() / "runs.json"
+        return self._path if self._path is not None else config_dir() / self.FILE_NAME
 
     def _read(self) -> dict:
         try:
@@ -118,6 +120,22 @@ class RunPreferences:
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
+
+    def _write(self, data: dict) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except (OSError, ValueError) as error:
+            log.warning("could not save %s: %s", self.WHAT, error)
+
+
+class RunPreferences(_SettingsFile):
+    """How new runs are recorded on this machine: whether each run keeps its weights with its record, and the
+    folder TensorBoard logs go to (None: none are written; off by default). Stored in
+    ``config_dir()/runs.json`` (or `path`); a broken file reads as the defaults, a failed write is logged."""
+
+    FILE_NAME = "runs.json"
+    WHAT = "the run preferences"
 
     @property
     def keep_weights(self) -> bool:
@@ -135,32 +153,17 @@ class RunPreferences:
             data["keep_weights"] = bool(keep_weights)
         if tensorboard_folder is not False:
             data["tensorboard_folder"] = tensorboard_folder
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        except (OSError, ValueError) as error:
-            log.warning("could not save the run preferences: %s", error)
+        self._write(data)
 
 
-class ExerciseProgress:
+class ExerciseProgress(_SettingsFile):
     """A student's progress through the exercises on this machine: per exercise, "tried" or "passed", how many
     hints were shown and whether the solution was; and the folder of exercises last opened (None: the built-in
     ones). Stored in ``config_dir()/exercises.json`` (or `path`); a broken file reads as no progress, a failed
     write is logged."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self._path = Path(path) if path is not None else None
-
-    @property
-    def path(self) -> Path:
-        return self._path if self._path is not None else config_dir() / "exercises.json"
-
-    def _read(self) -> dict:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+    FILE_NAME = "exercises.json"
+    WHAT = "the exercise progress"
 
     def _entry(self, key: str) -> dict:
         entries = self._read().get("exercises")
@@ -205,10 +208,3 @@ class ExerciseProgress:
         entries[key] = {**self._entry(key), **values}
         data["exercises"] = entries
         self._write(data)
-
-    def _write(self, data: dict) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        except (OSError, ValueError) as error:
-            log.warning("could not save the exercise progress: %s", error)
