@@ -10,7 +10,7 @@ core command on the project, through the undo stack; the panels redraw from the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from designer.core.commands import Compound, OnGraph, SetDataset, SetParameter, SetTraining

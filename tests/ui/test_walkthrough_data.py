@@ -3,7 +3,6 @@ panel, beside how they are taken — the fraction the trainer holds out ("split"
 field that applies shown — and the task the Data panel names is the one the model trains (an autoencoder rebuilds
 its inputs, whatever the dataset's labels)."""
 
-from PySide6.QtCore import Qt
 
 from designer.core.project import DatasetChoice
 
