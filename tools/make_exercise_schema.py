@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from designer.learn import checks, exercise_files
+from designer.learn import check_files, exercise_files
 
 TARGET = Path(__file__).resolve().parents[1] / "designer" / "resources" / "exercise.schema.json"
 
@@ -96,7 +96,7 @@ def project_spec(explained: bool) -> dict[str, Any]:
 
 
 def schema() -> dict[str, Any]:
-    assert set(CHECKS) == set(checks.CHECK_NAMES), "every check the app reads is documented here"
+    assert set(CHECKS) == set(check_files.CHECK_NAMES), "every check the app reads is documented here"
     common = {"graph": {"enum": ["model", "generator", "discriminator"], "default": "model",
                         "description": "The network it looks at (a GAN has two)."},
               "says": {"type": "string", "description": "Feedback to give instead of the check's own words."}}

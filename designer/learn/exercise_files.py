@@ -20,7 +20,8 @@ from typing import Any
 from designer.core.project import DatasetChoice, Project, check_training
 from designer.core.project_files import ProjectError, project_from_dict
 from designer.core.templates import load_template, resources_dir
-from designer.learn.checks import TRAINING_CHECKS, Answer, Check, ExerciseError, read_check
+from designer.learn.check_files import TRAINING_CHECKS, read_check
+from designer.learn.checks import Answer, Check, ExerciseError
 
 FORMAT = "network-designer-exercise"
 VERSION = 1

@@ -9,7 +9,8 @@ import pytest
 
 from designer.core.graph import LayerGraph
 from designer.core.project import DatasetChoice, Project, check_training
-from designer.learn.checks import ExerciseError, parse_number, read_check
+from designer.learn.check_files import read_check
+from designer.learn.checks import ExerciseError, parse_number
 from designer.learn.exercise_files import exercise_from_dict, read_exercise
 from designer.learn.grading import grade
 
