@@ -91,6 +91,8 @@ def vanishing_problems(graph: LayerGraph, report: GraphReport | None, sample: tu
         return {}
     problems = {}
     for node_id, node_report in report.nodes.items():
+        if node_id not in graph:
+            continue  # the report is of a moment ago: the layer was removed since (an undo), its analysis is coming
         node = graph.node(node_id)
         if node.kind not in SHRINKING or not node_report.has_error:
             continue

@@ -83,3 +83,15 @@ def test_a_model_with_two_outputs_is_marked_on_both():
     assert len(problems) == 2
     assert all(texts[0].startswith("This network has 2 outputs (dense_1, dropout), but the data gives one target")
                for texts in problems.values())
+
+
+def test_a_report_older_than_the_graph_is_read_without_a_crash():
+    """The window asks with the newest report it has: after an undo it may still name a layer that is gone."""
+    from designer.core.analysis import GraphReport, Message, NodeReport
+    from designer.core.fit_checks import vanishing_problems
+    from designer.core.graph import LayerGraph
+
+    graph = LayerGraph()
+    graph.add("Input", shape=[8, 8, 1])
+    stale = GraphReport(nodes={"gone": NodeReport(messages=[Message("error", "too small")])})
+    assert vanishing_problems(graph, stale, (8, 8, 1)) == {}
