@@ -40,6 +40,10 @@ class Dataset:
     stream_test: Any = None
     #: a CSV's columns, so the person can pick the one to predict
     columns: list[str] | None = None
+    #: a table's input values by name, after text columns became one-hot ("age", "region=east"); None otherwise
+    feature_names: list[str] | None = None
+    #: the scaling applied to the inputs, "auto" resolved ("standardize" for a table, "0..1" for images)
+    applied_scale: str = "none"
     #: images: the largest raw pixel value (255, or 16 for the bundled 8x8 digits) before scaling; None otherwise
     image_max: float | None = None
     #: raw inputs (in the data's own units) -> prepared as these were: see designer.data.registry.input_scaling
@@ -60,6 +64,15 @@ class Dataset:
     @property
     def label_shape(self) -> tuple[int, ...] | None:
         return None if self.y_train is None else tuple(self.y_train.shape[1:])
+
+    @property
+    def input_names(self) -> list[str]:
+        """The name of each value of one sample, for the preview, the panels and the exported code: the feature
+        names when they are one per value, else x0, x1, …"""
+        size = int(np.prod(self.sample_shape))
+        if self.feature_names and len(self.feature_names) == size:
+            return list(self.feature_names)
+        return [f"x{i}" for i in range(size)]
 
     @property
     def num_classes(self) -> int | None:

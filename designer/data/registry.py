@@ -26,7 +26,8 @@ from designer.data.fit import reshape_fits
 from designer.data.user_files import is_user_file, load_user_file
 
 COMMON_OPTIONS = (
-    ParamSpec("scale", "choice", "auto", "Rescale inputs: 0..1, -1..1 (GANs with tanh), standardize, none; auto picks 0..1 for images.",
+    ParamSpec("scale", "choice", "auto", "Rescale inputs, each column on its own: 0..1, -1..1 (GANs with tanh), standardize, none; "
+              "auto picks 0..1 for images and standardize for tables.",
               choices=("auto", "0..1", "-1..1", "standardize", "none")),
     ParamSpec("flatten", "bool", False, "Lay each sample out as one flat vector."),
     ParamSpec("labels", "choice", "integer", "Integer class numbers, or one-hot vectors (for categorical cross-entropy).",
@@ -35,7 +36,8 @@ COMMON_OPTIONS = (
               choices=("split", "last")),
     ParamSpec("validation_rows", "int", 5000, "With validation \"last\": how many rows to keep for validation.", minimum=1, maximum=10_000_000),
     ParamSpec("seed", "int", 0, "Seed for generated data and shuffling.", minimum=0, maximum=2**31 - 1),
-    ParamSpec("shuffle", "bool", False, "Shuffle the rows (with the seed) before the validation and test rows are set aside."),
+    ParamSpec("shuffle", "bool", True, "Shuffle the rows (with the seed) before the validation and test rows are set aside "
+              "(sequences: off, so the validation rows come after the training rows in time)."),
     ParamSpec("test_fraction", "float", 0.0, "Fraction of the rows kept apart as a test set, never seen in training (0: none).",
               minimum=0.0, maximum=0.5),
     ParamSpec("test_rows", "int", 0, "Keep the last rows as a test set, never seen in training (0: use test_fraction).",
@@ -150,8 +152,18 @@ def list_datasets() -> list[DatasetInfo]:
     return list(DATASETS.values())
 
 
+#: sequences are not shuffled: their validation rows must come after the training rows in time
+_IN_TIME_ORDER = replace(next(s for s in COMMON_OPTIONS if s.name == "shuffle"), default=False)
+
+
+def _common_options(info: DatasetInfo | None) -> tuple[ParamSpec, ...]:
+    if info is not None and info.task == "forecasting":
+        return tuple(_IN_TIME_ORDER if spec.name == "shuffle" else spec for spec in COMMON_OPTIONS)
+    return COMMON_OPTIONS
+
+
 def _check_options(info: DatasetInfo, options: dict[str, Any]) -> dict[str, Any]:
-    specs = {spec.name: spec for spec in COMMON_OPTIONS + info.options}
+    specs = {spec.name: spec for spec in _common_options(info) + info.options}
     result = {name: (list(s.default) if isinstance(s.default, list) else s.default) for name, s in specs.items()}
     for key, value in options.items():
         if key not in specs:
@@ -177,7 +189,7 @@ def option_specs(name: str) -> tuple[ParamSpec, ...]:
     """Every option a dataset (or a person's file) takes: the common ones, then its own."""
     info = DATASETS.get(name)
     if info is not None:
-        return COMMON_OPTIONS + info.options
+        return _common_options(info) + info.options
     if not is_user_file(name):
         return COMMON_OPTIONS
     # only what applies to this kind of file: a CSV's task, an image folder's size and colour
@@ -208,7 +220,7 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
             replace(info, description=raw.description, task=raw.task, image_max=raw.image_max),
             options, raw.x, raw.y, raw.class_names, raw.x_val, raw.y_val,
         )
-        dataset.columns = raw.columns
+        dataset.columns, dataset.feature_names = raw.columns, raw.feature_names
         return dataset
     if info is None:
         raise DataError(
@@ -250,9 +262,11 @@ def project_choice(project, project_file: str | None = None) -> DatasetChoice:
 def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_val=None, y_val=None) -> Dataset:
     """Apply the common options: scaling, flattening, label encoding, validation rows."""
     raw_x = np.asarray(x)
-    x = _scale(raw_x, options["scale"], info.image_max)
+    scale = resolved_scale(options["scale"], info.image_max, table=_is_table(info, raw_x))
+    statistics = _statistics(raw_x, scale, info.image_max)
+    x = _scale_like(raw_x, statistics, flatten=False)
     if x_val is not None:
-        x_val = _scale(np.asarray(x_val), options["scale"], info.image_max)
+        x_val = _scale_like(np.asarray(x_val), statistics, flatten=False)
     if options["flatten"]:
         x = x.reshape(len(x), -1)
         x_val = None if x_val is None else x_val.reshape(len(x_val), -1)
@@ -283,14 +297,23 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         x, x_val = x[:-rows], x[-rows:]
         if y is not None:
             y, y_val = y[:-rows], y[-rows:]
-    dataset = Dataset(info.name, info.title, info.description, info.task, x, y, x_val, y_val, class_names, options,
+    description = info.description
+    if info.task == "forecasting" and not options["shuffle"]:
+        description += " Rows kept in their order: the validation rows are the last ones, later in time."
+    dataset = Dataset(info.name, info.title, description, info.task, x, y, x_val, y_val, class_names, options,
                       x_test=x_test, y_test=y_test, image_max=info.image_max)
-    dataset.scale_inputs = partial(_scale_like, statistics=_statistics(raw_x, options["scale"], info.image_max),
-                                   flatten=options["flatten"])
+    dataset.scale_inputs = partial(_scale_like, statistics=statistics, flatten=options["flatten"])
+    dataset.applied_scale = scale
     if options["input_noise"] > 0:
         dataset.noisy_train = _add_noise(x, options["input_noise"], rng)
         dataset.noisy_val = None if x_val is None else _add_noise(x_val, options["input_noise"], rng)
     return dataset
+
+
+def _is_table(info: DatasetInfo, x: np.ndarray) -> bool:
+    """Rows of measurements (a person's CSV or table, the bundled iris, wine, breast cancer), as against images,
+    sequences and the generated teaching sets (kept in their own units, as the notes draw them)."""
+    return info.source in ("file", "bundled") and not info.image_max and x.ndim == 2
 
 
 def _prepare_stream(info: DatasetInfo, options: dict[str, Any], raw) -> Dataset:
@@ -341,47 +364,40 @@ def _add_noise(x: np.ndarray, stddev: float, rng: np.random.Generator) -> np.nda
     return np.clip(noisy, float(x.min()), float(x.max())).astype(np.float32)
 
 
-def _scale(x: np.ndarray, scale: str, image_max: float | None) -> np.ndarray:
-    if scale == "auto":
-        scale = "0..1" if image_max else "none"
-    x = x.astype(np.float32)
-    if scale == "none":
-        return x
-    if scale == "standardize":
-        return (x - x.mean(axis=0)) / (x.std(axis=0) + 1e-7)
-    top = image_max if image_max else float(np.max(np.abs(x))) or 1.0
-    if scale == "0..1":
-        return x / top if image_max else (x - x.min()) / ((x.max() - x.min()) or 1.0)
-    return (x / top) * 2.0 - 1.0 if image_max else 2.0 * (x - x.min()) / ((x.max() - x.min()) or 1.0) - 1.0
+def resolved_scale(scale: str, image_max: float | None, table: bool) -> str:
+    """What "auto" means for this data: images 0..1, tables (rows of numbers: a CSV, the bundled measurements)
+    standardized column by column, anything else (generated points, sequences) as it is."""
+    if scale != "auto":
+        return scale
+    return "0..1" if image_max else ("standardize" if table else "none")
 
 
 def _statistics(raw_x: np.ndarray, scale: str, image_max: float | None) -> dict[str, Any]:
-    """What `_scale` took from the whole data, kept so that a new input is scaled the same way."""
-    if scale == "auto":
-        scale = "0..1" if image_max else "none"
+    """What scaling takes from the data (each column on its own), kept so that a new input is scaled the same
+    way. `scale` is already resolved (no "auto")."""
     stats: dict[str, Any] = {"scale": scale, "image_max": image_max}
+    x = np.asarray(raw_x, dtype=np.float32)
     if scale == "standardize":
-        x = raw_x.astype(np.float32)
         stats.update(mean=x.mean(axis=0), std=x.std(axis=0) + 1e-7)
     elif scale in ("0..1", "-1..1") and not image_max:
-        stats.update(low=float(raw_x.min()), high=float(raw_x.max()))
+        # a column's own range: one range for the whole table would shrink the small columns to nothing
+        low, high = x.min(axis=0), x.max(axis=0)
+        stats.update(low=low, span=np.where(high > low, high - low, 1.0).astype(np.float32))
     return stats
 
 
 def _scale_like(raw: np.ndarray, statistics: dict[str, Any], flatten: bool) -> np.ndarray:
-    """New rows of raw inputs (pixel values up to the data's image_max, a CSV's numbers) prepared as the dataset's
+    """Rows of raw inputs (pixel values up to the data's image_max, a CSV's numbers) prepared as the dataset's
     own rows were: the same scaling, with the dataset's numbers, then flattened if the dataset was."""
     x = np.asarray(raw, dtype=np.float32)
     scale, image_max = statistics["scale"], statistics["image_max"]
     if scale == "standardize":
         x = (x - statistics["mean"]) / statistics["std"]
     elif scale in ("0..1", "-1..1"):
-        if image_max:
-            x = x / image_max
-        else:
-            x = (x - statistics["low"]) / ((statistics["high"] - statistics["low"]) or 1.0)
+        x = x / image_max if image_max else (x - statistics["low"]) / statistics["span"]
         if scale == "-1..1":
             x = x * 2.0 - 1.0
+    x = x.astype(np.float32)
     return x.reshape(len(x), -1) if flatten else x
 
 

@@ -28,6 +28,7 @@ from designer.keras_bridge.models import compile_graph
 from designer.keras_bridge.trained import TrainedWeightsError, load_trained, weights_of
 from designer.training.gan import gan_model
 from designer.training.health_setup import health_monitor
+from designer.training import preparation
 from designer.training.losses import RECONSTRUCTING, labels_for_loss, metrics_for_loss, suggest_loss
 from designer.training.progress import progress_callback
 from designer.training.state import NullState, TrainingState
@@ -98,6 +99,9 @@ class TrainingPlan:
     #: graph role -> what was loaded of the weights kept with the project; epochs those weights had trained
     reuse: dict[str, Reuse] = field(default_factory=dict)
     epochs_before: int = 0
+    #: designer.training.preparation.TargetUnits when the model's last layer gives answers in the target's units:
+    #: `model` is then the network before that layer, fitted on standardized targets (`y`, `validation_data`)
+    target_units: Any = None
     #: more Keras callbacks for the fit (TensorBoard logs: designer.training.run_records.tensorboard_logs)
     callbacks: list = field(default_factory=list)
 
@@ -186,8 +190,12 @@ def plan_training(project: Project, dataset: Dataset, epochs: int | None = None,
             plan.roles = ("generator", "discriminator")
         else:
             graph = project.graph("model")
-            plan_mode = _plan_streamed if dataset.streamed else _plan_in_memory
-            plan = plan_mode(graph, _built(project, "model", reuse), dataset, settings, (insights, health))
+            model = _built(project, "model", reuse)
+            if dataset.streamed:
+                plan = _plan_streamed(graph, model, dataset, settings, (insights, health))
+            else:
+                kept = set(reuse["model"].kept) if "model" in reuse else set()
+                plan = _plan_in_memory(graph, model, dataset, settings, (insights, health), kept)
     plan.epochs, plan.device = settings["epochs"], settings["device"]
     plan.graphs = tuple(project.graph(role).copy() for role in plan.roles)
     plan.reuse = reuse
@@ -211,7 +219,10 @@ def _built(project: Project, role: str, reuse: dict[str, Reuse]):
 
 
 def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[str, Any],
-                    watch: tuple[bool, bool]) -> TrainingPlan:
+                    watch: tuple[bool, bool], kept: set[str] = frozenset()) -> TrainingPlan:
+    """Data in memory. The preparation inside the model (designer.training.preparation) learns its numbers from
+    the training rows first; a model that answers in the target's units is fitted without its last layer, on
+    standardized targets, its curves given back in the target's units."""
     mode = settings["mode"]
     x = clean_x = shaped_for_input(dataset.x_train, model)
     x_val = shaped_for_input(dataset.x_val, model)
@@ -230,23 +241,31 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
         y_val = None if y_val is None else labels_for_loss(y_val, loss, classes)
     validation_split = 0.0 if x_val is not None else settings["validation_split"]
     train_rows = len(x) - int(len(x) * validation_split)
+    network = model  # as designed: what the panels look at and the project keeps
+    units = preparation.adapt(model, graph, clean_x[:train_rows],
+                              y[:train_rows] if mode == "supervised" and y is not None else None, kept)
+    raw_y, raw_y_val = y, y_val
+    if units is not None:
+        _compile(network, settings, loss, mode, train_rows)  # scores in the target's units (designer.training.scoring)
+        model = preparation.up_to_target_units(network, units)
+        y, y_val = units.scaled(y), units.scaled(y_val)
     recompile = partial(_compile, model, settings, loss, mode, train_rows)
     recompile()
     observer = None
     if any(watch):
         # Keras's validation_split holds out the last rows; the panels show those, or the dataset's own
         if x_val is not None:
-            view = (x_val, y_val)
+            view = (x_val, raw_y_val)
         elif validation_split:
-            view = (x[train_rows:], y[train_rows:])
+            view = (x[train_rows:], raw_y[train_rows:])
         else:
-            view = (x, y)
-        observer = _observer(mode, dataset, settings, watch, train=(x, y), view=view, loss=loss)
+            view = (x, raw_y)
+        observer = _observer(mode, dataset, settings, watch, train=(x, raw_y), view=view, loss=loss)
         observer.value_range = (float(np.min(clean_x)), float(np.max(clean_x)))
     validated = x_val is not None or validation_split > 0
     health = health_monitor(mode, {"model": graph}, settings, dataset.options, loss, x, y, validated) if watch[1] else None
     return TrainingPlan(
-        model, (model,), loss, x, y,
+        model, (network,), loss, x, y,
         validation_data=(x_val, y_val) if x_val is not None else None,
         validation_split=validation_split,
         fit_arguments={"batch_size": settings["batch_size"]},
@@ -255,6 +274,7 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
         observer=observer,
         health=health,
         recompile=recompile,
+        target_units=units,
     )
 
 
@@ -396,7 +416,9 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
     history: dict[str, list[float]] = {}
     with device_scope(plan.device):
         while True:
-            callbacks = [progress, *plan.callbacks]
+            # the curves in the target's units: converted before the progress (and the history) read them
+            units = [plan.target_units.callback(plan.loss)] if plan.target_units is not None else []
+            callbacks = [*units, progress, *plan.callbacks]
             if plan.patience > 0:
                 callbacks.append(keras.callbacks.EarlyStopping(monitor=plan.monitor, patience=plan.patience,
                                                                restore_best_weights=True))
@@ -409,11 +431,9 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
             except tf.errors.InvalidArgumentError as error:
                 if plan.read_from_disk is None:
                     raise
-                detail = str(getattr(error, "message", error)).splitlines()[0]
-                raise TrainingError(
-                    f"An image of {plan.read_from_disk} could not be read while training ({detail}). Open the "
-                    "folder's images in an image viewer to find the damaged one, and delete or replace it."
-                ) from None
+                from designer.data.user_files import unreadable_while_training  # names the file, in plain words
+
+                raise TrainingError(unreadable_while_training(plan.read_from_disk, error)) from None
             for key, values in fitted.history.items():
                 history.setdefault(key, []).extend(float(v) for v in values)
             if not progress.restart or plan.recompile is None or progress.stopped_reason:

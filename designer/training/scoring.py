@@ -86,12 +86,14 @@ class TrainedModel:
             x = shaped_for_input(self.dataset.x_test, self.model)
             y = x if reconstructing else self._labels(self.dataset.y_test)
             return HeldOutRows("test", x, y)
+        units = self.plan.target_units  # the plan's targets are standardized: scores are in the target's units
+        back = units.in_units if units is not None else (lambda y: y)
         if self.plan.validation_data is not None:
             x, y = self.plan.validation_data
-            return HeldOutRows("validation", x, y)
+            return HeldOutRows("validation", x, back(y))
         if self.plan.validation_split > 0:
             start = len(self.plan.x) - int(len(self.plan.x) * self.plan.validation_split)
-            return HeldOutRows("validation", self.plan.x[start:], self.plan.y[start:])
+            return HeldOutRows("validation", self.plan.x[start:], back(self.plan.y[start:]))
         raise TrainingError("No rows are kept apart from training (no test rows and no validation rows), so a score "
                             "would only say how well the model remembers. Set a test fraction in the Data tab.")
 
@@ -101,7 +103,9 @@ class TrainedModel:
             rows = len(self.dataset.stream_test)
             return Scores("test", rows, values, f"{rows:,} test images never seen in training")
         rows = self.held_out()
-        values = self.plan.model.evaluate(rows.x, rows.y, verbose=0, return_dict=True)
+        # the network as designed (compiled too when it answers in the target's units), on targets in those units
+        scorer = self.model if self.plan.target_units is not None else self.plan.model
+        values = scorer.evaluate(rows.x, rows.y, verbose=0, return_dict=True)
         return Scores(rows.kind, len(rows), {k: float(v) for k, v in values.items()}, rows.in_words())
 
     def predict(self, x: np.ndarray) -> np.ndarray:

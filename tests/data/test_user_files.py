@@ -8,7 +8,7 @@ import pytest
 from designer.core.project import DatasetChoice
 from designer.data.dataset import DataError
 from designer.data.registry import load_dataset
-from designer.data.user_files import load_user_file
+from designer.data.user_files import load_user_file, unreadable_while_training
 
 
 def write(tmp_path, name, text):
@@ -30,7 +30,7 @@ def refused(path, *words, **options):
 # ------------------------------------------------------------------------------------------------ CSV
 def test_csv_with_numbers_categories_and_a_text_target(tmp_path):
     path = write(tmp_path, "flowers.csv", "length,colour,species\n1.5,red,rose\n2.0,white,lily\n1.7,red,rose\n2.4,pink,lily\n")
-    data = load_dataset(str(path))
+    data = load_dataset(DatasetChoice(str(path), {"shuffle": False, "scale": "none"}))
     assert data.task == "classification" and data.class_names == ["lily", "rose"]
     assert data.y_train.tolist() == [1, 0, 1, 0]
     # length as it is, colour one-hot (pink, red, white)
@@ -177,7 +177,7 @@ def test_image_folder_one_subfolder_per_class(tmp_path):
     for i in range(2):
         save_png(folder / "dogs" / f"d{i}.png", 10, 10, 50, channels=1)
     (folder / "dogs" / "notes.txt").write_text("not an image, ignored")
-    data = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 12]}))
+    data = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 12], "shuffle": False}))
     assert data.class_names == ["cats", "dogs"] and data.task == "classification"
     assert data.x_train.shape == (5, 8, 12, 3) and data.y_train.tolist() == [0, 0, 0, 1, 1]
     assert abs(float(data.x_train[0].mean()) - 200 / 255) < 0.01  # resized, scaled to 0..1
@@ -201,13 +201,63 @@ def test_image_folder_problems_are_named(tmp_path):
     save_png(broken / "good" / "a.png", 4, 4, 1)
     save_png(broken / "bad" / "b.png", 4, 4, 1)
     (broken / "bad" / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n this is not the rest of a png")
-    message = refused(broken, "c.png", "cannot be read as an image")
+    message = refused(broken, "c.png", "is not a readable PNG image (it looks damaged or cut short)")
     assert "b.png" not in message
+
+
+def png_bytes(value):
+    """The bytes of a 6×6 PNG of one shade."""
+    import tensorflow as tf
+
+    return tf.io.encode_png(np.full((6, 6, 3), value, dtype=np.uint8)).numpy()
+
+
+def folder_with(tmp_path, name, bad):
+    """Two classes of tiny PNGs, and `bad` (bytes) as shapes/bad.png."""
+    folder = tmp_path / name
+    for i in range(3):
+        save_png(folder / "dots" / f"{i}.png", 6, 6, 30)
+        save_png(folder / "shapes" / f"{i}.png", 6, 6, 220)
+    (folder / "shapes" / "bad.png").write_bytes(bad)
+    return folder
+
+
+def test_a_file_that_is_no_image_or_a_cut_short_png_is_named_in_plain_words(tmp_path, monkeypatch):
+    from designer.data import user_files
+
+    garbage = folder_with(tmp_path, "garbage", b"these bytes were never an image \x00\x13\x37")
+    cut = folder_with(tmp_path, "cut", png_bytes(90)[:40])
+    empty = folder_with(tmp_path, "empty", b"")
+    for streamed in (False, True):  # decoded into memory, or only the first and last bytes checked when listing
+        with monkeypatch.context() as patched:
+            if streamed:
+                patched.setattr(user_files, "MEMORY_LIMIT_BYTES", 100)
+            for message in (refused(garbage, "bad.png", "is not an image", "does not start like a PNG", image_size=[4, 4]),
+                            refused(cut, "bad.png", "is not a readable PNG image (it looks damaged or cut short)",
+                                    "delete or replace it", image_size=[4, 4]),
+                            refused(empty, "bad.png", "is empty", image_size=[4, 4])):
+                assert "{{" not in message and "function_node" not in message and "Op:" not in message
+
+
+def test_the_damaged_image_of_a_folder_that_failed_while_training_is_found(tmp_path):
+    import tensorflow as tf
+
+    good = png_bytes(90)
+    damaged = good[:41] + bytes(12) + good[53:]  # starts and ends like a PNG: the listing's check passes it
+    folder = folder_with(tmp_path, "pics", damaged)
+    with pytest.raises(tf.errors.InvalidArgumentError) as failed:
+        tf.io.decode_image(damaged)
+    message = unreadable_while_training(str(folder), failed.value)
+    assert message.startswith(f"While training on {folder}: {folder / 'shapes' / 'bad.png'} is not a readable PNG")
+    (folder / "shapes" / "bad.png").write_bytes(good)  # mended since: TensorFlow's words, without its internals
+    message = unreadable_while_training(str(folder), failed.value)
+    assert message.startswith(f"The images of {folder} could not be read while training: Invalid PNG")
+    assert "{{" not in message and "[Op:" not in message and "name:" not in message
 
 
 # ------------------------------------------------------------------------------------------------ preparation
 def test_shuffle_test_rows_and_input_noise():
-    plain = load_dataset(DatasetChoice("iris"))
+    plain = load_dataset(DatasetChoice("iris", {"shuffle": False}))
     assert plain.y_train[:5].tolist() == [0, 0, 0, 0, 0]  # the bundled file is sorted by species
     shuffled = load_dataset(DatasetChoice("iris", {"shuffle": True, "seed": 3, "test_fraction": 0.2}))
     assert len(shuffled.x_train) == 120 and len(shuffled.x_test) == 30 and len(shuffled.y_test) == 30
@@ -257,7 +307,7 @@ def test_each_kind_of_file_offers_only_its_own_options(tmp_path):
 
 
 def test_test_rows_take_the_last_rows():
-    data = load_dataset(DatasetChoice("iris", {"test_rows": 10, "test_fraction": 0.4}))  # rows win over the fraction
+    data = load_dataset(DatasetChoice("iris", {"test_rows": 10, "test_fraction": 0.4, "shuffle": False}))  # rows win over the fraction
     assert len(data.x_test) == 10 and len(data.x_train) == 140 and data.y_test.tolist() == [2] * 10
     with pytest.raises(DataError, match="test_rows 150"):
         load_dataset(DatasetChoice("iris", {"test_rows": 150}))

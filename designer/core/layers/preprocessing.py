@@ -75,3 +75,31 @@ register(augmentation("RandomTranslation", "random_translation", "✥", "Shifts 
     fraction("height_factor", 0.1, "The largest shift up or down, as a fraction of the height."),
     fraction("width_factor", 0.1, "The largest shift left or right, as a fraction of the width."),
 )))
+
+
+register(
+    LayerKind(
+        key="Normalization",
+        category="Preprocessing",
+        title="Normalization",
+        summary="Standardizes each column with the training rows' mean and spread; inverted, gives answers back in "
+                "the target's units.",
+        explanation=(
+            "Right after the Input, it shifts and stretches each input column to mean 0 and spread 1, with the mean "
+            "and variance of the training rows, learned when training starts: the saved model then takes raw rows "
+            "as they are in your file. With invert on, as the last layer of a network that predicts numbers, it "
+            "does the opposite: the network learns on standardized targets and the saved model answers in the "
+            "target's own units (a price in dollars, not in standard deviations). Its numbers are not trained by "
+            "the optimizer (non-trainable): they are counted apart."
+        ),
+        formula="y = (x − mean) / √variance   (invert: y = x · √variance + mean)",
+        keras="keras.layers.Normalization",
+        params=(
+            ParamSpec("invert", "bool", False, "Give standardized numbers back in the data's own units (as the last "
+                      "layer, for the target)."),
+        ),
+        key_params=("invert",),
+        icon="σ",
+        name_prefix="normalization",
+    )
+)

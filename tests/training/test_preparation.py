@@ -1,0 +1,112 @@
+"""The preparation inside the model: raw rows in, answers in the target's units, learned from the training rows;
+the saved model does the same in plain Keras in a fresh process."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from designer.core.graph import LayerGraph
+from designer.core.project import DatasetChoice, Project, check_training
+from designer.data.registry import load_dataset
+from designer.keras_bridge.models import save_model
+from designer.training.engine import fit, plan_training
+from designer.training.scoring import trained_model
+
+
+def house_prices(path, rows=240, seed=3):
+    """Prices in the hundreds of thousands from an area (m², tens to hundreds) and a count of rooms."""
+    rng = np.random.default_rng(seed)
+    area = rng.uniform(40, 250, rows)
+    rooms = rng.integers(1, 7, rows)
+    price = 150_000 + 1_800 * area + 12_000 * rooms + rng.normal(0, 8_000, rows)
+    lines = ["area,rooms,price"] + [f"{a:.1f},{r},{p:.0f}" for a, r, p in zip(area, rooms, price)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return area, rooms, price
+
+
+def prepared_regressor(target_units: bool = True) -> LayerGraph:
+    g = LayerGraph()
+    x = g.add("Input", shape=[2])
+    x = g.add("Normalization", x)
+    x = g.add("Dense", x, units=16, activation="relu")
+    x = g.add("Dense", x, units=1, activation="linear")
+    if target_units:
+        g.add("Normalization", x, invert=True)
+    return g
+
+
+def project_on(path, graph, epochs=40) -> Project:
+    project = Project.single(graph, training=check_training(
+        {"epochs": epochs, "batch_size": 16, "seed": 1, "learning_rate": 0.01, "loss": "mse",
+         "metrics": ["mae"], "validation_split": 0.2}))
+    project.dataset = DatasetChoice(str(path), {"scale": "none", "target": "price"})
+    return project
+
+
+@pytest.fixture(scope="module")
+def trained_on_prices(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("prices")
+    area, rooms, price = house_prices(folder / "houses.csv")
+    project = project_on(folder / "houses.csv", prepared_regressor())
+    dataset = load_dataset(project.dataset)
+    result = fit(plan_training(project, dataset))
+    project.trained = result.trained
+    return folder, project, dataset, result, (area, rooms, price)
+
+
+def test_the_curves_and_the_answers_are_in_the_target_s_units(trained_on_prices):
+    folder, project, dataset, result, (area, rooms, price) = trained_on_prices
+    # prices spread by about 110,000: an error in standard deviations would be below 1
+    spread = float(np.std(price))
+    assert spread > 50_000
+    final_mae = result.history["val_mae"][-1]
+    assert 1_000 < final_mae < 0.5 * spread, final_mae
+    # the loss is a mean squared error in dollars², the square of the error's size
+    assert result.history["val_loss"][-1] > final_mae ** 2 * 0.5
+    answers = result.model.predict(np.stack([area, rooms], axis=1)[:20].astype("float32"), verbose=0).reshape(-1)
+    assert np.all(np.abs(answers - price[:20]) < 0.5 * spread)
+
+
+def test_scores_are_in_the_target_s_units(trained_on_prices):
+    folder, project, dataset, result, _ = trained_on_prices
+    scores = trained_model(project, dataset).score()
+    assert scores.values["mae"] == pytest.approx(result.history["val_mae"][-1], rel=0.05)
+
+
+def test_the_saved_model_answers_raw_rows_in_plain_keras_in_a_fresh_process(trained_on_prices):
+    folder, project, dataset, result, (area, rooms, price) = trained_on_prices
+    save_model(result.model, str(folder / "model.keras"))
+    script = (
+        "import json, sys, numpy as np, keras\n"
+        "model = keras.models.load_model(sys.argv[1])\n"
+        "rows = np.array(json.loads(sys.argv[2]), dtype='float32')\n"
+        "print(json.dumps(model.predict(rows, verbose=0).reshape(-1).tolist()))\n"
+    )
+    rows = [[float(a), float(r)] for a, r in zip(area[:5], rooms[:5])]
+    done = subprocess.run([sys.executable, "-c", script, str(folder / "model.keras"), json.dumps(rows)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    answers = np.array(json.loads(done.stdout.strip().splitlines()[-1]))
+    expected = result.model.predict(np.array(rows, dtype="float32"), verbose=0).reshape(-1)
+    np.testing.assert_allclose(answers, expected, rtol=1e-4)
+    assert np.all(np.abs(answers - price[:5]) < 0.5 * float(np.std(price)))
+
+
+def test_going_on_training_keeps_the_learned_preparation(trained_on_prices):
+    folder, project, dataset, result, _ = trained_on_prices
+    before = result.model.get_layer("normalization").get_weights()
+    plan = plan_training(project, dataset, epochs=1)
+    after = plan.networks[0].get_layer("normalization").get_weights()
+    for a, b in zip(before, after):
+        np.testing.assert_allclose(a, b)
+
+
+def test_without_the_last_layer_the_targets_are_not_touched(tmp_path):
+    house_prices(tmp_path / "houses.csv", rows=60)
+    project = project_on(tmp_path / "houses.csv", prepared_regressor(target_units=False), epochs=1)
+    plan = plan_training(project, load_dataset(project.dataset))
+    assert plan.target_units is None
+    assert plan.y.max() > 100_000  # trained on the prices as they are (the person chose so)
