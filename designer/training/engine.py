@@ -241,6 +241,7 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
         y_val = None if y_val is None else labels_for_loss(y_val, loss, classes)
     validation_split = 0.0 if x_val is not None else settings["validation_split"]
     train_rows = len(x) - int(len(x) * validation_split)
+    _check_scaled_once(graph, dataset)
     network = model  # as designed: what the panels look at and the project keeps
     units = preparation.adapt(model, graph, clean_x[:train_rows],
                               y[:train_rows] if mode == "supervised" and y is not None else None, kept)
@@ -276,6 +277,17 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
         recompile=recompile,
         target_units=units,
     )
+
+
+def _check_scaled_once(graph: LayerGraph, dataset: Dataset) -> None:
+    """A Normalization after the Input prepares raw rows: rows already scaled by the data would train a model
+    that needs that scaling done outside it, which nobody would see. Said in words instead."""
+    inside = preparation.input_normalizers(graph)
+    if inside and dataset.applied_scale != "none":
+        raise TrainingError(
+            f"{inside[0]} standardizes the rows inside the model, but the data is scaled too (scale "
+            f"{dataset.applied_scale} in the Data panel), so the trained model would need that scaling done outside "
+            "it. Set scale to none in the Data panel (Data → Fit model to data does it).")
 
 
 def _plan_streamed(graph: LayerGraph, model, dataset: Dataset, settings: dict[str, Any],

@@ -110,3 +110,13 @@ def test_without_the_last_layer_the_targets_are_not_touched(tmp_path):
     plan = plan_training(project, load_dataset(project.dataset))
     assert plan.target_units is None
     assert plan.y.max() > 100_000  # trained on the prices as they are (the person chose so)
+
+
+def test_rows_scaled_by_the_data_and_by_the_model_are_refused_in_words(tmp_path):
+    from designer.training.engine import TrainingError
+
+    house_prices(tmp_path / "houses.csv", rows=40)
+    project = project_on(tmp_path / "houses.csv", prepared_regressor(), epochs=1)
+    project.dataset = DatasetChoice(str(tmp_path / "houses.csv"), {"target": "price"})  # auto: standardize
+    with pytest.raises(TrainingError, match="standardizes the rows inside the model, but the data is scaled too"):
+        plan_training(project, load_dataset(project.dataset))

@@ -1,0 +1,74 @@
+"""Putting a table's preparation into the model, as "Fit model to data" does for a person's own CSV: a
+`Normalization` layer right after the Input (each column standardized with the training rows' numbers, learned when
+training starts), and for numbers to predict an inverted `Normalization` as the last layer (answers in the target's
+units); the data then goes in raw (scale "none"), so the trained and exported model takes rows as they are in the
+file. Two visible layers rather than one "Prepare" block: each is a plain Keras layer the person can click, read
+and remove, and an exported model holds exactly what the canvas shows.
+
+The steps are core commands for one compound edit; the words say what changed and why.
+"""
+
+from __future__ import annotations
+
+from designer.core import catalogue
+from designer.core.commands import Command, OnGraph, RenameNode, SetDataset, SetParameter
+from designer.core.graph import LayerGraph
+from designer.core.insert import insert_after
+from designer.core.project import DatasetChoice, Project
+
+KIND = "Normalization"
+
+
+def _input_node(graph: LayerGraph):
+    sources = [graph.node(n) for n in graph.topological_order() if catalogue.get(graph.node(n).kind).is_source]
+    return sources[0] if len(sources) == 1 else None
+
+
+def _output_node(graph: LayerGraph):
+    outputs = [graph.node(n) for n in graph.sinks() if not catalogue.get(graph.node(n).kind).is_source]
+    return outputs[0] if len(outputs) == 1 else None
+
+
+def prepares_inputs(graph: LayerGraph) -> bool:
+    """The layer after the Input already standardizes (a Normalization, not inverted)."""
+    source = _input_node(graph)
+    return source is not None and any(
+        graph.node(n).kind == KIND and not graph.node(n).params.get("invert") for n in graph.outputs_of(source.id))
+
+
+def gives_target_units(graph: LayerGraph) -> bool:
+    output = _output_node(graph)
+    return output is not None and output.kind == KIND and bool(output.params.get("invert"))
+
+
+def preparation_steps(project: Project, role: str, regression: bool, target: str = "") -> tuple[list[Command], list[str]]:
+    """The steps that put a table's preparation into the `role` graph (and the data in raw), with a line each;
+    nothing when it is there already. `regression`: the target is numbers (then the last layer gives them back in
+    their units; `target` names the column for the words)."""
+    graph = project.graph(role)
+    steps: list[Command] = []
+    lines: list[str] = []
+    source, output = _input_node(graph), _output_node(graph)
+    if source is None or output is None:
+        return steps, lines
+    if not prepares_inputs(graph):
+        node_id = graph.new_node_id()
+        name = graph.unique_name("standardize")
+        steps += [OnGraph(role, step) for step in insert_after(graph, source.id, KIND, node_id)]
+        steps.append(OnGraph(role, RenameNode(node_id, name)))
+        lines.append(f"{name}: added after {source.name}: it standardizes each column with the training rows' "
+                     "numbers, so the trained model takes raw rows as they are in the file")
+    if regression and not gives_target_units(graph):
+        node_id = graph.new_node_id()
+        name = graph.unique_name("target_units", taken={"standardize"})
+        steps += [OnGraph(role, step) for step in insert_after(graph, output.id, KIND, node_id)]
+        steps += [OnGraph(role, RenameNode(node_id, name)), OnGraph(role, SetParameter(node_id, "invert", True))]
+        said = f"the units of {target}" if target else "the target's own units"
+        lines.append(f"{name}: added after {output.name}: the network learns on standardized targets and the model "
+                     f"answers in {said}")
+    choice = project.dataset
+    if choice is not None and choice.options.get("scale", "auto") != "none":
+        steps.append(SetDataset(DatasetChoice(choice.name, {**choice.options, "scale": "none"})))
+        lines.append("Data: scale none: the model prepares the rows itself")
+    return steps, lines
+
