@@ -4,13 +4,13 @@ dataset's `scale_inputs` prepares it exactly as the training rows were prepared.
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import numpy as np
 
 from designer.data.dataset import DataError, Dataset
+from designer.data.numbers import column_numbers, looks_like_number
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 MAX_INPUT_BYTES = 64 * 1024**2
@@ -54,22 +54,27 @@ def _image(path: Path, dataset: Dataset) -> np.ndarray:
 
 
 def _csv_numbers(path: Path) -> np.ndarray:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError(f"{path} cannot be read as text ({error})") from None
-    rows = [r for r in csv.reader(text.splitlines()) if any(cell.strip() for cell in r)]
-    if rows and not all(_is_number(c) for c in rows[0]):
+    """The rows of numbers of a CSV, read as the training file was: its separator sniffed, each column's
+    convention (a decimal comma, thousands separators) found from its own cells."""
+    from designer.data.user_files import _read_rows
+
+    lines, separator = _read_rows(path)
+    rows = [r for r in lines if any(cell.strip() for cell in r)]
+    if rows and not all(looks_like_number(c) for c in rows[0]):
         rows = rows[1:]  # a header
-    numbers = []
-    for line, row in enumerate(rows, start=1):
-        bad = next((c for c in row if not _is_number(c)), None)
-        if bad is not None:
-            raise DataError(f"{path.name}, row {line}: {bad.strip()!r} is not a number (use a point for decimals)")
-        numbers.append([float(c) for c in row])
-    if not numbers or len({len(r) for r in numbers}) != 1:
+    if not rows or len({len(r) for r in rows}) != 1:
         raise DataError(f"{path.name} must hold rows of numbers, all of the same length")
-    return np.asarray(numbers, dtype=np.float32)
+    columns = []
+    for index, cells in enumerate(zip(*rows)):
+        read = column_numbers(list(cells), separator)
+        if read is None:
+            bad = next(((n, c) for n, c in enumerate(cells, start=1) if not looks_like_number(c)), None)
+            if bad is not None:
+                raise DataError(f"{path.name}, row {bad[0]}, column {index + 1}: {bad[1].strip()!r} is not a number")
+            raise DataError(f"{path.name}, column {index + 1} mixes ways of writing numbers (a decimal point in some "
+                            "rows, a decimal comma in others): write them all one way")
+        columns.append(read[0])
+    return np.asarray(columns, dtype=np.float32).T
 
 
 def _rows(array: np.ndarray, dataset: Dataset, path: Path) -> np.ndarray:
@@ -85,13 +90,6 @@ def _rows(array: np.ndarray, dataset: Dataset, path: Path) -> np.ndarray:
         return array.reshape((1, *shape)).astype(np.float32)
     raise DataError(f"{path.name} holds {_shape(tuple(array.shape))}, but a sample of {dataset.title} is "
                     f"{_shape(shape)} ({per_row} numbers a row)")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        return math.isfinite(float(text))
-    except ValueError:
-        return False
 
 
 def _shape(shape: tuple) -> str:
