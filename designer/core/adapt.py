@@ -11,7 +11,10 @@ are plain parameter edits that `command` makes one undo step, with the new datas
 shapes like for any edit.
 
 The window's "Fit model to data" uses the same adapter for any chosen data (`download_ok`: a pretrained backbone may
-fetch its weights when it trains), and `changes_command` makes its changes one undo step without a new choice.
+fetch its weights when it trains), and `change_steps` makes its changes one undo step without a new choice.
+`fit_output` makes the output layer answer what the data asks — numbers (a linear output, mean squared error, no
+accuracy) or classes (softmax or sigmoid, cross-entropy) — with the training settings that go with it, asked as
+one question (designer.data.fit.plan_fit puts the whole fit together).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from designer.core.graph import LayerGraph
 from designer.core.project import DatasetChoice, Project
+from designer.core.prepare import answering_node
 from designer.core.shapes import format_shape
 
 #: layers whose "valid" padding shrinks an image; on small images they become "same"
@@ -30,6 +34,24 @@ SHRINKING = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "SeparableConv2D", "D
 PRETRAINED = ("VGG16", "MobileNetV2", "ResNet50")
 #: below this many pixels a side, "valid" convolutions and poolings run out of image
 SMALL_IMAGE = 16
+
+
+#: the `role` of a `Change` to a training setting (the loss, the metrics) rather than to a graph's layer
+TRAINING = "training"
+#: the output activations that answer with classes: probabilities of each class, or of "yes"
+CLASSIFYING = ("softmax", "sigmoid")
+#: the data tasks whose targets are numbers: a linear output and a regression loss
+NUMERIC_TASKS = ("regression", "forecasting")
+#: the metrics that mean something only for classes, and those only for numbers
+CLASS_METRICS = ("accuracy", "auc")
+NUMBER_METRICS = ("mae", "mse")
+LOSS_WORDS = {
+    "mse": "mean squared error",
+    "mae": "mean absolute error",
+    "binary_crossentropy": "binary cross-entropy",
+    "categorical_crossentropy": "categorical cross-entropy",
+    "sparse_categorical_crossentropy": "sparse categorical cross-entropy",
+}
 
 
 @dataclass
@@ -52,13 +74,29 @@ class Adaptation:
         """One line per change; the paddings made "same" together in one line. `roles`: each layer named with
         its graph (a GAN's two graphs both have an "input" and a "dense_3")."""
         def said(change: Change) -> str:
-            return f"{change.role} {change.words}" if roles and change.role != "model" else change.words
+            named = roles and change.role not in ("model", TRAINING)
+            return f"{change.role} {change.words}" if named else change.words
 
         lines = [said(change) for change in self.changes if change.param != "padding"]
         padded = [said(change).split(":")[0] for change in self.changes if change.param == "padding"]
         if padded:
             lines.append(f"padding valid → same on {', '.join(padded)} (small images)")
         return lines
+
+
+@dataclass
+class OutputFit(Adaptation):
+    """The output layer (and the training settings) changed to answer what the data asks, asked first as one
+    `question` about the layer `node_name`, which ends with `units` units."""
+
+    node_name: str = ""
+    units: int = 0
+    question: str = ""
+
+    @property
+    def changes_kind(self) -> bool:
+        """More than the units change: the activation or the loss (numbers instead of classes, or back)."""
+        return any(change.param != "units" for change in self.changes)
 
 
 def data_input(project: Project) -> tuple[LayerGraph, Any] | None:
@@ -180,10 +218,94 @@ def command(project: Project, adaptation: Adaptation, choice: DatasetChoice, tex
 
 
 def change_steps(adaptation: Adaptation) -> list:
-    """The adaptation's changes as project commands (each on its graph), for one `Compound`."""
-    from designer.core.commands import OnGraph, SetParameter
+    """The adaptation's changes as project commands (each on its graph, or the training settings), for one
+    `Compound`."""
+    from designer.core.commands import OnGraph, SetParameter, SetTraining
 
-    return [OnGraph(c.role, SetParameter(c.node_id, c.param, c.new)) for c in adaptation.changes]
+    return [SetTraining(c.param, c.new) if c.role == TRAINING
+            else OnGraph(c.role, SetParameter(c.node_id, c.param, c.new)) for c in adaptation.changes]
+
+
+def fit_output(graph: LayerGraph, training: dict[str, Any], task: str, size: int | None,
+               one_hot: bool = False) -> OutputFit | None:
+    """What makes `graph`'s output layer (one Dense) and the `training` settings answer data of this `task`: for
+    numbers ("regression", "forecasting"; `size` numbers a sample, None: the units stay) a linear output, a
+    regression loss and no accuracy; for classes ("classification"; `size` classes; `one_hot` labels) softmax,
+    or sigmoid for one unit, and cross-entropy. None when the output already answers that kind of question (its
+    units alone are `units_fit`'s)."""
+    node = answering_node(graph)
+    if node is None or node.kind != "Dense":
+        return None
+    if task in NUMERIC_TASKS:
+        wanted, kind = _for_numbers(node.params, training, size), f" ({task})"
+    elif task == "classification" and size:
+        wanted, kind = _for_classes(node.params, training, size, one_hot), ""
+    else:
+        return None
+    if wanted is None:
+        return None
+    units, activation, loss, metrics, what = wanted
+    fit = OutputFit(node_name=node.name, units=units)
+    auto = training["loss"] == "auto"
+    if units != node.params.get("units"):
+        fit.changes.append(Change(graph.role, node.id, "units", node.params.get("units"), units,
+                                  f"{node.name}: units {node.params.get('units')} → {units} ({what})"))
+    if activation != node.params.get("activation"):
+        picks = f"; the loss \"auto\" now picks {LOSS_WORDS[loss]}" if auto else ""
+        fit.changes.append(Change(graph.role, node.id, "activation", node.params.get("activation"), activation,
+                                  f"{node.name}: activation {node.params.get('activation')} → {activation} ({what}"
+                                  f"{picks})"))
+    if not auto and loss != training["loss"]:
+        fit.changes.append(Change(TRAINING, "", "loss", training["loss"], loss,
+                                  f"loss {LOSS_WORDS[training['loss']]} → {LOSS_WORDS[loss]}"))
+    if metrics != list(training["metrics"]):
+        fit.changes.append(Change(TRAINING, "", "metrics", list(training["metrics"]), metrics,
+                                  f"metrics {_listed(training['metrics'])} → {_listed(metrics)}"))
+    fit.question = (f"The data has {what}{kind}: make {node.name} a {activation} output of {units} "
+                    f"unit{'s' * (units != 1)} and train with {LOSS_WORDS[loss]}?")
+    return fit if fit.changes else None
+
+
+def units_fit(graph: LayerGraph, node_id: str, units: int) -> OutputFit:
+    """The output layer given `units` units (one per class, or per number to predict), asked first."""
+    node = graph.node(node_id)
+    old = node.params.get("units")
+    change = Change(graph.role, node.id, "units", old, units, f"{node.name}: units {old} → {units} (the labels)")
+    return OutputFit([change], node_name=node.name, units=units,
+                     question=f"Also give the output layer {node.name} {units} units to match the data?")
+
+
+def _for_numbers(params: dict, training: dict, values: int | None):
+    """(units, activation, loss, metrics, what the data has) for numbers to predict; None when it already suits."""
+    if params.get("activation") not in CLASSIFYING and "crossentropy" not in training["loss"]:
+        return None
+    loss = "mse" if training["loss"] == "auto" or "crossentropy" in training["loss"] else training["loss"]
+    metrics = _swap_metrics(training["metrics"], CLASS_METRICS, "mae")
+    return values or params.get("units"), "linear", loss, metrics, "numbers to predict"
+
+
+def _for_classes(params: dict, training: dict, classes: int, one_hot: bool):
+    """(units, activation, loss, metrics, what the data has) for `classes` classes; None when it already suits."""
+    units = params.get("units")
+    binary = classes == 2 and units == 1  # one sigmoid unit answers yes or no
+    activation = "sigmoid" if binary else "softmax"
+    suits = ("binary_crossentropy",) if binary else ("categorical_crossentropy", "sparse_categorical_crossentropy")
+    loss = training["loss"]
+    if params.get("activation") == activation and (loss == "auto" or loss in suits):
+        return None
+    if loss == "auto" or loss not in suits:
+        loss = suits[0] if binary or one_hot else suits[1]
+    metrics = _swap_metrics(training["metrics"], NUMBER_METRICS, "accuracy")
+    return (1 if binary else classes), activation, loss, metrics, f"{classes} classes"
+
+
+def _swap_metrics(metrics: list[str], dropped: tuple[str, ...], added: str) -> list[str]:
+    kept = [name for name in metrics if name not in dropped]
+    return kept if added in kept else [*kept, added]
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names) or "none"
 
 
 def offline_choice(project: Project, name: str = "digits") -> DatasetChoice:

@@ -29,6 +29,16 @@ def _output_node(graph: LayerGraph):
     return outputs[0] if len(outputs) == 1 else None
 
 
+def answering_node(graph: LayerGraph):
+    """The layer whose activation and units answer the question (the output layer; before an inverted
+    Normalization that only gives its answers back in the target's units, the layer before it), or None."""
+    output = _output_node(graph)
+    if output is not None and output.kind == KIND and output.params.get("invert"):
+        before = graph.inputs_of(output.id)
+        return graph.node(before[0]) if len(before) == 1 else None
+    return output
+
+
 def prepares_inputs(graph: LayerGraph) -> bool:
     """The layer after the Input already standardizes (a Normalization, not inverted)."""
     source = _input_node(graph)

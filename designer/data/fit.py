@@ -1,16 +1,30 @@
 """Does the model fit the chosen data? Checked before any training: the Input's shape against one sample's
-shape, and the output layer's units against the number of classes (or values to predict). Each problem comes
-with the fix the Data panel can apply in one undoable step."""
+shape, and the output layer against the labels — its units against the number of classes (or of numbers to
+predict), its activation against the kind of answer (class probabilities or numbers). Each problem comes with the
+fix the Data panel can apply in one undoable step.
+
+`plan_fit` is that fix, whole: what "Fit model to data" changes (the window and the command line run it as one
+undo step), the output layer and the loss changed only if the person agrees to one question about them."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 
 from designer.core import catalogue
-from designer.core.adapt import new_input_shape
+from designer.core.adapt import (CLASSIFYING, NUMERIC_TASKS, OutputFit, adapt_to_sample, change_steps, data_input,
+                                 fit_output, new_input_shape, units_fit)
 from designer.core.graph import LayerGraph
+from designer.core.prepare import answering_node, preparation_steps
 from designer.core.shapes import format_shape
+
+if TYPE_CHECKING:
+    from designer.core.project import Project
+    from designer.data.dataset import Dataset
+
+#: the undo step of "Fit model to data"
+FIT_TEXT = "Fit model to data"
 
 
 @dataclass
@@ -61,29 +75,134 @@ def advise(
                 advice.input_fix = (node.id, list(fix))
                 said += f" Set its shape to {format_shape(fix)} (Data → Fit model to data)."
             advice.problems.setdefault(node.id, []).append(said)
-    sinks = graph.sinks()
-    if not check_output or len(sinks) != 1 or task not in ("classification", "regression"):
+    output = answering_node(graph)
+    if not check_output or output is None or task not in ("classification", *NUMERIC_TASKS):
         return advice
-    output = graph.node(sinks[0])
     if output.kind != "Dense":
         return advice
-    units = output.params.get("units")
     if task == "classification" and num_classes:
-        fits = units == num_classes or (num_classes == 2 and units == 1)
-        if not fits:
-            advice.output_fix = (output.id, num_classes)
-            advice.problems.setdefault(output.id, []).append(
-                f"Data: the data has {num_classes} classes, but this output layer has {units} units. Give it "
-                f"{num_classes} units (one per class, with softmax)"
-                + (" or 1 unit with sigmoid for a yes/no answer" if num_classes == 2 else "")
-                + "."
-            )
-    elif task == "regression" and label_shape is not None:
-        values = math.prod(label_shape) if label_shape else 1
-        if units != values:
-            advice.output_fix = (output.id, values)
-            advice.problems.setdefault(output.id, []).append(
-                f"Data: each sample has {values} value{'s' * (values != 1)} to predict, but this output layer has "
-                f"{units} units. Give it {values}."
-            )
+        _advise_classes(advice, output, num_classes)
+    elif task in NUMERIC_TASKS:
+        _advise_numbers(advice, output, values_to_predict(task, label_shape))
     return advice
+
+
+def _advise_classes(advice: FitAdvice, output, classes: int) -> None:
+    units, activation = output.params.get("units"), output.params.get("activation")
+    if not (units == classes or (classes == 2 and units == 1)):
+        advice.output_fix = (output.id, classes)
+        said = (f"Data: the data has {classes} classes, but this output layer has {units} units. Give it {classes} "
+                "units (one per class, with softmax)"
+                + (" or 1 unit with sigmoid for a yes/no answer" if classes == 2 else "") + ".")
+    elif units == 1 and activation == "softmax":
+        said = ("Data: the data has 2 classes, but one softmax unit always answers 1. Make it sigmoid (a yes/no "
+                "answer) with binary cross-entropy (Data → Fit model to data).")
+    elif activation not in CLASSIFYING:
+        said = (f"Data: the data has {classes} classes, but this output layer's {activation} activation gives numbers, "
+                f"not class probabilities. Make it {'sigmoid' if units == 1 else 'softmax'}, trained with "
+                "cross-entropy (Data → Fit model to data).")
+    else:
+        return
+    advice.problems.setdefault(output.id, []).append(said)
+
+
+def _advise_numbers(advice: FitAdvice, output, values: int | None) -> None:
+    units, activation = output.params.get("units"), output.params.get("activation")
+    wrong_units = values is not None and units != values
+    if wrong_units:
+        advice.output_fix = (output.id, values)
+    if activation in CLASSIFYING:
+        size = f" of {values} unit{'s' * (values != 1)}" if values is not None else ""
+        said = (f"Data: the data has numbers to predict, but this output layer's {activation} gives class "
+                f"probabilities. Make it a linear output{size}, trained with a regression loss such as mean squared "
+                "error (Data → Fit model to data).")
+    elif wrong_units:
+        said = (f"Data: each sample has {values} value{'s' * (values != 1)} to predict, but this output layer has "
+                f"{units} units. Give it {values}.")
+    else:
+        return
+    advice.problems.setdefault(output.id, []).append(said)
+
+
+def values_to_predict(task: str, label_shape: tuple[int, ...] | None) -> int | None:
+    """How many numbers one sample's target holds, as an output Dense's units; None when its units do not say (no
+    labels, or a forecast of a whole sequence: a Dense there gives each step's numbers)."""
+    if label_shape is None or (task == "forecasting" and len(label_shape) > 1):
+        return None
+    return math.prod(label_shape) if label_shape else 1
+
+
+# ---------------------------------------------------------------------------- the fix, whole
+@dataclass
+class FitPlan:
+    """What "Fit model to data" changes: project commands for one undo step, each change said in a line; or why
+    the model cannot be fitted (`refused`)."""
+
+    steps: list = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    refused: str | None = None
+
+    def command(self):
+        """The one undo step (a `Compound`), None when nothing needs changing (or the fit is refused)."""
+        from designer.core.commands import Compound
+
+        return Compound(FIT_TEXT, self.steps) if self.steps and not self.refused else None
+
+
+def fit_target(project: Project) -> tuple[LayerGraph, bool] | None:
+    """The graph the data feeds (a GAN: the discriminator), and whether its output is compared with the labels."""
+    if project.is_gan:
+        return project.graph("discriminator"), False
+    graph = next((g for g in project.graphs if g.role == "model"), None)
+    if graph is None:
+        return None
+    return graph, project.training.get("mode", "supervised") == "supervised"
+
+
+def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = False,
+             agree: Callable[[OutputFit], bool] = lambda question: True) -> FitPlan:
+    """Everything that fits `project` to `dataset`: the Input's shape, what makes or rebuilds a sample and small
+    images' paddings (designer.core.adapt.adapt_to_sample), then the output layer for the labels — its units, and
+    for numbers instead of classes (or back) its activation, the loss and the metrics — if `agree(output_fit)` says
+    yes to its `question` (the command line agrees to all). No data (`dataset` None): a GAN's or an autoencoder's
+    two ends are made to meet. `vanishing`: the analysis found small images shrinking to nothing on the way."""
+    target = fit_target(project)
+    taken = data_input(project) if target is not None else None
+    if dataset is not None:
+        sample = tuple(dataset.sample_shape)
+    elif taken is not None:
+        sample = tuple(taken[1].params.get("shape") or ())  # no data: the Input stays, the output follows it
+    else:
+        return FitPlan()
+    adaptation = adapt_to_sample(project, sample, download_ok=True, vanishing=vanishing)
+    if adaptation.refused:
+        return FitPlan(refused=adaptation.refused)
+    plan = FitPlan(change_steps(adaptation), adaptation.in_words(roles=True))
+    output = output_fit(project, dataset)
+    if output is not None and agree(output):
+        plan.steps += change_steps(output)
+        plan.lines += output.in_words(roles=True)
+    if dataset is not None and dataset.columns is not None and target is not None and target[1]:
+        # a person's table: its preparation goes into the model, which then takes rows as they are in the file
+        column = dataset.options.get("target") or dataset.columns[-1]
+        steps, lines = preparation_steps(project, target[0].role, regression=dataset.task in NUMERIC_TASKS,
+                                         target=column)
+        plan.steps += steps
+        plan.lines += lines
+    return plan
+
+
+def output_fit(project: Project, dataset: Dataset | None) -> OutputFit | None:
+    """The output layer's change for `dataset`'s labels, with its question; None when it answers them already (or
+    nothing compares it with labels: an autoencoder, a GAN)."""
+    target = fit_target(project)
+    if dataset is None or target is None or not target[1]:
+        return None
+    graph, task, classes = target[0], dataset.task, dataset.num_classes
+    size = classes if task == "classification" else values_to_predict(task, dataset.label_shape)
+    one_hot = classes is not None and classes > 1 and dataset.label_shape == (classes,)
+    kind = fit_output(graph, project.training, task, size, one_hot)
+    if kind is not None:
+        return kind
+    advice = advise(graph, dataset.sample_shape, task, classes, dataset.label_shape)
+    return units_fit(graph, *advice.output_fix) if advice.output_fix else None

@@ -1,6 +1,8 @@
 """The Training panel: Train / Pause / Resume / Stop, a progress bar with the time left, live curves of the
 loss and the metrics — per batch (thin) and per epoch (training and validation, thick) — and beside them the
-insight panels (activations, histograms, predictions...: designer.ui.insights) fed by the run's snapshots.
+insight panels (activations, histograms, predictions...: designer.ui.insights) fed by the run's snapshots. A run
+that fails says so in one plain sentence; an unexpected error's full text is behind "Details…"
+(designer.ui.training_failure).
 
 Curves are redrawn every 100 ms (each plot in its turn of a 50 ms timer) from the run's batch buffer, never per
 batch, with pyqtgraph's downsampling and clip-to-view so a million points stay smooth. pyqtgraph (~0.4 s to
@@ -143,6 +145,13 @@ class TrainingPanel(QWidget):
         self.progress.setFormat("%p%")
         self.status = QLabel(IDLE_TEXT, self)
         self.status.setWordWrap(True)
+        #: an unexpected error's full text, shown on demand (never in the status line)
+        self.details_button = QPushButton("Details…", self)
+        self.details_button.setToolTip("The full text of the error, to read or copy")
+        self.details_button.clicked.connect(self.show_failure_details)
+        self.details_button.hide()
+        self.failure_details: str | None = None
+        self.details_dialog = None
         #: what the project keeps of training: untrained, or trained N epochs and what an edit since keeps
         self.weights_label = _ElidedLabel(self)
         self.weights_label.setObjectName("weights_label")
@@ -164,7 +173,10 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
-        layout.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.details_button, 0, Qt.AlignTop)
+        layout.addLayout(status_row)
         layout.addWidget(self.weights_label)
         layout.addWidget(self.plots_host, 1)
         # without curves the lines stay together at the top: the space below is this spacer's, not spread
@@ -265,6 +277,7 @@ class TrainingPanel(QWidget):
         self.pause_button.setEnabled(True)
         self.stop_button.setEnabled(True)
         self.progress.setValue(0)
+        self._show_failure_details(None)  # the last run's failure is no part of this one
         self.status.setText("Loading the data and building the model…")
         run.start()
         self._timer.start()
@@ -481,7 +494,25 @@ class TrainingPanel(QWidget):
             plot.enableAutoRange()
         self._set_idle()
         self.progress.setFormat("%p%  ·  did not finish")  # never the time left of a run that is over
-        self.status.setText(f"<span style='color:{style.ERROR_COLOUR}'>{message}</span>")
+        from designer.ui.training_failure import plain_failure
+
+        sentence, details = plain_failure(message)
+        self.status.setText(f"<span style='color:{style.ERROR_COLOUR}'>{sentence}</span>")
+        self._show_failure_details(details)
+
+    def _show_failure_details(self, details: str | None) -> None:
+        self.failure_details = details
+        self.details_button.setVisible(details is not None)
+
+    def show_failure_details(self) -> None:
+        """The last run's unexpected error in full, in a dialog with a Copy button."""
+        if self.failure_details is None:
+            return
+        from designer.ui.training_failure import FailureDetailsDialog, plain_failure
+
+        sentence = plain_failure(self.failure_details)[0]
+        self.details_dialog = FailureDetailsDialog(sentence, self.failure_details, self)
+        self.details_dialog.open()
 
     def forget(self) -> bool:
         """Another project is open: back to the slim bar of before any run, so that nothing of the last project's
@@ -502,6 +533,7 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("%p%")
         self.status.setText(IDLE_TEXT)
+        self._show_failure_details(None)
         self._set_idle()
         self.findings_changed.emit([])
         return shown

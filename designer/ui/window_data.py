@@ -13,25 +13,20 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from designer.core.commands import Compound, OnGraph, SetDataset, SetParameter, SetTraining
+from designer.core.commands import SetDataset, SetTraining
 from designer.core.graph import LayerGraph
 from designer.core.project import ProjectEvent
+from designer.data.fit import FIT_TEXT  # the Data panel offers the fit back while it is the last step
 from designer.ui.training_run import TrainingRun
-
-#: the undo step of "Fit model to data" (the Data panel offers it back while it is the last step)
-FIT_TEXT = "Fit model to data"
 
 
 class DataAndTrainingMixin:
     # ================================================================== model against data
     def _fit_graph(self) -> tuple[LayerGraph, bool] | None:
         """The graph the data feeds, and whether its output is compared with the labels."""
-        if self.project.is_gan:
-            return self.project.graph("discriminator"), False
-        graph = next((g for g in self.project.graphs if g.role == "model"), None)
-        if graph is None:
-            return None
-        return graph, self.project.training.get("mode", "supervised") == "supervised"
+        from designer.data.fit import fit_target
+
+        return fit_target(self.project)
 
     def _fit_advice(self):
         dataset = self.data.dataset
@@ -91,12 +86,23 @@ class DataAndTrainingMixin:
             self.data_panel.show_fitted([], None)
 
     def confirm_output_fix(self, node_name: str, units: int) -> bool:
-        answer = QMessageBox.question(
-            self, "Fit model to data",
-            f"Also give the output layer {node_name} {units} units to match the data?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes,
-        )
+        """Yes to changing the output layer `node_name` to `units` units for the data's labels — and, when the data
+        has numbers instead of classes (or back), its activation, the loss and the metrics, in the same question?"""
+        question = self._output_question or f"Also give the output layer {node_name} {units} units to match the data?"
+        answer = QMessageBox.question(self, FIT_TEXT, question, QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
         return answer == QMessageBox.Yes
+
+    #: the words of the output question being asked (designer.core.adapt.OutputFit.question)
+    _output_question: str | None = None
+
+    def _agree_to_output_fit(self, fit) -> bool:
+        """The one question about the output layer (a designer.core.adapt.OutputFit) before the fit changes it.
+        Every answer goes through `confirm_output_fix(name, units)`, the one place a test or a caller answers."""
+        self._output_question = fit.question
+        try:
+            return self.confirm_output_fix(fit.node_name, fit.units)
+        finally:
+            self._output_question = None
 
     def use_bundled_digits(self) -> None:
         """A download failed: train on the bundled 8×8 digits instead, the network adapted to them (designer.core.
@@ -118,43 +124,29 @@ class DataAndTrainingMixin:
     def fit_model_to_data(self) -> None:
         """Fit the model to the chosen data as one undo step, each change said: the Input's shape (an image keeps
         its channel axis), what makes or rebuilds a sample (a GAN generator's output, an autoencoder's), small
-        images' paddings — the adapter `designer.core.adapt` — and the output layer's units for the classes, if the
-        person agrees. Without data, a GAN's or an autoencoder's two ends are made to meet."""
-        from designer.core.adapt import adapt_to_sample, change_steps, data_input
+        images' paddings, and — if the person agrees — the output layer for the labels: its units, and for numbers
+        instead of classes (or back) its activation, the loss and the metrics (designer.data.fit.plan_fit). Without
+        data, a GAN's or an autoencoder's two ends are made to meet."""
         from designer.core.fit_checks import vanishing_problems
+        from designer.data.fit import plan_fit
 
-        graph, advice = self._fit_advice()
-        dataset = self.data.dataset
-        taken = data_input(self.project) if self._fit_graph() is not None else None
-        if dataset is not None:
-            sample = tuple(dataset.sample_shape)
-        elif taken is not None:
-            sample = tuple(taken[1].params.get("shape") or ())  # no data: the Input stays, the output follows it
-        else:
-            return
+        target, dataset = self._fit_graph(), self.data.dataset
+        graph = target[0] if target is not None else None
         vanishing = bool(graph is not None and dataset is not None
-                         and vanishing_problems(graph, self.report_of(graph), sample))
-        adaptation = adapt_to_sample(self.project, sample, download_ok=True, vanishing=vanishing)
-        if adaptation.refused:
+                         and vanishing_problems(graph, self.report_of(graph), tuple(dataset.sample_shape)))
+        plan = plan_fit(self.project, dataset, vanishing=vanishing, agree=self._agree_to_output_fit)
+        if plan.refused:
             self._fitted_lines = None
-            said = f"The model cannot be fitted to this data: {adaptation.refused}."
+            said = f"The model cannot be fitted to this data: {plan.refused}."
             self.data_panel.show_fit_refusal(said)
             self.show_message(said)
             return
-        steps, lines = change_steps(adaptation), adaptation.in_words(roles=True)
-        output_fix = advice.output_fix if advice is not None else None
-        if output_fix and self.confirm_output_fix(graph.node(output_fix[0]).name, output_fix[1]):
-            node = graph.node(output_fix[0])
-            steps.append(OnGraph(graph.role, SetParameter(node.id, "units", output_fix[1])))
-            lines.append(f"{node.name}: units {node.params.get('units')} → {output_fix[1]} (the labels)")
-        if not steps:
-            return
-        refusal = self.run_command(Compound(FIT_TEXT, steps))
-        if refusal is not None:
-            return  # said in the status bar
-        self._fitted_lines = lines
+        command = plan.command()
+        if command is None or self.run_command(command) is not None:
+            return  # nothing to change, or refused (said in the status bar)
+        self._fitted_lines = plan.lines
         self._show_fitted()
-        self.show_message("Fitted the model to the data: " + "; ".join(lines) + " (Edit → Undo takes it back).")
+        self.show_message("Fitted the model to the data: " + "; ".join(plan.lines) + " (Edit → Undo takes it back).")
         editor = next((e for e in self.editors if e.graph is graph), None)
         if editor is not None and editor is not self.current_editor():
             self.tabs.setCurrentWidget(editor)  # a canvas never shown yet is fitted to its view as it shows

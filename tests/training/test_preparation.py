@@ -120,3 +120,32 @@ def test_rows_scaled_by_the_data_and_by_the_model_are_refused_in_words(tmp_path)
     project.dataset = DatasetChoice(str(tmp_path / "houses.csv"), {"target": "price"})  # auto: standardize
     with pytest.raises(TrainingError, match="standardizes the rows inside the model, but the data is scaled too"):
         plan_training(project, load_dataset(project.dataset))
+
+
+def test_a_classifier_fitted_to_a_house_price_table_trains_to_prices(tmp_path):
+    """The modeler's path: a classifier, a CSV of prices, Fit model to data (as the window and `--fit` do), train;
+    the model takes raw rows and answers in dollars."""
+    from designer.core.commands import History
+    from designer.data.fit import plan_fit
+
+    area, rooms, price = house_prices(tmp_path / "houses.csv")
+    g = LayerGraph()
+    x = g.add("Input", shape=[7])
+    x = g.add("Dense", x, units=16, activation="relu")
+    g.add("Dense", x, units=3, activation="softmax")
+    project = Project.single(g, training=check_training(
+        {"epochs": 40, "batch_size": 16, "seed": 1, "learning_rate": 0.01, "validation_split": 0.2,
+         "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}))
+    project.dataset = DatasetChoice(str(tmp_path / "houses.csv"), {"target": "price"})
+    plan = plan_fit(project, load_dataset(project.dataset))
+    History(project).push(plan.command())
+    assert any(line.startswith("standardize: added after input") for line in plan.lines)
+    assert any(line.startswith("target_units: added after dense_1") for line in plan.lines)
+    assert project.dataset.options["scale"] == "none"
+    assert plan_fit(project, load_dataset(project.dataset)).command() is None  # fitted: nothing more to change
+    dataset = load_dataset(project.dataset)
+    result = fit(plan_training(project, dataset))
+    assert "accuracy" not in result.history
+    rows = np.stack([area, rooms], axis=1)[:10].astype("float32")
+    answers = result.model.predict(rows, verbose=0).reshape(-1)
+    assert np.all(np.abs(answers - price[:10]) < 0.5 * float(np.std(price)))
