@@ -317,8 +317,11 @@ def _recurrent_layers(model) -> list:
 
 
 def _export_twin(model, *, unroll: bool):
-    """`model`, or a copy with the same weights whose recurrent layers are unrolled (`unroll`) and whose VAE
-    sampling layers draw with the stateful normal op; returns it and the kinds of change made."""
+    """`model`, or a copy with the same weights whose recurrent layers are unrolled (`unroll`), whose VAE
+    sampling layers draw with the stateful normal op, and whose Normalization layers are the same arithmetic as a
+    Rescaling with the learned numbers written in (a Normalization keeps them as tensors captured from outside the
+    traced function, which tf2onnx and the TFLite converter turn into extra inputs); returns it and the kinds of
+    change made."""
     import keras
 
     from designer.keras_bridge.custom_layers import vae_sampling_class
@@ -326,12 +329,16 @@ def _export_twin(model, *, unroll: bool):
     sampling = vae_sampling_class()
     to_unroll = [layer for layer in _recurrent_layers(model) if unroll and not layer.get_config().get("unroll")]
     to_swap = [layer for layer in model.layers if isinstance(layer, sampling)]
-    if not to_unroll and not to_swap:
+    to_fix = [layer for layer in model.layers if isinstance(layer, keras.layers.Normalization)]
+    if not to_unroll and not to_swap and not to_fix:
         return model, {}
     unrolled, swapped = {id(layer) for layer in to_unroll}, {id(layer) for layer in to_swap}
+    fixed = {id(layer) for layer in to_fix}
 
     def clone(layer):
         config = layer.get_config()
+        if id(layer) in fixed:
+            return _fixed_normalization(layer)
         if id(layer) in swapped:
             return _portable_sampling_class()(**config)
         if id(layer) in unrolled:
@@ -340,7 +347,9 @@ def _export_twin(model, *, unroll: bool):
 
     try:
         twin = keras.models.clone_model(model, clone_function=clone)
-        twin.set_weights(model.get_weights())
+        for layer in twin.layers:  # layer by layer: a fixed Normalization has no weights of its own any more
+            if layer.weights:
+                layer.set_weights(model.get_layer(layer.name).get_weights())
     except Exception as error:  # noqa: BLE001
         raise ExportError(f"The model could not be prepared for export: {_first_line(error)}") from error
     changes = {}
@@ -349,6 +358,20 @@ def _export_twin(model, *, unroll: bool):
     if to_swap:
         changes["sampling"] = [layer.name for layer in to_swap]
     return twin, changes
+
+
+def _fixed_normalization(layer):
+    """A Rescaling doing what the (adapted) Normalization `layer` does: (x − mean) / std, or x · std + mean
+    inverted, its numbers constants of the model."""
+    import keras
+
+    mean = np.asarray(layer.mean, dtype=np.float32).reshape(-1)
+    std = np.maximum(np.sqrt(np.asarray(layer.variance, dtype=np.float32).reshape(-1)), keras.backend.epsilon())
+    if layer.invert:
+        scale, offset = std, mean
+    else:
+        scale, offset = 1.0 / std, -mean / std
+    return keras.layers.Rescaling(scale=scale.tolist(), offset=offset.tolist(), name=layer.name)
 
 
 def _twin_notes(changes: dict, random_op: str) -> list[str]:

@@ -149,3 +149,22 @@ def test_a_classifier_fitted_to_a_house_price_table_trains_to_prices(tmp_path):
     rows = np.stack([area, rooms], axis=1)[:10].astype("float32")
     answers = result.model.predict(rows, verbose=0).reshape(-1)
     assert np.all(np.abs(answers - price[:10]) < 0.5 * float(np.std(price)))
+
+
+@pytest.mark.parametrize("format_, name", [("keras", "model.keras"), ("onnx", "model.onnx"), ("tflite", "model.tflite")])
+def test_exports_keep_the_preparation_and_are_checked_in_the_target_s_units(trained_on_prices, format_, name):
+    from designer.exchange.export import ExportRequest, export_project
+
+    folder, project, dataset, result, _ = trained_on_prices
+    checked = export_project(project, dataset, ExportRequest(format_, str(folder / name)))
+    assert checked.ok, checked.summary
+
+
+@pytest.mark.parametrize("format_", ["python", "notebook"])
+def test_a_script_that_would_train_without_the_preparation_is_refused_in_words(trained_on_prices, format_):
+    from designer.exchange.export import ExportError, ExportRequest, export_project
+
+    folder, project, dataset, result, _ = trained_on_prices
+    with pytest.raises(ExportError, match=r"cannot yet learn the numbers of the Normalization layers \(normalization, "
+                                          r"normalization_1\).*\.keras file or a SavedModel"):
+        export_project(project, dataset, ExportRequest(format_, str(folder / "out")))
