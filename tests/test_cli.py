@@ -167,7 +167,8 @@ def test_export_a_project_and_re_export_a_trained_model(tiny_project, tmp_path):
 
 @pytest.mark.parametrize(
     "content, words",
-    [("{", "not valid JSON"), ('{"format": "network-designer-project", "version": 1, "graphs": []}', "graphs")],
+    [("{", "looks cut short"), ("{]", "not valid JSON"),
+     ('{"format": "network-designer-project", "version": 1, "graphs": []}', "graphs")],
 )
 def test_broken_project_files_give_the_loaders_message(tmp_path, content, words):
     path = tmp_path / "broken.json"

@@ -77,13 +77,12 @@ def class_of_30(folder):
         save_project(project, path)
     (folder / "student05.json").write_text('{"format": "network-designer-project", "version": 1, "graphs": [',
                                            encoding="utf-8")
-    expected["student05.json"] = "not a project that can be opened: the file is not valid JSON"
+    expected["student05.json"] = "not a project that can be opened: the file looks cut short"
     hostile = json.loads((folder / "student10.json").read_text(encoding="utf-8"))
     hostile["graphs"][0]["nodes"][1]["kind"] = "Lambda"
     hostile["graphs"][0]["nodes"][1]["params"] = {"function": "__import__('os').system('touch pwned')"}
     (folder / "student10.json").write_text(json.dumps(hostile), encoding="utf-8")
-    expected["student10.json"] = ('not a project that can be opened: unknown layer kind the text "Lambda" '
-                                  "(at graphs[0].nodes[1].kind)")
+    expected["student10.json"] = 'is of kind "Lambda", which Network Designer does not know'
     (folder / "student15.json").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     expected["student15.json"] = "not a project that can be opened"
     return expected
@@ -115,7 +114,7 @@ def test_a_class_of_30_is_graded_at_once_into_a_mark_book(run_designer, tmp_path
                                                   "feedback"}
     assert sum(r["result"] == "pass" for r in rows) == 15
     broken = next(r for r in rows if r["project"].endswith("student05.json"))
-    assert broken["result"] == "fail" and broken["checks"] == "5" and "not valid JSON" in broken["feedback"]
+    assert broken["result"] == "fail" and broken["checks"] == "5" and "looks cut short" in broken["feedback"]
     right = [r for r in rows if r["result"] == "pass"]
     assert all(r["checks passed"] == r["checks"] == "5" and r["feedback"] == "" for r in right)
     one = run_designer("check", "two-three-one", folder / "student00.json")

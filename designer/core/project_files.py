@@ -9,6 +9,7 @@ so a crash mid-save leaves the previous file intact.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -183,7 +184,7 @@ class _Reader:
         # a name chosen for an unnamed layer must not take one that a later layer gives explicitly
         self._named = {n["name"] for n in nodes if isinstance(n, dict) and isinstance(n.get("name"), str)}
         for i, node_data in enumerate(nodes):
-            graph.insert_node(self.node(node_data, f"{where}.nodes[{i}]", graph))
+            graph.insert_node(self.node(node_data, f"{where}.nodes[{i}]", graph, number=i + 1))
         edges = data.get("edges", [])
         if not isinstance(edges, list):
             raise ProjectError(f"{where}.edges", f"must be a list of connections, not {_short(edges)}")
@@ -203,7 +204,8 @@ class _Reader:
             raise ProjectError(at, f"these connections make a loop ({names}): data would flow back into itself")
         return graph
 
-    def node(self, data: Any, where: str, graph: LayerGraph) -> LayerNode:
+    def node(self, data: Any, where: str, graph: LayerGraph, number: int = 0) -> LayerNode:
+        """The layer at `where`, the `number`th of its graph (counted from 1, as the message says it)."""
         self._object(data, where, required=("id", "kind"), allowed=("id", "kind", "name", "params", "position", "group"))
         node_id = data["id"]
         if not isinstance(node_id, str) or not 0 < len(node_id) <= 64:
@@ -212,8 +214,7 @@ class _Reader:
             raise ProjectError(f"{where}.id", f"the id {node_id!r} is used twice in this graph")
         kind_key = data["kind"]
         if not isinstance(kind_key, str) or not catalogue.has(kind_key):
-            known = ", ".join(k.key for k in catalogue.all_kinds())
-            raise ProjectError(f"{where}.kind", f"unknown layer kind {_short(kind_key)}; known kinds: {known}")
+            raise ProjectError(f"{where}.kind", _unknown_kind(number, data.get("name"), kind_key))
         kind = catalogue.get(kind_key)
         name = data.get("name")
         if name is None:
@@ -308,6 +309,23 @@ def _short(value: Any) -> str:
     return f"{kind} {text}".strip()
 
 
+def _unknown_kind(number: int, name: Any, kind: Any) -> str:
+    """Why a layer's kind is refused, naming the layer as a person finds it in the file, with the nearest known
+    kind when there is one (a typo, a lowercase "dense")."""
+    layer = f"layer {number}" if number else "the layer"
+    if isinstance(name, str) and name.isprintable() and 0 < len(name) <= 64:
+        layer += f" ({json.dumps(name, ensure_ascii=False)})"
+    if not isinstance(kind, str):
+        return (f"{layer} has {_short(kind)} as its kind, which is not the name of a layer kind: write one such as "
+                '"Dense".')
+    keys = {k.key.lower(): k.key for k in catalogue.all_kinds()}
+    near = difflib.get_close_matches(kind.lower(), list(keys), n=1, cutoff=0.6)
+    meant = f' Did you mean "{keys[near[0]]}"?' if near else ""
+    return (f"{layer} is of kind {_short(kind).removeprefix('the text ')}, which Network Designer does not know "
+            f"(was the file made by a newer version, or edited by hand?).{meant} Write a kind from the palette "
+            "(Input, Dense, Conv2D, LSTM, ...; the project schema lists them all), or delete the layer.")
+
+
 def _jsonable(value: Any) -> bool:
     try:
         json.dumps(value)
@@ -364,11 +382,45 @@ def _lone_surrogate_at(text: str, data: Any) -> str | None:
     return None
 
 
+#: what is left after the place where the JSON reader stops, when a file ends in the middle of a number or of a
+#: true, false or null ("1.", "-", "1e", "tru")
+_CUT_TOKEN = re.compile(r"[-+.eE0-9]*|t(r(ue?)?)?|f(a(l(se?)?)?)?|n(u(ll?)?)?")
+_CUT_ESCAPE = re.compile(r"u[0-9a-fA-F]{0,3}")
+#: what to do about a file that ends too soon (saving is atomic, so a half file was cut by a copy, a download or
+#: an editor; the recovery copy is offered when the window starts without a file)
+_CUT_SHORT_ADVICE = ("it may not have finished saving or copying. Open a backup copy of it if you have one; if "
+                     "Network Designer stopped while this project was open, start it without a file to be offered "
+                     "the work it kept.")
+
+
+def _cut_short(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether the JSON reader failed only because the text ran out: the rest would make it whole."""
+    end = len(text.rstrip())
+    if error.msg.startswith("Unterminated string"):  # a string runs to the end (a raw newline is another error)
+        return True
+    tail = text[error.pos:end]
+    if error.msg.startswith("Invalid \\uXXXX escape"):
+        return _CUT_ESCAPE.fullmatch(tail) is not None
+    return _CUT_TOKEN.fullmatch(tail) is not None
+
+
+def _where_it_ends(text: str) -> tuple[str, str]:
+    """The location and problem of a file that ends too soon: its last character's line and column."""
+    end = len(text.rstrip())
+    if not end:
+        return "line 1, column 1", f"the file is empty: {_CUT_SHORT_ADVICE}"
+    line, line_start = text.count("\n", 0, end) + 1, text.rfind("\n", 0, end) + 1
+    return (f"line {line}, column {end - line_start}",
+            f"the file looks cut short (it ends in the middle of the project): {_CUT_SHORT_ADVICE}")
+
+
 def loads(text: str, path: str | os.PathLike | None = None) -> Project:
     """A Project from JSON text; ProjectError (with the location) if anything is wrong."""
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
+        if _cut_short(text, error):
+            raise ProjectError(*_where_it_ends(text), path) from None
         raise ProjectError(f"line {error.lineno}, column {error.colno}", f"the file is not valid JSON ({error.msg})", path) from None
     except _RefusedConstant as error:
         raise ProjectError("", f"the file is not a valid project: {error}", path) from None

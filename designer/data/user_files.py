@@ -13,12 +13,15 @@ An image folder has one subfolder per class (the class names are the subfolder n
 images are decoded with TensorFlow (no other image library needed), resized to the chosen size and kept as
 8-bit values. A folder whose decoded images would take more than `MEMORY_LIMIT_BYTES` is not loaded at once: it
 becomes an `ImageStream` that reads and decodes the images batch by batch through tf.data while training, and only
-its first images are decoded for the preview.
+its first images are decoded for the preview. A file that is no image, or a damaged one, is named in plain words
+(`unreadable_image`) when the folder is read, or, if only decoding it shows the damage, when training fails on it.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -336,12 +339,7 @@ def load_image_folder(path: Path, size: tuple[int, int] = (64, 64), color: str =
                 "class (e.g. cats/, dogs/)."
             )
         raise DataError(f"{path} is empty: it needs one subfolder of images per class.")
-    files: list[tuple[Path, int]] = []
-    for label, folder in enumerate(folders):
-        images = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-        if not images:
-            raise DataError(f"{folder} holds no images (PNG, JPEG, GIF or BMP): add some, or remove the folder.")
-        files += [(image, label) for image in images]
+    files = _folder_images(folders)
     channels = 1 if color == "grayscale" else 3
     labels = np.array([label for _, label in files], dtype=np.int64)
     class_names = [folder.name for folder in folders]
@@ -371,24 +369,113 @@ def load_image_folder(path: Path, size: tuple[int, int] = (64, 64), color: str =
     return RawData(x, y, class_names, "classification", description, image_max=255.0, stream=stream)
 
 
+def _folder_images(folders: list[Path]) -> list[tuple[Path, int]]:
+    """Every image file under each class folder, with the class number (the folder's place in `folders`)."""
+    files: list[tuple[Path, int]] = []
+    for label, folder in enumerate(folders):
+        images = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not images:
+            raise DataError(f"{folder} holds no images (PNG, JPEG, GIF or BMP): add some, or remove the folder.")
+        files += [(image, label) for image in images]
+    return files
+
+
 PREVIEW_IMAGES = 64  # decoded at once from a streamed folder, for the preview and the shapes
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
+_IMAGE_MAGIC = {"PNG": b"\x89PNG", "JPEG": b"\xff\xd8\xff", "GIF": b"GIF8", "BMP": b"BM"}
+#: a PNG's last chunk; a file copied or downloaded only in part lacks it. Looked for in the last bytes, not at
+#: the very end: decoders stop at it, so bytes some tools append after it do no harm
+_PNG_END = b"IEND"
+_TAIL_BYTES = 4096
+#: how long `unreadable_while_training` may look for the damaged file of a folder that failed while training
+SEARCH_SECONDS = 30.0
+
+
+def _image_kind(head: bytes) -> str | None:
+    """"PNG", "JPEG", "GIF" or "BMP" from a file's first bytes; None when it starts like none of them."""
+    return next((kind for kind, magic in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
+
+
+def unreadable_image(image: Path) -> str:
+    """Why `image` cannot be decoded, in plain words naming the file, and what to do. TensorFlow's own message
+    names neither the file nor the problem in words a person can act on ("Invalid PNG. Failed to initialize
+    decoder"), so this looks at the file's first bytes instead."""
+    try:
+        with open(image, "rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        return f"{image} cannot be read ({error.strerror or error})."
+    if not head:
+        return f"{image} is empty (0 bytes): it may not have finished copying. Delete it, or copy it again."
+    kind = _image_kind(head)
+    if kind is None:
+        return (f"{image} is not an image: it does not start like a PNG, JPEG, GIF or BMP file (is it another kind "
+                "of file with an image's name?). Delete or replace it.")
+    return (f"{image} is not a readable {kind} image (it looks damaged or cut short). Open it in an image viewer to "
+            "check, and delete or replace it.")
 
 
 def _check_image_headers(files: list[tuple[Path, int]]) -> None:
-    """Before streaming, make sure every file at least starts like an image, so a stray file is named now and not
-    halfway through an epoch (a file damaged further in still fails then, with TensorFlow's message)."""
+    """Before streaming, make sure every file starts like an image (and a PNG ends like one), so a stray or
+    half-copied file is named now and not halfway through an epoch. Only a few bytes of each file are read: a file
+    damaged in the middle is found when it fails while training (`unreadable_while_training`)."""
     for image, _ in files:
         try:
             with open(image, "rb") as handle:
-                head = handle.read(8)
+                kind = _image_kind(handle.read(8))
+                if kind == "PNG":
+                    handle.seek(max(0, image.stat().st_size - _TAIL_BYTES))
+                    cut_short = _PNG_END not in handle.read()
         except OSError as error:
             raise DataError(f"{image} cannot be read ({error.strerror or error}).") from None
-        if not head.startswith(_IMAGE_MAGIC):
-            raise DataError(
-                f"{image} cannot be read as an image (it does not start like a PNG, JPEG, GIF or BMP file). "
-                "Delete or replace it."
-            )
+        if kind is None or (kind == "PNG" and cut_short):
+            raise DataError(unreadable_image(image))
+
+
+def unreadable_while_training(folder: str, error: Exception) -> str:
+    """What to say when TensorFlow failed to decode an image of the streamed `folder` while training. Its message
+    names no file (tf.data cannot catch a failure per file), so the folder's images are decoded again, in parallel
+    and for at most `SEARCH_SECONDS`, and the first one that fails is named."""
+    import tensorflow as tf
+
+    plain = _tensorflow_words(error)
+    unnamed = (f"One of the images of {folder} could not be read while training (it looks damaged or cut short: "
+               f"{plain}). Open the folder's images in an image viewer to find it, and delete or replace it.")
+    root = Path(folder).expanduser()
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        files = [str(image) for image, _ in _folder_images(folders)]
+    except (OSError, DataError):  # the folder changed since it was read
+        return unnamed
+    if not files:
+        return unnamed
+
+    def decodes(index, path):
+        # the shape goes along, unused: a decoding that nothing reads is pruned from the traced map
+        return index, tf.shape(tf.io.decode_image(tf.io.read_file(path), expand_animations=False))
+
+    # a file that fails is dropped by ignore_errors: the first index missing from the sequence is the damaged one
+    data = (tf.data.Dataset.from_tensor_slices(files).enumerate()
+            .map(decodes, num_parallel_calls=tf.data.AUTOTUNE).ignore_errors().batch(256))
+    expected, started = 0, time.monotonic()
+    for indices, _ in data:
+        for index in indices.numpy().tolist():
+            if index != expected:
+                return f"While training on {folder}: {unreadable_image(Path(files[expected]))}"
+            expected += 1
+        if time.monotonic() - started > SEARCH_SECONDS:
+            return unnamed
+    if expected < len(files):  # the last files failed
+        return f"While training on {folder}: {unreadable_image(Path(files[expected]))}"
+    return f"The images of {folder} could not be read while training: {plain}"  # every one decodes now
+
+
+def _tensorflow_words(error: Exception) -> str:
+    """TensorFlow's message without its internals ("{{function_node …}}", "[[{{node …}}]]", "[Op:…]", the tf.data
+    iterator's name): "Invalid PNG. Failed to initialize decoder."."""
+    text = str(getattr(error, "message", error))
+    text = re.sub(r"\{\{function_node [^}]*\}\}|\[\[.*?\]\]|\[Op:[^\]]*\].*", " ", text, flags=re.S)
+    text = re.sub(r"Error in user-defined function passed to .*? transformation with iterator: \S+: ", "", text)
+    return " ".join(text.split()) or type(error).__name__
 
 
 @dataclass
@@ -451,11 +538,7 @@ def decode_image(image: Path, size: tuple[int, int], channels: int) -> np.ndarra
     import tensorflow as tf  # the CLI and the window have imported it quietly before any dataset loads
     try:
         pixels = tf.io.decode_image(tf.io.read_file(str(image)), channels=channels, expand_animations=False)
-    except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError, tf.errors.UnknownError) as error:
-        detail = str(getattr(error, "message", error)).splitlines()[0]
-        raise DataError(
-            f"{image} cannot be read as an image (damaged, or not really a PNG/JPEG/GIF/BMP: {detail}). "
-            "Open it in an image viewer to check, and delete or replace it."
-        ) from None
+    except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError, tf.errors.UnknownError):
+        raise DataError(unreadable_image(image)) from None
     resized = tf.image.resize(pixels, size, method="area", antialias=True)
     return np.clip(np.rint(resized.numpy()), 0, 255).astype(np.uint8)

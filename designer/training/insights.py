@@ -59,6 +59,8 @@ class Snapshot:
     #: the fixed samples (as images when they are pictures, else as they are fed) and their labels if any
     samples: np.ndarray | None = None
     sample_labels: list[str] | None = None
+    #: the name of each value of a sample when the data names them ("age", "region=east"); None otherwise
+    input_names: list[str] | None = None
     #: (layer name, its outputs for the fixed samples: [SAMPLES, ...]) in the order of the graph
     activations: list[tuple[str, np.ndarray]] = field(default_factory=list)
     weights: list[Histogram] = field(default_factory=list)
@@ -81,7 +83,8 @@ class Snapshot:
 
 #: the live panels: one per data field of a Snapshot, in its order (the other fields say what a snapshot is of).
 #: Named here once: the window's registry of panels is keyed by these names
-PANELS = tuple(f.name for f in fields(Snapshot) if f.name not in ("epoch", "samples", "sample_labels", "health"))
+PANELS = tuple(f.name for f in fields(Snapshot)
+               if f.name not in ("epoch", "samples", "sample_labels", "input_names", "health"))
 
 
 def image_shape(sample_shape: tuple[int, ...], options: dict[str, Any]) -> tuple[int, ...] | None:
@@ -120,6 +123,10 @@ class Observer:
         own = image_shape(dataset.sample_shape, dataset.options)
         self.images = own if own and math.prod(own) == math.prod(x.shape[1:]) else image_shape(tuple(x.shape[1:]), {})
         self.value_range = (float(np.min(x)), float(np.max(x))) if x.size else (0.0, 1.0)
+        # a table's names label its values in the panels, as long as the model reads one value per name
+        names = dataset.feature_names
+        self.input_names = (list(names) if names and self.images is None and len(names) == math.prod(x.shape[1:])
+                            else None)
         rng = np.random.default_rng(seed)
         self.noise = rng.standard_normal((GRID, *noise_shape)).astype(np.float32) if noise_shape else None
         self.health_noise = (rng.standard_normal((HEALTH_ROWS, *noise_shape)).astype(np.float32)
@@ -145,8 +152,7 @@ class Observer:
         if not model.trainable_weights:
             reasons["weights"] = reasons["gradients"] = "This model has no weights that train (every layer is frozen)."
         if not classifying:
-            why = ("it is for classifiers; this run " +
-                   ("trains a " + self.mode.upper() if self.mode != "supervised" else "predicts numbers, not classes") + ".")
+            why = f"it is for classifiers; {self._not_classifying()}."
             reasons["predictions"] = "The predictions grid shows images with their predicted and true class: " + why
             reasons["confusion"] = "The confusion matrix counts which class is taken for which: " + why
         elif self.images is None:
@@ -157,14 +163,25 @@ class Observer:
                                           "rebuild their input.")
         if self.mode != "gan":
             reasons["generated"] = "Generated images are for GANs: set the mode to GAN with a generator and a discriminator."
-        if not classifying or inputs != (2,):
-            what = f"this model reads {sample_in_words(inputs)}" if inputs else "a GAN reads noise"
-            reasons["boundary"] = (f"The decision boundary is drawn for classifiers of two numbers (points in a "
-                                   f"plane); {what}.")
+        # the reason given is the one that holds: a regression model may well read two numbers
+        if not classifying:
+            reasons["boundary"] = f"The decision boundary is drawn for classifiers; {self._not_classifying()}."
+        elif inputs != (2,):
+            reasons["boundary"] = ("The decision boundary is drawn for classifiers of two numbers (points in a "
+                                   f"plane); this model reads {sample_in_words(inputs)}.")
         if self.dataset.task != "forecasting" or self.mode != "supervised":
             reasons["forecast"] = ("Forecast vs truth is for sequence data that predicts what comes next, such as "
                                    "the sine waves.")
         return reasons
+
+    def _not_classifying(self) -> str:
+        """What this run does instead of classifying, for the panels that are for classifiers only."""
+        if self.mode == "supervised":
+            task = self.dataset.task
+            which = f" ({task})" if task in ("regression", "forecasting") else ""
+            return f"this model predicts numbers{which}, not classes"
+        return {"autoencoder": "this run trains an autoencoder", "gan": "this run trains a GAN",
+                "vae": "this run trains a VAE (variational autoencoder)"}[self.mode]
 
     # ------------------------------------------------------------------ when
     def due(self, last: bool) -> bool:
@@ -197,6 +214,7 @@ class Observer:
 
     def _panels(self, model, shot: Snapshot, gradients) -> None:
         shot.samples, shot.sample_labels = self._pictures(self.samples), self._labels(self.y_view, SAMPLES)
+        shot.input_names = self.input_names
         shot.activations = self._activations(model, self.samples)
         shot.weights = _histograms(model.trainable_weights, model)
         shot.gradients = _histograms(gradients[0], model, gradients[1]) if gradients else []

@@ -54,6 +54,7 @@ def open_window(path: str | None = None, template: str | None = DEFAULT_TEMPLATE
     window = MainWindow()
     if template:
         window.new_project(template)
+    window.mark_start_project(f"the example “{window.project.name}”" if template else "a new project")
     window.show()
 
     def after_first_paint() -> None:

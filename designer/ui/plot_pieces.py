@@ -6,6 +6,8 @@ first run starts.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel
@@ -67,8 +69,40 @@ def muted_label(text: str = "") -> QLabel:
 
 
 # ---------------------------------------------------------------------- shared plot pieces
-#: the width of a left axis, in pixels: room for tick labels such as "-0.25" or "1500"
-AXIS_WIDTH = 44
+#: the width of a left axis, in pixels: room for tick labels of six characters, such as "0.0012", "-0.025" or
+#: "-245e9" (an axis of fixed width leaves out a label that does not fit: at 44 a loss near 0.0015 had none)
+AXIS_WIDTH = 50
+
+
+def short_tick_labels(values, spacing: float) -> list[str] | None:
+    """Tick labels in engineering notation ("235e9", "240e9"; "15e-6") for numbers of six digits and more or below
+    0.001, whose labels as pyqtgraph writes them ("2.35e+11", "240000000000") are wider than `AXIS_WIDTH`: a
+    regression's loss near 1e11 was left without any. The exponent is a multiple of three shared by all ticks, so
+    the numbers before it have at most three digits and compare at a glance, with as many decimals as the tick
+    spacing needs. None when pyqtgraph's own labels fit."""
+    largest = max((abs(v) for v in values), default=0.0)
+    if largest == 0 or 1e-3 <= largest < 1e5:
+        return None
+    exponent = 3 * math.floor(math.log10(largest) / 3)
+    decimals = max(0, exponent - math.floor(math.log10(spacing))) if spacing > 0 else 0
+    labels = []
+    for value in values:
+        number = f"{value / 10.0 ** exponent:.{decimals}f}"
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        labels.append("0" if number in ("0", "-0") else f"{number}e{exponent}")
+    return labels
+
+
+class NumberAxis(pg.AxisItem):
+    """A value axis whose tick labels stay short enough for a fixed `AXIS_WIDTH` (`short_tick_labels`)."""
+
+    def tickStrings(self, values, scale, spacing):
+        if not self.logMode:
+            labels = short_tick_labels([v * scale for v in values], spacing * scale)
+            if labels is not None:
+                return labels
+        return super().tickStrings(values, scale, spacing)
 
 
 class ValuesView(pg.GraphicsLayoutWidget):
@@ -83,7 +117,7 @@ class ValuesView(pg.GraphicsLayoutWidget):
         self.ci.setSpacing(0)
         # the wheel scrolls the page around the plot, not the plot
         self.vb = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0.02)
-        self.axes = (pg.AxisItem("left"), pg.AxisItem("bottom"))
+        self.axes = (NumberAxis("left"), pg.AxisItem("bottom"))
         for axis in self.axes:
             axis.linkToView(self.vb)
         # a fixed width: fitted to each snapshot's tick labels, the axis changed the layout, and the view was

@@ -287,11 +287,12 @@ class TrainingPanel(QWidget):
             return
         import pyqtgraph as pg
 
-        from designer.ui.plot_pieces import AXIS_WIDTH
+        from designer.ui.plot_pieces import AXIS_WIDTH, NumberAxis
 
         pg.setConfigOptions(antialias=False, background="w", foreground="k")
-        self.loss_plot = pg.PlotWidget()
-        self.metric_plot = pg.PlotWidget()
+        # a house price's squared error reaches 1e11: its tick labels must still fit the axis
+        self.loss_plot = pg.PlotWidget(axisItems={"left": NumberAxis("left")})
+        self.metric_plot = pg.PlotWidget(axisItems={"left": NumberAxis("left")})
         self._legends: dict[int, QLabel] = {}
         for plot in (self.loss_plot, self.metric_plot):
             plot.setLabel("bottom", "epoch")

@@ -23,6 +23,16 @@ OPEN_FILTER = ("Projects and Keras models (*.json *.keras *.h5);;Network Designe
 
 
 class ProjectFilesMixin:
+    #: the project the window put up itself when it started, and how to name it ("the example “…”"): while it is
+    #: open and unchanged, the person had no project of their own open (see `mark_start_project`)
+    _start_project: tuple[Project, str] | None = None
+
+    def mark_start_project(self, words: str) -> None:
+        """Say that the open project is the one the window starts with, named by `words`: a file that then fails to
+        open (`designer open broken.json`, a recovery that cannot be read) is not said to leave "the project you had
+        open" in place."""
+        self._start_project = (self.project, words)
+
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         paths = self.recent.paths()
@@ -107,7 +117,12 @@ class ProjectFilesMixin:
 
     def _explain_open_failure(self, path: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Warning, APP_NAME, f"“{Path(path).name}” could not be opened.", QMessageBox.Ok, self)
-        box.setInformativeText(message + "\n\nNothing was changed: the project you had open is still here.")
+        start, words = self._start_project or (None, "")
+        if self.project is start and not self.is_modified:
+            after = f"The window shows {words} instead."
+        else:
+            after = "Nothing was changed: the project you had open is still here."
+        box.setInformativeText(f"{message}\n\n{after}")
         box.setObjectName("open_failure")
         box.exec()
 

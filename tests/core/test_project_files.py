@@ -674,7 +674,42 @@ def test_unknown_layer_kinds_are_refused(where, kind: str) -> None:
     document["graphs"][g]["nodes"][n]["kind"] = kind
     error = refused(text_of(document))
     assert error.location == f"graphs[{g}].nodes[{n}].kind"
-    assert "unknown layer kind" in error.problem
+    assert error.problem.startswith(f"layer {n + 1} ") and "which Network Designer does not know" in error.problem
+
+
+def test_an_unknown_kind_names_the_layer_and_the_nearest_known_kind() -> None:
+    document = base_copy()
+    node = document["graphs"][0]["nodes"][2]
+    node.update(kind="SuperConv3000", name="conv")
+    error = refused(text_of(document))
+    assert error.problem.startswith('layer 3 ("conv") is of kind "SuperConv3000", which Network Designer does not know')
+    assert "the text" not in error.problem and "Did you mean" not in error.problem
+    node["kind"] = "dense"
+    assert 'Did you mean "Dense"?' in refused(text_of(document)).problem
+    node["kind"] = 7
+    assert refused(text_of(document)).problem.startswith('layer 3 ("conv") has 7 as its kind')
+
+
+def test_a_file_that_ends_too_soon_is_said_to_be_cut_short_where_it_ends(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    lines = SMALL_TEXT.splitlines()
+    for cut in (SMALL_TEXT[: SMALL_TEXT.index('"Dense"') + 4], SMALL_TEXT[: SMALL_TEXT.index('"units"') + 11],
+                "\n".join(lines[:6]) + "\n"):
+        path.write_text(cut, encoding="utf-8")
+        with pytest.raises(ProjectError) as caught:
+            load_project(path)
+        error = caught.value
+        assert_plain(error)
+        last = cut.rstrip().splitlines()
+        assert error.location == f"line {len(last)}, column {len(last[-1])}", (cut[-30:], error.location)
+        assert str(error).startswith(f"{path}: at {error.location}: the file looks cut short (it ends in the middle")
+        assert "may not have finished saving" in error.problem and "backup" in error.problem
+        assert "Unterminated" not in str(error) and "Expecting" not in str(error)
+    path.write_text("  \n", encoding="utf-8")
+    with pytest.raises(ProjectError, match="the file is empty: it may not have finished saving"):
+        load_project(path)
+    for broken in ('{"format": ]', '{"a": 1.}', "[u"):  # wrong, not short: the reader's words stay
+        assert "not valid JSON" in refused(broken).problem
 
 
 NUMERIC_PARAMS = [

@@ -232,7 +232,8 @@ def test_a_file_that_is_no_image_or_a_cut_short_png_is_named_in_plain_words(tmp_
         with monkeypatch.context() as patched:
             if streamed:
                 patched.setattr(user_files, "MEMORY_LIMIT_BYTES", 100)
-            for message in (refused(garbage, "bad.png", "is not an image", "does not start like a PNG", image_size=[4, 4]),
+            for message in (refused(garbage, "bad.png", "is not an image", "does not start like a PNG",
+                                    image_size=[4, 4]),
                             refused(cut, "bad.png", "is not a readable PNG image (it looks damaged or cut short)",
                                     "delete or replace it", image_size=[4, 4]),
                             refused(empty, "bad.png", "is empty", image_size=[4, 4])):

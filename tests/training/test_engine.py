@@ -319,6 +319,22 @@ def test_an_image_folder_streamed_from_disk_trains_and_scores(tmp_path, monkeypa
     assert math.isfinite(auto.history["loss"][-1])
 
 
+def test_an_image_damaged_inside_is_named_when_it_fails_while_streaming(tmp_path, monkeypatch):
+    folder = image_folder(tmp_path / "pics")
+    good = (folder / "dark" / "3.png").read_bytes()
+    # starts and ends like a PNG, so the check when listing passes it; TensorFlow fails on it mid-epoch
+    (folder / "dark" / "3.png").write_bytes(good[:41] + bytes(12) + good[53:])
+    from designer.data import user_files
+
+    monkeypatch.setattr(user_files, "PREVIEW_IMAGES", 2)  # the preview decodes the first images: not this one
+    data = folder_data(folder, True, monkeypatch)
+    with pytest.raises(TrainingError) as failed:
+        train(project(pictures_into((2, "softmax")), epochs=1, batch_size=4, loss="categorical_crossentropy"), data)
+    message = str(failed.value)
+    assert f"{folder / 'dark' / '3.png'} is not a readable PNG image (it looks damaged or cut short)" in message
+    assert "{{" not in message and "function_node" not in message
+
+
 def test_a_loss_that_does_not_suit_the_output_is_explained():
     softmax = mlp(4, 8, 3, "softmax")
     assert "categorical cross-entropy" in loss_warning(softmax, "supervised", "binary_crossentropy")

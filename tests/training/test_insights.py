@@ -70,6 +70,22 @@ def test_points_in_a_plane_get_a_decision_boundary():
     assert boundary["xs"][0] < boundary["points"][:, 0].min() and boundary["xs"][-1] > boundary["points"][:, 0].max()
 
 
+def test_a_regression_of_two_numbers_is_told_the_boundary_is_for_classifiers_not_that_it_reads_two_numbers(tmp_path):
+    table = tmp_path / "sums.csv"
+    rows = [(a / 10, b / 10, a / 10 + 2 * b / 10 + 0.01 * a * b) for a in range(8) for b in range(8)]
+    table.write_text("a,b,total\n" + "".join(f"{a},{b},{total}\n" for a, b, total in rows))
+    graph = LayerGraph()
+    graph.add("Dense", graph.add("Input", shape=[2]), units=1)
+    watcher, _ = run(Project.single(graph, training=check_training({"loss": "mse"})), DatasetChoice(str(table)))
+    said = watcher.plan["boundary"]
+    assert said == ("The decision boundary is drawn for classifiers; this model predicts numbers (regression), "
+                    "not classes.")
+    assert watcher.plan["confusion"].endswith("classifiers; this model predicts numbers (regression), not classes.")
+    digits = run(load_template("digits_mlp"), DatasetChoice("digits", {"scale": "0..1"}))[0].plan["boundary"]
+    assert digits == ("The decision boundary is drawn for classifiers of two numbers (points in a plane); this model "
+                      "reads 64 values.")
+
+
 def test_a_forecaster_gets_forecast_against_truth():
     project = load_template("lstm_forecaster")
     watcher, _ = run(project, DatasetChoice("sine_waves", {"samples": 100}), batch_size=32)

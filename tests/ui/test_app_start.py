@@ -35,6 +35,26 @@ def test_designer_open_file_shows_that_file(qtbot, isolated_settings, tmp_path):
     assert window.windowTitle().startswith("mine.json")
 
 
+def test_designer_open_on_a_broken_file_says_what_the_window_shows_instead(qtbot, isolated_settings, tmp_path,
+                                                                          read_next_dialog):
+    from designer.core.templates import load_template
+    from designer.ui.app import DEFAULT_TEMPLATE, open_window
+
+    path = tmp_path / "broken.json"
+    text = dumps(load_template("perceptron"))
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    messages = []
+    read_next_dialog(messages)
+    window = open_window(str(path))
+    qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
+    qtbot.waitUntil(lambda: bool(messages), timeout=30_000)
+    example = load_template(DEFAULT_TEMPLATE).name
+    assert messages[0].startswith("“broken.json” could not be opened.")
+    assert "looks cut short" in messages[0] and f"The window shows the example “{example}” instead." in messages[0]
+    assert "you had open" not in messages[0]  # there was none
+    assert window.path is None and window.project.name == example
+
+
 def test_keyboard_delete_copy_paste_undo_on_the_canvas(canvas, window, qtbot):
     a = canvas.drop("Input", 0, 0)
     b = canvas.drop("Dense", 0, 150)

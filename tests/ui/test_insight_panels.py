@@ -383,3 +383,39 @@ def test_findings_count_on_the_tab_at_once_and_become_cards_when_the_tab_is_in_v
     assert "val_loss" in card.plot.getPlotItem().titleLabel.text  # the series named in the title, in colour
     panels.clear()
     assert panels.tabText(index) == "Health" and panels.health.cards == {}
+
+
+# ---------------------------------------------------------------------- a value axis of fixed width
+def test_tick_labels_of_big_and_small_numbers_are_short_distinct_and_drawn(qtbot):
+    """pyqtgraph writes 2.4e11 as "2.4e+11" or "240000000000", too wide for the fixed axis: it drew no label."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage, QPainter
+
+    from designer.ui.plot_pieces import AXIS_WIDTH, NumberAxis
+
+    axis = NumberAxis("left")
+    near = axis.tickStrings([2.35e11, 2.40e11, 2.45e11], 1.0, 5e9)
+    assert near == ["235e9", "240e9", "245e9"]
+    finer = axis.tickStrings([2.405e11, 2.41e11, 2.415e11], 1.0, 5e8)
+    assert finer == ["240.5e9", "241e9", "241.5e9"]
+    assert axis.tickStrings([0.0, 1e-5, 2e-5], 1.0, 1e-5) == ["0", "10e-6", "20e-6"]
+    assert axis.tickStrings([0.2, 0.4], 1.0, 0.2) == ["0.2", "0.4"]  # ordinary numbers as pyqtgraph writes them
+
+    def drawn(low, high):
+        plot = pg.PlotWidget(axisItems={"left": NumberAxis("left")})
+        qtbot.addWidget(plot)
+        plot.getPlotItem().getAxis("left").setWidth(AXIS_WIDTH)
+        plot.resize(400, 250)
+        plot.setYRange(low, high, padding=0)
+        plot.show()
+        qtbot.waitExposed(plot)
+        image = QImage(10, 10, QImage.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            return [text for _, _, text in plot.getPlotItem().getAxis("left").generateDrawSpecs(painter)[2]]
+        finally:
+            painter.end()
+
+    for low, high in ((2.31e11, 2.45e11), (1.2e-4, 1.4e-4), (0.001, 0.002), (-0.05, 0.01)):
+        labels = drawn(low, high)
+        assert len(labels) >= 3 and len(set(labels)) == len(labels) and all(labels), (low, high, labels)
