@@ -10,6 +10,8 @@ The steps are core commands for one compound edit; the words say what changed an
 
 from __future__ import annotations
 
+import copy
+
 from designer.core import catalogue
 from designer.core.commands import Command, OnGraph, RenameNode, SetDataset, SetParameter
 from designer.core.graph import LayerGraph
@@ -61,18 +63,28 @@ def preparation_steps(project: Project, role: str, regression: bool, target: str
     source, output = _input_node(graph), _output_node(graph)
     if source is None or output is None:
         return steps, lines
+    # each step is planned on a scratch copy with the steps before it done, so that the second layer is placed
+    # below the layers the first one moved down, not on top of one of them
+    scratch = graph.copy()
+
+    def add_after(anchor: str, name: str, invert: bool) -> str:
+        node_id = scratch.new_node_id()
+        name = scratch.unique_name(name)
+        planned = insert_after(scratch, anchor, KIND, node_id) + [RenameNode(node_id, name)]
+        if invert:
+            planned.append(SetParameter(node_id, "invert", True))
+        steps.extend(OnGraph(role, step) for step in planned)
+        for step in copy.deepcopy(planned):
+            step.do(scratch)
+        return name
+
     if not prepares_inputs(graph):
-        node_id = graph.new_node_id()
-        name = graph.unique_name("standardize")
-        steps += [OnGraph(role, step) for step in insert_after(graph, source.id, KIND, node_id)]
-        steps.append(OnGraph(role, RenameNode(node_id, name)))
-        lines.append(f"{name}: added after {source.name}: it standardizes each column with the training rows' "
-                     "numbers, so the trained model takes raw rows as they are in the file")
+        name = add_after(source.id, "standardize", invert=False)
+        lines.append(f"{name}: added after {source.name}: it standardizes "
+                     "each column with the training rows' numbers, so the trained model takes raw rows as they are in "
+                     "the file")
     if regression and not gives_target_units(graph):
-        node_id = graph.new_node_id()
-        name = graph.unique_name("target_units", taken={"standardize"})
-        steps += [OnGraph(role, step) for step in insert_after(graph, output.id, KIND, node_id)]
-        steps += [OnGraph(role, RenameNode(node_id, name)), OnGraph(role, SetParameter(node_id, "invert", True))]
+        name = add_after(output.id, "target_units", invert=True)
         said = f"the units of {target}" if target else "the target's own units"
         lines.append(f"{name}: added after {output.name}: the network learns on standardized targets and the model "
                      f"answers in {said}")

@@ -45,3 +45,17 @@ def test_nothing_is_added_twice_and_classes_get_no_target_units():
     assert prepares_inputs(project.graph("model")) and not gives_target_units(project.graph("model"))
     again, lines = preparation_steps(project, "model", regression=False)
     assert again == [] and lines == []
+
+
+def test_the_new_layers_sit_on_free_places_below_what_they_follow():
+    from designer.core.layout import overlaps
+
+    project = classifier()
+    steps, _ = preparation_steps(project, "model", regression=True)
+    History(project).push(Compound("Fit", steps))
+    graph = project.graph("model")
+    by_name = {node.name: node for node in graph.nodes()}
+    order = ["input", "standardize", "dense", "price", "target_units"]
+    heights = [by_name[name].position[1] for name in order]
+    assert heights == sorted(heights) and len(set(heights)) == len(heights)
+    assert not overlaps(graph, by_name["target_units"].position, ignore={by_name["target_units"].id})

@@ -82,8 +82,8 @@ register(
         key="Normalization",
         category="Preprocessing",
         title="Normalization",
-        summary="Standardizes each column with the training rows' mean and spread; inverted, gives answers back in "
-                "the target's units.",
+        summary="Each column to mean 0, spread 1 (learned from the training rows); inverted: back to the target's "
+                "units.",
         explanation=(
             "Right after the Input, it shifts and stretches each input column to mean 0 and spread 1, with the mean "
             "and variance of the training rows, learned when training starts: the saved model then takes raw rows "
