@@ -264,7 +264,12 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
         observer = _observer(mode, dataset, settings, watch, train=(x, raw_y), view=view, loss=loss)
         observer.value_range = (float(np.min(clean_x)), float(np.max(clean_x)))
     validated = x_val is not None or validation_split > 0
-    health = health_monitor(mode, {"model": graph}, settings, dataset.options, loss, x, y, validated) if watch[1] else None
+    health = None
+    if watch[1]:
+        # what the checks compare: the rows as the first layers after the preparation see them, and the targets
+        # in the units the curves are given in
+        seen_x, seen_y = preparation.as_seen(network, graph, x, y, raw_y, units, loss)
+        health = health_monitor(mode, {"model": graph}, settings, dataset.options, loss, seen_x, seen_y, validated)
     return TrainingPlan(
         model, (network,), loss, x, y,
         validation_data=(x_val, y_val) if x_val is not None else None,

@@ -120,6 +120,18 @@ def adapt(model, graph: LayerGraph, x: np.ndarray, y: np.ndarray | None, kept: s
     return TargetUnits(name, mean, std)
 
 
+def as_seen(model, graph: LayerGraph, x, y, raw_y, units: TargetUnits | None, loss: str) -> tuple:
+    """The rows and targets as the health checks should judge them: the rows after the preparation inside the
+    model (raw rows of a table are in the thousands, yet the network sees them standardized), and the targets in
+    the units the curves are given in (a loss like Huber's stays on the standardized targets)."""
+    inside = input_normalizers(graph)
+    if inside and isinstance(x, np.ndarray):
+        x = np.asarray(model.get_layer(inside[0])(np.asarray(x[:2048], dtype=np.float32)))
+    if units is not None and loss in _LINEAR + _SQUARED:
+        y = raw_y
+    return x, y
+
+
 def up_to_target_units(model, units: TargetUnits):
     """The model without its last layer (sharing every other layer and its weights): what Keras fits."""
     import keras

@@ -168,3 +168,15 @@ def test_a_script_that_would_train_without_the_preparation_is_refused_in_words(t
     with pytest.raises(ExportError, match=r"cannot yet learn the numbers of the Normalization layers \(normalization, "
                                           r"normalization_1\).*\.keras file or a SavedModel"):
         export_project(project, dataset, ExportRequest(format_, str(folder / "out")))
+
+
+def test_the_health_checks_judge_the_rows_and_the_loss_as_the_network_sees_them(tmp_path):
+    """Raw rows in the thousands are standardized inside the model: no "unscaled inputs"; a loss in dollars² is
+    compared with guessing in dollars², not with guessing on standardized targets."""
+    house_prices(tmp_path / "houses.csv")
+    project = project_on(tmp_path / "houses.csv", prepared_regressor(), epochs=12)
+    plan = plan_training(project, load_dataset(project.dataset), health=True)
+    assert plan.health.facts.input_extent < 5
+    assert plan.health.facts.guessing_loss > 1e9
+    result = fit(plan)
+    assert [f.key for f in result.findings if f.key in ("unscaled_inputs", "learning_rate_high")] == []
