@@ -19,7 +19,7 @@ def cmd_evaluate(args) -> int:
     project = _load(args.file)
     for line in project.load_notes:
         print(line, file=sys.stderr)
-    dataset = project_dataset(project, args.file, args.data)
+    dataset = project_dataset(project, args.file, args.data, args.target)
     scores = trained_model(project, dataset).score()
     print(f"On {scores.description}:")
     for name, value in scores.values.items():
@@ -37,7 +37,7 @@ def cmd_predict(args) -> int:
     project = _load(args.file)
     for line in project.load_notes:
         print(line, file=sys.stderr)
-    dataset = project_dataset(project, args.file, args.data)
+    dataset = project_dataset(project, args.file, args.data, args.target)
     trained = trained_model(project, dataset)
     if trained.mode == "gan":
         raise ValueError("a GAN's generator takes noise, not an input: export it and feed it noise, or try it in the window")
@@ -76,9 +76,9 @@ def cmd_export(args) -> int:
     request = ExportRequest(args.format, args.out, args.part, args.precision, args.opset)
     check_request(project, request)  # a wrong option is said before the data loads
     # a model just imported has no dataset yet: its model file is checked on random inputs
-    needs_data = args.data or project.dataset is not None or args.format in ("python", "notebook") \
+    needs_data = args.data or args.target or project.dataset is not None or args.format in ("python", "notebook") \
         or args.precision == "int8"
-    dataset = project_dataset(project, args.file, args.data) if needs_data else None
+    dataset = project_dataset(project, args.file, args.data, args.target) if needs_data else None
     result = export_project(project, dataset, request)
     print(f"wrote {args.out}")
     for note in result.notes:

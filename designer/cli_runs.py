@@ -78,7 +78,7 @@ def print_runs(records) -> None:
 
 
 def cmd_sweep(args) -> int:
-    from designer.cli import CliError, _load, project_dataset
+    from designer.cli import CliError, _load, data_choice, project_dataset, saved_choice
     from designer.core.project_files import save_project
     from designer.core.runs import best_score, duration_in_words, format_value, short_name
     from designer.core.sweeps import SweepError, parse_vary
@@ -96,7 +96,7 @@ def cmd_sweep(args) -> int:
         check_sweep(project, spec)  # before the data loads: a typo is said at once, in one line
     except SweepError as error:
         raise CliError(str(error)) from None
-    dataset = project_dataset(project, args.file, args.data)  # loaded once, for every trial
+    dataset = project_dataset(project, args.file, args.data, args.target)  # loaded once, for every trial
     device = device_in_words(project.training["device"])
 
     def recorded(sweep, record) -> None:
@@ -117,11 +117,9 @@ def cmd_sweep(args) -> int:
         print(f"Sweeping {project.name!r} on {dataset.title} ({dataset.train_rows:,} samples): "
               + "; ".join(v.in_words() for v in spec.varies) + f"; {args.search} search", file=sys.stderr)
         swept = project
-        if args.data:  # the trials' records say the data they trained on, not the project's
-            from designer.core.project import DatasetChoice
-
+        if args.data or args.target:  # the trials' records say the data they trained on, not the project's
             swept = project.copy()
-            swept.dataset = DatasetChoice(args.data)
+            swept.dataset = saved_choice(data_choice(project, args.file, args.data, args.target)[0], args.file)
         sweep = run_sweep(swept, dataset, spec, device, recorded, failed)
     except SweepError as error:
         raise CliError(str(error)) from None
@@ -154,6 +152,8 @@ def _whole(text: str, option: str) -> int:
 
 
 def add_parsers(commands) -> None:
+    from designer.cli import _add_target  # the same flag, the same words, as train's (cli is loaded: it calls us)
+
     runs = commands.add_parser("runs", help="the runs recorded with a project: a table; restore, delete, note, CSV")
     runs.add_argument("file", help="a project file")
     runs.add_argument("--csv", help="also write the table, with every setting and score, to this .csv file")
@@ -178,3 +178,4 @@ def add_parsers(commands) -> None:
     sweep.add_argument("--apply-best", action="store_true", help="at the end, put the best trial's values of what was "
                        "varied into the project")
     sweep.add_argument("--data", help="a dataset name or your own file, instead of the project's")
+    _add_target(sweep)
