@@ -107,6 +107,7 @@ CASES: dict[str, Case] = {
     # preprocessing
     "Rescaling": Case(((None, 8, 8, 3),), lambda: keras.layers.Rescaling(1 / 127.5, offset=-1.0),
                       {"scale": 1 / 127.5, "offset": -1.0}),
+    "Normalization": Case(((None, 5),), lambda: keras.layers.Normalization(invert=True), {"invert": True}),
     "RandomFlip": Case((IMAGE,), lambda: keras.layers.RandomFlip("horizontal"), {"mode": "horizontal"}),
     "RandomRotation": Case((IMAGE,), lambda: keras.layers.RandomRotation(0.2), {"factor": 0.2}),
     "RandomZoom": Case((IMAGE,), lambda: keras.layers.RandomZoom(0.1, 0.2), {"width_factor": 0.2}),
