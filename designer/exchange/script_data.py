@@ -1,6 +1,7 @@
 """The data-loading code of an exported script: ``load_data``, reading the arrays the app loaded from the data file
 written beside the script, or a Keras download prepared step by step as the app prepares it; the labels converted
-as the loss reads them, and the loss and metrics that follow from the data."""
+as the loss reads them, and the loss and metrics that follow from the data. A table's inputs are named as its
+columns are ("age", "region=east"): in the story, in a comment over the arrays and in the data file."""
 
 from __future__ import annotations
 
@@ -55,8 +56,9 @@ def data_code(dataset: Dataset, graph: LayerGraph, settings: dict[str, Any], gan
         title = dataset.title if info is not None else f"your file {Path(dataset.name).name}"
         story = (
             f"The data: {title}, as Network Designer loaded and prepared it{_options_story(options)}; its arrays are "
-            f"saved beside this file in {file_name}."
+            f"saved beside this file in {file_name}.{_names_story(dataset)}"
         )
+        lines += _names_comment(dataset)
         lines.append(f"with np.load(HERE / {literal(file_name)}) as data:")
         for key in arrays:
             if key in _needed(mode):
@@ -135,7 +137,49 @@ def _arrays_of(dataset: Dataset) -> dict[str, np.ndarray]:
             arrays[key] = np.asarray(value)
     if dataset.class_names:
         arrays["class_names"] = np.asarray([str(name) for name in dataset.class_names])
+    if _feature_names(dataset):
+        arrays["feature_names"] = np.asarray(_feature_names(dataset))
     return arrays
+
+
+#: input names said in the story at most (the comment in the code lists them all)
+STORY_NAMES = 12
+
+
+def _feature_names(dataset: Dataset) -> list[str] | None:
+    """A table's input names, one per value of a sample; None when the data names none."""
+    names = dataset.feature_names
+    return list(names) if names and len(names) == int(np.prod(dataset.sample_shape)) else None
+
+
+def _names_story(dataset: Dataset) -> str:
+    names = _feature_names(dataset)
+    if not names:
+        return ""
+    more = len(names) - STORY_NAMES
+    said = ", ".join(names[:STORY_NAMES]) + (f" and {more} more" if more > 0 else "")
+    target = (dataset.options.get("target") or dataset.columns[-1]) if dataset.columns else None
+    predicts = f"; it predicts {target}" if target else ""
+    return f" Each row's inputs, in order: {said}{predicts}."
+
+
+def _names_comment(dataset: Dataset) -> list[str]:
+    """Comment lines naming each input value of a row, in order, as a list that can be copied (the data file holds
+    it too, as feature_names)."""
+    names = _feature_names(dataset)
+    if not names:
+        return []
+    rows, row = [], []
+    for item in (literal(name) for name in names):
+        if row and len(", ".join([*row, item])) > 90:  # a name never splits across lines
+            rows.append(row)
+            row = []
+        row.append(item)
+    rows.append(row)
+    listed = [", ".join(items) for items in rows]
+    listed = [f"#   [{listed[0]}"] + [f"#    {line}" for line in listed[1:]]
+    listed = [line + ("," if i < len(listed) - 1 else "]") for i, line in enumerate(listed)]
+    return ["# the inputs of each row, in order (feature_names in the data file):", *listed]
 
 
 def _label_conversion(y: np.ndarray, loss: str, classes: int, key: str) -> str | None:

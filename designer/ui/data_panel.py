@@ -5,6 +5,10 @@ a grid of pictures with their class for images, a table for everything else.
 It shows what the window's `DataService` holds (the choice, the loaded data or its error) and redraws when the
 service says so; a choice made here is only asked for (`dataset_chosen`): the window turns it into an undoable
 command on the project. The panel asks the service to load the choice when it comes into view.
+
+A table file (CSV) is fitted to only once the person has said which column it predicts (`fit_when_loaded`): until
+then the panel asks for it, highlighted. Another file chosen keeps the options set for the last one that still
+apply (`options_for_file`). The preview names each value of a sample as the data does ("age", "region=east").
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -41,6 +46,81 @@ GRID_SAMPLES = 24
 TABLE_ROWS = 30
 TABLE_COLUMNS = 12
 THUMBNAIL = 56
+#: files read as tables of named columns, one of them the target (as designer.data.user_files reads them)
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+#: how much of a newly chosen table is read for its column names, on the GUI thread
+HEADER_CHARACTERS = 64 * 1024
+
+
+def is_table(name: str) -> bool:
+    """Whether a dataset name is a table file (the listed datasets' names have no suffix)."""
+    return Path(name).suffix.lower() in TABLE_SUFFIXES
+
+
+def needs_target(choice: DatasetChoice | None) -> bool:
+    """A table whose column to predict the person has not chosen yet (the loader takes the last one meanwhile)."""
+    return choice is not None and is_table(choice.name) and not choice.options.get("target")
+
+
+def fit_when_loaded(before: DatasetChoice | None, after: DatasetChoice | None) -> bool:
+    """Whether the window fits the model to `after`, chosen in place of `before`, once it is loaded: other data, or
+    another column to predict (or task) — the Input's width and the output's units follow the target. Not a table
+    whose target is still to be chosen: fitting to the default column would ask about output units for a column
+    the person may not want; the panel asks for the column first."""
+    if after is None or needs_target(after):
+        return False
+    if before is None or before.name != after.name:
+        return True
+    return _predicts(before) != _predicts(after)
+
+
+def _predicts(choice: DatasetChoice) -> tuple[str, str]:
+    """What a choice learns to predict: its target column ("" for the default) and task."""
+    return choice.options.get("target") or "", choice.options.get("task") or "auto"
+
+
+def table_columns(path: str) -> list[str] | None:
+    """A table file's column names as designer.data.user_files names them (a file that starts with numbers has no
+    header: "column 1", …), from its first line; None when it cannot be read."""
+    import csv
+
+    from designer.data.numbers import plain_number
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            head = handle.read(HEADER_CHARACTERS)
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = head.splitlines()
+    if not lines or not lines[0].strip():
+        return None
+    try:
+        delimiter = csv.Sniffer().sniff(head[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
+    first = next(csv.reader(lines[:1], delimiter=delimiter))
+    if any(plain_number(cell.strip()) is None for cell in first):
+        return [cell.strip() for cell in first]
+    return [f"column {i + 1}" for i in range(len(first))]
+
+
+def options_for_file(previous: DatasetChoice | None, path: str) -> dict:
+    """The options chosen for `previous` that the newly chosen file `path` takes too (scaling, shuffling, validation,
+    seed, image size…), so choosing the next file does not undo them; the column to predict (and the task) only
+    when `previous` was a table too and `path` has a column of that name."""
+    if previous is None:
+        return {}
+    from designer.data.registry import option_specs
+
+    takes = {spec.name for spec in option_specs(path)}
+    kept = {name: list(value) if isinstance(value, list) else value for name, value in previous.options.items()
+            if name in takes and name not in ("target", "task")}
+    target = previous.options.get("target")
+    if target and "target" in takes and is_table(previous.name) and target in (table_columns(path) or ()):
+        kept["target"] = target
+        if "task" in previous.options:
+            kept["task"] = previous.options["task"]
+    return kept
 
 
 class ClassBalance(QWidget):
@@ -161,15 +241,30 @@ class DataPanel(QWidget):
         # the options of the chosen dataset (scaling, flattening, labels, validation rows, its own settings)
         self.options_title = QLabel("<b>Preparation</b> (applied when the data is loaded; undo with Ctrl+Z)", self)
         self.options_title.setWordWrap(True)
-        # a CSV: which column the network learns to predict (the others are its inputs)
-        self.target_row = QWidget(self)
-        target_layout = QHBoxLayout(self.target_row)
+        # a CSV: which column the network learns to predict (the others are its inputs); asked for first, highlighted,
+        # when the file is chosen: the model is fitted to the data once it is answered
+        self.target_row = QFrame(self)
+        self.target_row.setObjectName("target_row")
+        target_box = QVBoxLayout(self.target_row)
+        self.target_prompt = QLabel("<b>Which column should the network predict?</b> Every other column is an "
+                                    "input. The model is fitted to the data once you choose.", self.target_row)
+        self.target_prompt.setWordWrap(True)
+        target_box.addWidget(self.target_prompt)
+        target_layout = QHBoxLayout()
         target_layout.setContentsMargins(0, 0, 0, 0)
         target_layout.addWidget(QLabel("Predict the column", self.target_row))
         self.target_combo = QComboBox(self.target_row)
         self.target_combo.setToolTip("The column the network learns to predict; every other column is an input")
         self.target_combo.activated.connect(self._on_target_chosen)
         target_layout.addWidget(self.target_combo, 1)
+        self.target_button = QPushButton("Use this column", self.target_row)
+        self.target_button.setObjectName("use_target")
+        self.target_button.setToolTip("Predict the column shown, and fit the model to the data")
+        # hidden once clicked: the focus must not jump to a field further down and scroll the panel there
+        self.target_button.setFocusPolicy(Qt.TabFocus)
+        self.target_button.clicked.connect(lambda: self._on_target_chosen(self.target_combo.currentIndex()))
+        target_layout.addWidget(self.target_button)
+        target_box.addLayout(target_layout)
         self.target_row.hide()
         self.options_holder = QVBoxLayout()
         self.options_holder.setContentsMargins(0, 0, 0, 0)
@@ -207,8 +302,8 @@ class DataPanel(QWidget):
         for widget in (self.combo,):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-        for widget in (self.description, self.offline_button, self.fit_problems, self.fit_button, self.fitted,
-                       self.take_back_button, self.target_row, self.options_title):
+        for widget in (self.description, self.target_row, self.offline_button, self.fit_problems, self.fit_button,
+                       self.fitted, self.take_back_button, self.options_title):
             layout.addWidget(widget)
         layout.addLayout(self.options_holder)
         layout.addWidget(self.split_form)
@@ -237,8 +332,9 @@ class DataPanel(QWidget):
             self.choose_path(path)
 
     def choose_path(self, path: str) -> None:
-        """The person chose their own file or folder."""
-        self.dataset_chosen.emit(DatasetChoice(str(Path(path).resolve())))
+        """The person chose their own file or folder: it keeps the options chosen for the data before that apply."""
+        name = str(Path(path).resolve())
+        self.dataset_chosen.emit(DatasetChoice(name, options_for_file(self.data.choice, name)))
 
     def show_fit_problems(self, problems: list[str]) -> None:
         """Mismatches between the model and this data, with the button that fixes them."""
@@ -321,6 +417,7 @@ class DataPanel(QWidget):
             self.dataset_chosen.emit(DatasetChoice(choice.name, {**choice.options, "target": column}))
 
     def _show_target(self, dataset) -> None:
+        """The columns to predict from; highlighted, with its question, while none has been chosen."""
         columns = getattr(dataset, "columns", None) if dataset is not None else None
         self.target_row.setVisible(bool(columns))
         if not columns:
@@ -329,6 +426,14 @@ class DataPanel(QWidget):
         self.target_combo.addItems(columns)
         target = (self.data.choice.options.get("target") if self.data.choice else "") or columns[-1]
         self.target_combo.setCurrentIndex(columns.index(target) if target in columns else len(columns) - 1)
+        pending = needs_target(self.data.choice)
+        self.target_prompt.setVisible(pending)
+        self.target_button.setVisible(pending)
+        # framed only while it asks: then it lines up with the fields below
+        self.target_row.layout().setContentsMargins(*((8, 6, 8, 6) if pending else (0, 0, 0, 0)))
+        self.target_row.setStyleSheet(
+            f"QFrame#target_row {{ border: 2px solid {style.SELECTION_COLOUR}; border-radius: 4px; }}" if pending
+            else "QFrame#target_row { border: none; }")
 
     def _on_option_refused(self, message: str) -> None:
         self.options_error.setText(message)
@@ -483,7 +588,9 @@ class DataPanel(QWidget):
         has_labels = dataset.y_train is not None
         self.table.setRowCount(rows)
         self.table.setColumnCount(columns + has_labels)
-        headers = [f"x{j}" for j in range(columns)] + (["label"] if has_labels else [])
+        # a table's own names: "age", "region=east", and the column predicted
+        target = (dataset.options.get("target") or dataset.columns[-1]) if dataset.columns else "label"
+        headers = dataset.input_names[:columns] + ([target] if has_labels else [])
         self.table.setHorizontalHeaderLabels(headers)
         for i in range(rows):
             for j in range(columns):

@@ -17,6 +17,7 @@ from designer.core.commands import SetDataset, SetTraining
 from designer.core.graph import LayerGraph
 from designer.core.project import ProjectEvent
 from designer.data.fit import FIT_TEXT  # the Data panel offers the fit back while it is the last step
+from designer.ui.data_panel import fit_when_loaded
 from designer.ui.training_run import TrainingRun
 
 
@@ -193,9 +194,9 @@ class DataAndTrainingMixin:
     def _on_dataset_chosen(self, choice) -> None:
         if choice == self.project.dataset:
             return
-        # another dataset (not only other options): once it is loaded, fit the model to it
-        old_name = self.project.dataset.name if self.project.dataset else None
-        self._fit_when_loaded = choice is not None and choice.name != old_name
+        # once loaded, fit the model to it: other data, or another column to predict; a table whose column to
+        # predict is still to be chosen waits for it (designer.ui.data_panel.fit_when_loaded)
+        self._fit_when_loaded = fit_when_loaded(self.project.dataset, choice)
         self.run_command(SetDataset(choice))
 
     def _on_training_edited(self, name: str, value) -> None:

@@ -158,6 +158,9 @@ def test_the_column_to_predict_is_picked_from_the_csv_columns(window, qtbot, tmp
     window.new_project("linear_regression")
     window.show_data_panel()
     panel, data = window.data_panel, window.data
+    # "rooms" is classes: the fit asks about the output layer
+    window.confirm_output_fix = lambda name, units: True
+    window.confirm_output_kind = lambda question: True
     panel.choose_path(str(path))
     qtbot.waitUntil(lambda: data.dataset is not None, timeout=30_000)
     assert panel.target_row.isVisibleTo(panel)

@@ -1,24 +1,57 @@
 """The Activations panel: a chosen one of the fixed samples and what every layer of the model outputs for it, one
-row per layer — numbers as bars, feature maps as small pictures, sequences as heatmaps. A deep model's rows are
+row per layer — numbers as bars, feature maps as small pictures, sequences as heatmaps. A table's sample has its
+values named under the bars ("age", "region=east"), as the data names its columns. A deep model's rows are
 built one at a time (ROW_PACE_MS apart), so its first snapshot does not hold the window still while training runs.
 """
 
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from designer.core.shapes import output_in_words
-from designer.ui.plot_pieces import (MAX_MAPS, ValuesView, as_picture, coloured, is_picture, muted_label, normalised,
-                                     tiled_maps)
+from designer.ui.plot_pieces import (AXIS_WIDTH, MAX_MAPS, ValuesView, as_picture, coloured, is_picture, muted_label,
+                                     normalised, tiled_maps)
 
 #: the pause between building two layers' rows of the activations panel, so the window does other work between
 ROW_PACE_MS = 25
 #: bars drawn for one layer's output at most, feature maps shown per layer at most
 MAX_BARS = 256
+#: the sample's view: its width, and the most it widens to for the names of a table's values
+SAMPLE_VIEW_WIDTH = 220
+NAMED_VIEW_WIDTH = 680
+#: a value's name longer than this is shortened under its bar (the tooltip has it whole)
+TICK_CHARACTERS = 12
+#: room between two names under the bars, in pixels
+TICK_GAP = 6
+
+
+def short_name(name: str) -> str:
+    """A value's name as it fits under its bar."""
+    return name if len(name) <= TICK_CHARACTERS else name[:TICK_CHARACTERS - 1] + "…"
+
+
+def name_ticks(names: list[str], pixels: int, width=lambda text: 7 * len(text)) -> list[tuple[int, str]]:
+    """The labels under the bars 0…n-1 of named values, shortened: every name when they fit in `pixels`, else
+    every k-th, so that none overlap (pyqtgraph draws every tick it is given, however crowded). `width`: a text's
+    width in pixels."""
+    if not names:
+        return []
+    shown = [short_name(name) for name in names]
+    # the bars are evenly spaced, n of them and a little padding in n + 1 bars' room: a label may take its
+    # neighbours' room only when they are left out
+    step = math.ceil((max(width(name) for name in shown) + TICK_GAP) * (len(names) + 1) / max(1, pixels))
+    return [(i, name) for i, name in enumerate(shown) if i % max(1, step) == 0]
+
+
+def named_values(names: list[str], values) -> str:
+    """Each value of a sample with its name, one a line (the sample's tooltip)."""
+    values = np.asarray(values, dtype=np.float32).reshape(-1)
+    return "\n".join(f"{name}: {value:.4g}" for name, value in zip(names, values))
 
 
 class ActivationsPanel(QWidget):
@@ -31,7 +64,7 @@ class ActivationsPanel(QWidget):
         self.spin.setRange(1, 1)
         self.spin.setToolTip("Which of the fixed samples the layers' outputs are shown for")
         self.sample_view = ValuesView(height=84)
-        self.sample_view.setFixedWidth(220)
+        self.sample_view.setFixedWidth(SAMPLE_VIEW_WIDTH)
         self.sample_label = muted_label()
         header = QHBoxLayout()
         header.addWidget(QLabel("Sample"))
@@ -55,10 +88,13 @@ class ActivationsPanel(QWidget):
         self.rows: list[LayerRow] = []
         self._structure: list = []
         self._last = None
+        #: the names of the sample's values when the data names them (a table's columns), else None
+        self.input_names: list[str] | None = None
         self.spin.valueChanged.connect(self._redraw)
 
     def reset(self) -> None:
         self._last = None
+        self._name_values(None)
         self._set_rows([])
         self.spin.blockSignals(True)
         self.spin.setRange(1, 1)
@@ -70,6 +106,7 @@ class ActivationsPanel(QWidget):
         if not shot.activations:
             return False
         self._last = (shot.samples, shot.sample_labels, shot.activations)
+        self._name_values(shot.input_names)
         count = len(shot.samples) if shot.samples is not None else len(shot.activations[0][1])
         self.spin.blockSignals(True)  # one redraw below, not one more for the new range
         self.spin.setMaximum(max(1, count))
@@ -77,6 +114,24 @@ class ActivationsPanel(QWidget):
         self._set_rows([(name, tuple(output.shape[1:])) for name, output in shot.activations])
         self._redraw()
         return True
+
+    def _name_values(self, names: list[str] | None) -> None:
+        """Label the sample's bars with the names of its values (the view widened for them, within reason), or
+        with their numbers when it has none."""
+        if names == self.input_names:
+            return
+        self.input_names = list(names) if names else None
+        view = self.sample_view
+        if not names:
+            view.setFixedWidth(SAMPLE_VIEW_WIDTH)
+            view.axes[1].setTicks(None)  # pyqtgraph's own numbered ticks again
+            view.setToolTip("")
+            return
+        width = view.fontMetrics().horizontalAdvance
+        wanted = AXIS_WIDTH + (len(names) + 1) * (max(width(short_name(name)) for name in names) + TICK_GAP)
+        shown = min(NAMED_VIEW_WIDTH, max(SAMPLE_VIEW_WIDTH, wanted))
+        view.setFixedWidth(shown)
+        view.axes[1].setTicks([name_ticks(names, shown - AXIS_WIDTH, width)])
 
     def _set_rows(self, structure: list) -> None:
         """One row per layer, made again only when the layers or their shapes change: one row at a time, every
@@ -116,6 +171,8 @@ class ActivationsPanel(QWidget):
                 self.sample_view.show_image(as_picture(sample)[0])
             else:
                 self.sample_view.show_bars(sample)
+                if self.input_names:
+                    self.sample_view.setToolTip(named_values(self.input_names, sample))
         self.sample_label.setText(f"class: {labels[index]}" if labels and index < len(labels) else "")
         for row, (_, output) in zip(self.rows, activations):
             row.show_output(output[min(index, len(output) - 1)])

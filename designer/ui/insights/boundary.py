@@ -1,5 +1,6 @@
 """The Decision boundary panel of a classifier of two numbers (points in a plane): the class the model picks at
-every point of the plane, in light colours, and the real samples on it as dots of their class's colour.
+every point of the plane, in light colours, and the real samples on it as dots of their class's colour. Its axes
+are named as the data names the two inputs (a table's columns), else "first input" and "second input".
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ class BoundaryPanel(QWidget):
         self.plot = pg.PlotWidget()
         item = self.plot.getPlotItem()
         item.hideButtons()
-        item.setLabel("bottom", "first input")
-        item.setLabel("left", "second input")
+        self._name_axes(None)
         self.legend = item.addLegend(offset=(-10, 10), brush=(255, 255, 255, 210), pen="#c0c4c8")
         self.image = pg.ImageItem(axisOrder="row-major")  # row = y: ys grow upwards as the y axis does
         self.image.setZValue(-10)
@@ -36,7 +36,14 @@ class BoundaryPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot)
 
+    def _name_axes(self, names: list[str] | None) -> None:
+        first, second = names if names and len(names) == 2 else ("first input", "second input")
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", first)
+        item.setLabel("left", second)
+
     def reset(self) -> None:
+        self._name_axes(None)
         self.image.clear()
         self._set_classes([])
         self.plot.setTitle(None)
@@ -70,6 +77,7 @@ class BoundaryPanel(QWidget):
         dy = (ys[-1] - ys[0]) / max(1, len(ys) - 1) or 1.0
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
         self._set_classes(names)
+        self._name_axes(shot.input_names)
         for index, scatter in enumerate(self.scatters):
             mine = points[labels == index]
             scatter.setData(x=mine[:, 0], y=mine[:, 1])
