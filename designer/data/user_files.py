@@ -93,12 +93,39 @@ def _read_rows(path: Path) -> tuple[list[list[str]], str]:
         raise DataError(f"{path}: cannot be read ({error.strerror or error}).") from None
     if not text.strip():
         raise DataError(f"{path} is empty: it needs a header line and at least one row of values.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = _separator(text, path)
     return [row for row in csv.reader(text.splitlines(), delimiter=delimiter)], delimiter
+
+
+def _separator(text: str, path: Path) -> str:
+    """The column separator of a CSV's text: ',', ';' or a tab, sniffed from its beginning."""
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
+def _column_names(first_row: list[str]) -> tuple[list[str], bool]:
+    """A CSV's column names and whether its first row is a header: a file that starts with a row of numbers has
+    none, and its columns are named as a spreadsheet would ("column 1", …)."""
+    if any(_number(cell.strip()) is None for cell in first_row):
+        return [cell.strip() for cell in first_row], True
+    return [f"column {i + 1}" for i in range(len(first_row))], False
+
+
+def read_columns(path: str | Path, characters: int = 65_536) -> list[str] | None:
+    """A CSV's column names from its beginning only (quick, for choosing the column to predict); None when it
+    cannot be read."""
+    path = Path(path).expanduser()
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            head = handle.read(characters)
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = head.splitlines()
+    if not lines or not lines[0].strip():
+        return None
+    return _column_names(next(csv.reader(lines[:1], delimiter=_separator(head, path))))[0]
 
 
 _number = plain_number
@@ -106,9 +133,7 @@ _number = plain_number
 
 def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
     rows, separator = _read_rows(path)
-    # a file without a header starts with a row of numbers: name its columns as a spreadsheet would
-    has_header = any(_number(cell.strip()) is None for cell in rows[0])
-    header = [cell.strip() for cell in rows[0]] if has_header else [f"column {i + 1}" for i in range(len(rows[0]))]
+    header, has_header = _column_names(rows[0])
     first_line = 2 if has_header else 1
     body = [(line, row) for line, row in enumerate(rows[first_line - 1:], start=first_line) if any(c.strip() for c in row)]
     if not body:

@@ -80,28 +80,11 @@ def _predicts(choice: DatasetChoice) -> tuple[str, str]:
 
 
 def table_columns(path: str) -> list[str] | None:
-    """A table file's column names as designer.data.user_files names them (a file that starts with numbers has no
-    header: "column 1", …), from its first line; None when it cannot be read."""
-    import csv
+    """A table file's column names as designer.data.user_files names them, from its beginning; None when it cannot
+    be read."""
+    from designer.data.user_files import read_columns
 
-    from designer.data.numbers import plain_number
-
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            head = handle.read(HEADER_CHARACTERS)
-    except (OSError, UnicodeDecodeError):
-        return None
-    lines = head.splitlines()
-    if not lines or not lines[0].strip():
-        return None
-    try:
-        delimiter = csv.Sniffer().sniff(head[:8192], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
-    first = next(csv.reader(lines[:1], delimiter=delimiter))
-    if any(plain_number(cell.strip()) is None for cell in first):
-        return [cell.strip() for cell in first]
-    return [f"column {i + 1}" for i in range(len(first))]
+    return read_columns(path, HEADER_CHARACTERS)
 
 
 def options_for_file(previous: DatasetChoice | None, path: str) -> dict:
