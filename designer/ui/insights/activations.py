@@ -21,9 +21,10 @@ from designer.ui.plot_pieces import (AXIS_WIDTH, MAX_MAPS, ValuesView, as_pictur
 ROW_PACE_MS = 25
 #: bars drawn for one layer's output at most, feature maps shown per layer at most
 MAX_BARS = 256
-#: the sample's view: its width, and the most it widens to for the names of a table's values
+#: the sample's view: its width, and the most it widens to for the names of a table's values (more would squeeze
+#: the training curves beside the panels: names that do not fit are shown every k-th, all of them in the tooltip)
 SAMPLE_VIEW_WIDTH = 220
-NAMED_VIEW_WIDTH = 680
+NAMED_VIEW_WIDTH = 380
 #: a value's name longer than this is shortened under its bar (the tooltip has it whole)
 TICK_CHARACTERS = 12
 #: room between two names under the bars, in pixels
