@@ -485,6 +485,8 @@ class DataPanel(QWidget):
         self._preview_of = result
         if data.error is not None:
             self.description.setText(f"<span style='color:{style.ERROR_COLOUR}'>{data.error}</span>")
+            if not is_table(data.choice.name):
+                self.target_row.hide()  # the column to predict of the table chosen before: not this data's
             from designer.data.downloads import SOURCES  # the data layer is loaded by now: it made the error
 
             self.offline_button.setVisible(data.choice.name in SOURCES)

@@ -257,3 +257,20 @@ def test_the_exported_code_names_the_columns_it_reads():
     dataset.feature_names = None  # data without names: no comment, no array
     code = data_code(dataset, graph, check_training({"epochs": 1}), False, "shop_data.npz")
     assert "feature_names" not in code.arrays and "# the inputs of each row" not in code.code
+
+
+def test_a_folder_that_cannot_be_read_hides_the_tables_column_to_predict(window, qtbot, tmp_path):
+    window.new_project("feedforward_binary")
+    window.show_data_panel()
+    panel, data = window.data_panel, window.data
+    answer_questions(window, yes=True)
+    panel.choose_path(write_shop(tmp_path / "shop.csv"))
+    qtbot.waitUntil(lambda: data.dataset is not None and panel.target_row.isVisibleTo(panel), timeout=30_000)
+    (tmp_path / "shapes" / "squares").mkdir(parents=True)
+    (tmp_path / "shapes" / "circles").mkdir(parents=True)
+    for folder in ("squares", "circles"):
+        (tmp_path / "shapes" / folder / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    panel.choose_path(str(tmp_path / "shapes"))
+    qtbot.waitUntil(lambda: data.error is not None and "bad.png" in panel.description.text(), timeout=30_000)
+    assert "function_node" not in panel.description.text()
+    assert not panel.target_row.isVisibleTo(panel)
