@@ -297,3 +297,10 @@ def test_a_vae_shows_its_errors_a_reconstruction_and_the_code_plane(qtbot, vae):
     error = float(np.mean((rebuilt - trained.dataset.x_test[0].reshape(-1)) ** 2))
     assert f"{error:.4g}" in panel.result_label.text()
     assert "draw" in panel.sources()
+
+
+def test_numbers_are_shown_as_a_person_reads_them():
+    from designer.ui.model_panel.widgets import readable
+
+    assert readable([676010.4, 0.012345678, -25000]) == "676,010, 0.012346, -25,000"
+    assert readable(range(20), most=3) == "0, 1, 2 …"

@@ -77,7 +77,7 @@ class BoundaryPanel(QWidget):
         dy = (ys[-1] - ys[0]) / max(1, len(ys) - 1) or 1.0
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
         self._set_classes(names)
-        self._name_axes(shot.input_names)
+        self._name_axes(getattr(shot, "input_names", None))  # the Model panel draws it from a plain record too
         for index, scatter in enumerate(self.scatters):
             mine = points[labels == index]
             scatter.setData(x=mine[:, 0], y=mine[:, 1])

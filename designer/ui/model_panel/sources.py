@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from designer.ui.model_panel.outputs import class_of, shape_in_words
-from designer.ui.model_panel.widgets import laid_out, muted
+from designer.ui.model_panel.widgets import laid_out, muted, readable
 
 #: the decision areas of the plane: points per side
 PLANE_STEPS = 80
@@ -191,7 +191,7 @@ class InputSourcesMixin:
         classes = class_of(self.trained.predict(grid)).reshape(len(ys), len(xs))
         page.show_snapshot(SimpleNamespace(epoch=0, boundary={
             "xs": xs, "ys": ys, "classes": classes, "points": points, "labels": labels,
-            "class_names": list(self.trained.dataset.class_names or [])}))
+            "class_names": list(self.trained.dataset.class_names or [])}, input_names=self.trained.dataset.feature_names))
         page.plot.setTitle("Click anywhere: the model's answer for that point", size="10pt")
         self.old_marks = pg.ScatterPlotItem(size=9, symbol="x", pen=pg.mkPen("#202124", width=1.2), brush=None)
         self.new_mark = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen("k", width=1.5), brush="#f2c14e")
@@ -253,9 +253,13 @@ class InputSourcesMixin:
                 numbers.setText("")
                 return
             values = np.asarray(row).reshape(-1)
-            shown = ", ".join(f"{v:.4g}" for v in values[:24])
+            names = self.trained.dataset.feature_names
+            if names and len(names) == values.size:  # a table's row: each value by its column's name
+                shown = ", ".join(f"{name} {readable([v])}" for name, v in zip(names[:24], values[:24]))
+            else:
+                shown = readable(values, most=24)
             if values.size > 24:
-                shown += f" … ({values.size:,} numbers)"
+                shown += f" ({values.size:,} numbers)"
             numbers.setText(f"Input (as the model reads it): {shown}")
 
     def _truth(self, index: int) -> str:
@@ -269,8 +273,7 @@ class InputSourcesMixin:
             return str(names[chosen]) if chosen < len(names) else str(chosen)
         if self.kind == "reconstruction":
             return ""
-        values = np.asarray(target, dtype=np.float32).reshape(-1)
-        return ", ".join(f"{v:.5g}" for v in values[:16]) + (" …" if values.size > 16 else "")
+        return readable(np.asarray(target, dtype=np.float32).reshape(-1))
 
 
 def digit_look(pictures: np.ndarray) -> tuple[float | None, float | None]:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from designer.ui import style
 from designer.ui.model_panel.outputs import class_of, shape_in_words
-from designer.ui.model_panel.widgets import ProbabilityBars, SideBySide, laid_out, muted
+from designer.ui.model_panel.widgets import ProbabilityBars, SideBySide, laid_out, muted, readable
 
 #: classes shown as bars at most
 TOP_CLASSES = 10
@@ -193,8 +193,7 @@ class TryItMixin:
         elif self.kind == "reconstruction":
             lines.append(self._rebuilt_answer(self.tried, output))
         else:
-            values = output.reshape(-1)
-            shown = ", ".join(f"{v:.5g}" for v in values[:16]) + (" …" if values.size > 16 else "")
+            shown = readable(output.reshape(-1))
             lines.append(f"Predicted <b>{shown}</b>" + (f" · true {html.escape(truth)}" if truth else ""))
         self.result_label.setText("<br>".join(lines))
 

@@ -11,6 +11,17 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWid
 from designer.ui import style
 
 
+def readable(values, most: int = 16) -> str:
+    """Numbers as a person reads them: a price as 676,010 (not 6.76e+05), small ones with 5 digits; the first
+    `most`, then "…"."""
+    flat = [float(v) for v in values]
+
+    def one(v: float) -> str:
+        return f"{v:,.0f}" if 1e4 <= abs(v) < 1e15 else f"{v:.5g}"
+
+    return ", ".join(one(v) for v in flat[:most]) + (" …" if len(flat) > most else "")
+
+
 def muted(text: str = "") -> QLabel:
     """A word-wrapped label in the muted colour."""
     label = QLabel(text)
