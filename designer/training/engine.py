@@ -199,7 +199,9 @@ def plan_training(project: Project, dataset: Dataset, epochs: int | None = None,
     plan.epochs, plan.device = settings["epochs"], settings["device"]
     plan.graphs = tuple(project.graph(role).copy() for role in plan.roles)
     plan.reuse = reuse
-    plan.epochs_before = max((project.trained[r].epochs for r in reuse), default=0)
+    # epochs go on counting only where some layer kept what it learned: after an edit that keeps nothing, a run
+    # starts again from epoch 0
+    plan.epochs_before = max((project.trained[r].epochs for r, kept in reuse.items() if kept.kept), default=0)
     return plan
 
 

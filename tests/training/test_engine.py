@@ -422,3 +422,16 @@ def test_data_without_labels_is_refused_alike_in_memory_and_streamed(tmp_path, m
                                    pictures_into((2, "softmax")))
     assert in_memory == streamed
     assert "has no labels; choose the autoencoder mode or other data." in in_memory
+
+
+def test_a_run_after_an_edit_that_keeps_no_layer_counts_its_epochs_from_zero():
+    project = Project.single(mlp(4, 8, 3, "softmax"), training=check_training({"epochs": 2, "seed": 1}))
+    data = load_dataset(DatasetChoice("iris", {"scale": "standardize"}))
+    project.trained = fit(plan_training(project, data)).trained
+    assert plan_training(project, data).epochs_before == 2
+    graph = project.graph("model")
+    for node in graph.nodes():  # every layer with weights gets another shape: nothing learned fits any more
+        if node.kind == "Dense" and node.params["units"] == 8:
+            node.params["units"] = 5
+    hidden_and_output = plan_training(project, data)
+    assert hidden_and_output.reuse["model"].kept == () and hidden_and_output.epochs_before == 0
