@@ -249,11 +249,14 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
                               y[:train_rows] if mode == "supervised" and y is not None else None, kept)
     raw_y, raw_y_val = y, y_val
     if units is not None:
-        _compile(network, settings, loss, mode, train_rows)  # scores in the target's units (designer.training.scoring)
         model = preparation.up_to_target_units(network, units)
         y, y_val = units.scaled(y), units.scaled(y_val)
     recompile = partial(_compile, model, settings, loss, mode, train_rows)
     recompile()
+    if units is not None:
+        # compiled too, for scores in the target's units (designer.training.scoring), with the optimizer that
+        # trains its layers: a saved model then holds that optimizer's state, and loads without a warning
+        network.compile(optimizer=model.optimizer, loss=loss, metrics=metrics_for_loss(settings["metrics"], loss, mode))
     observer = None
     if any(watch):
         # Keras's validation_split holds out the last rows; the panels show those, or the dataset's own

@@ -153,7 +153,9 @@ class ModelPanel(HeldOutRowsMixin, TryItMixin, InputSourcesMixin, CodePlaneMixin
             self.scores_label.setText(text)
             return
         values = sorted(scores.values.items(), key=lambda item: item[0] == "loss")  # the metrics, then the loss
-        shown = ", ".join(f"{html.escape(name)}&nbsp;<b>{value:.4f}</b>" for name, value in values)
+        # 0.9250 for an accuracy, 15,009 for an error in dollars (not 15008.7617)
+        shown = ", ".join(f"{html.escape(name)}&nbsp;<b>{value:,.0f}</b>" if abs(value) >= 1e4
+                          else f"{html.escape(name)}&nbsp;<b>{value:.4f}</b>" for name, value in values)
         head, _, note = scores.description.partition(" (")
         self.scores_label.setText(f"On {html.escape(head)}: {shown}")
         if note:
