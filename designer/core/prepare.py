@@ -41,11 +41,12 @@ def answering_node(graph: LayerGraph):
     return output
 
 
-def prepares_inputs(graph: LayerGraph) -> bool:
-    """The layer after the Input already standardizes (a Normalization, not inverted)."""
+def prepares_inputs(graph: LayerGraph, kind: str = KIND) -> bool:
+    """The layer after the Input already prepares the rows: standardizes them (a Normalization, not inverted), or
+    with `kind` "Rescaling" rescales pixel values."""
     source = _input_node(graph)
     return source is not None and any(
-        graph.node(n).kind == KIND and not graph.node(n).params.get("invert") for n in graph.outputs_of(source.id))
+        graph.node(n).kind == kind and not graph.node(n).params.get("invert") for n in graph.outputs_of(source.id))
 
 
 def gives_target_units(graph: LayerGraph) -> bool:
@@ -53,10 +54,12 @@ def gives_target_units(graph: LayerGraph) -> bool:
     return output is not None and output.kind == KIND and bool(output.params.get("invert"))
 
 
-def preparation_steps(project: Project, role: str, regression: bool, target: str = "") -> tuple[list[Command], list[str]]:
+def preparation_steps(project: Project, role: str, regression: bool, target: str = "",
+                      image_max: float | None = None) -> tuple[list[Command], list[str]]:
     """The steps that put a table's preparation into the `role` graph (and the data in raw), with a line each;
     nothing when it is there already. `regression`: the target is numbers (then the last layer gives them back in
-    their units; `target` names the column for the words)."""
+    their units; `target` names the column for the words). `image_max`: the data are images whose pixel values go up
+    to it: then a Rescaling to 0..1 goes after the Input instead."""
     graph = project.graph(role)
     steps: list[Command] = []
     lines: list[str] = []
@@ -67,23 +70,29 @@ def preparation_steps(project: Project, role: str, regression: bool, target: str
     # below the layers the first one moved down, not on top of one of them
     scratch = graph.copy()
 
-    def add_after(anchor: str, name: str, invert: bool) -> str:
+    def add_after(anchor: str, name: str, invert: bool = False, kind: str = KIND, **params) -> str:
         node_id = scratch.new_node_id()
         name = scratch.unique_name(name)
-        planned = insert_after(scratch, anchor, KIND, node_id) + [RenameNode(node_id, name)]
+        planned = insert_after(scratch, anchor, kind, node_id) + [RenameNode(node_id, name)]
         if invert:
             planned.append(SetParameter(node_id, "invert", True))
+        planned += [SetParameter(node_id, key, value) for key, value in params.items()]
         steps.extend(OnGraph(role, step) for step in planned)
         for step in copy.deepcopy(planned):
             step.do(scratch)
         return name
 
-    if not prepares_inputs(graph):
-        name = add_after(source.id, "standardize", invert=False)
+    if image_max:
+        if not prepares_inputs(graph, "Rescaling"):
+            name = add_after(source.id, "rescale", kind="Rescaling", scale=1.0 / image_max, offset=0.0)
+            lines.append(f"{name}: added after {source.name}: it divides the pixel values by {image_max:g}, so the "
+                         "trained model takes images as they are in the files")
+    elif not prepares_inputs(graph):
+        name = add_after(source.id, "standardize")
         lines.append(f"{name}: added after {source.name}: it standardizes "
                      "each column with the training rows' numbers, so the trained model takes raw rows as they are in "
                      "the file")
-    if regression and not gives_target_units(graph):
+    if regression and not image_max and not gives_target_units(graph):
         name = add_after(output.id, "target_units", invert=True)
         said = f"the units of {target}" if target else "the target's own units"
         lines.append(f"{name}: added after {output.name}: the network learns on standardized targets and the model "

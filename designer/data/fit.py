@@ -17,6 +17,7 @@ from designer.core.adapt import (CLASSIFYING, NUMERIC_TASKS, OutputFit, adapt_to
                                  fit_output, new_input_shape, units_fit)
 from designer.core.graph import LayerGraph
 from designer.core.prepare import answering_node, preparation_steps
+from designer.data.user_files import is_user_file
 from designer.core.shapes import format_shape
 
 if TYPE_CHECKING:
@@ -187,6 +188,11 @@ def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = Fal
         column = dataset.options.get("target") or dataset.columns[-1]
         steps, lines = preparation_steps(project, target[0].role, regression=dataset.task in NUMERIC_TASKS,
                                          target=column)
+        plan.steps += steps
+        plan.lines += lines
+    elif dataset is not None and dataset.image_max and is_user_file(dataset.name) and target is not None and target[1]:
+        # a person's folder of images: the model rescales the pixel values itself
+        steps, lines = preparation_steps(project, target[0].role, regression=False, image_max=dataset.image_max)
         plan.steps += steps
         plan.lines += lines
     return plan

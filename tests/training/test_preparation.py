@@ -180,3 +180,34 @@ def test_the_health_checks_judge_the_rows_and_the_loss_as_the_network_sees_them(
     assert plan.health.facts.guessing_loss > 1e9
     result = fit(plan)
     assert [f.key for f in result.findings if f.key in ("unscaled_inputs", "learning_rate_high")] == []
+
+
+def test_a_folder_of_images_is_rescaled_inside_the_model(tmp_path):
+    """Fitted to a person's folder of images, the model divides the pixel values itself: the data goes in as
+    0..255 and the trained model takes images as they are in the files."""
+    import tensorflow as tf
+
+    from designer.core.commands import History
+    from designer.data.fit import plan_fit
+
+    for cls, value in (("dark", 30), ("light", 220)):
+        (tmp_path / "shapes" / cls).mkdir(parents=True)
+        for i in range(6):
+            pixels = np.full((8, 8, 3), value + i, np.uint8)
+            tf.io.write_file(str(tmp_path / "shapes" / cls / f"{i}.png"), tf.io.encode_png(pixels))
+    g = LayerGraph()
+    x = g.add("Input", shape=[8, 8, 3])
+    x = g.add("Flatten", x)
+    g.add("Dense", x, units=2, activation="softmax")
+    project = Project.single(g, training=check_training({"epochs": 1, "batch_size": 4, "seed": 1}))
+    project.dataset = DatasetChoice(str(tmp_path / "shapes"), {"image_size": [8, 8]})
+    plan = plan_fit(project, load_dataset(project.dataset))
+    History(project).push(plan.command())
+    assert any(line.startswith("rescale: added after input: it divides the pixel values by 255") for line in plan.lines)
+    rescale = next(n for n in project.graph("model").nodes() if n.kind == "Rescaling")
+    assert rescale.params["scale"] == pytest.approx(1 / 255)
+    assert project.dataset.options["scale"] == "none"
+    dataset = load_dataset(project.dataset)
+    assert dataset.x_train.max() > 200  # the data as it is in the files
+    result = fit(plan_training(project, dataset))
+    assert result.model.get_layer("rescale")(np.full((1, 8, 8, 3), 255.0, np.float32)).numpy().max() == pytest.approx(1.0)
