@@ -110,8 +110,9 @@ def test_train_on_other_data_records_that_data(tmp_path) -> None:
     run = designer("train", path, "--epochs", 1, "--data", data)
     assert run.returncode == 0, run.stderr
     [record] = load_project(path).runs
-    assert record.dataset.name == str(data) and load_project(path).dataset.name == "sum_threshold"
-    assert json.loads(path.read_text())["runs"][0]["dataset"]["name"] == str(data)
+    # the file beside the project is recorded by its path from the project's folder, where the project looks for it
+    assert record.dataset.name == "points.csv" and load_project(path).dataset.name == "sum_threshold"
+    assert json.loads(path.read_text())["runs"][0]["dataset"]["name"] == "points.csv"
 
 
 # ------------------------------------------------------------------------------------------ designer runs
