@@ -177,7 +177,7 @@ def test_the_column_to_predict_is_picked_from_the_csv_columns(window, qtbot, tmp
 def test_the_validation_fraction_is_edited_in_the_data_panel_and_undone(window, qtbot):
     window.new_project("digits_mlp")
     window.show_data_panel()
-    panel, data = window.data_panel, window.data
+    panel = window.data_panel
     field = panel.split_form.field("validation_split")
     assert field.text() == "0.2"
     field.setFocus()
