@@ -13,7 +13,8 @@ from pathlib import Path
 
 
 def cmd_evaluate(args) -> int:
-    from designer.cli import _load, project_dataset
+    from designer.cli import _load
+    from designer.cli_data import project_dataset
     from designer.training.scoring import trained_model
 
     project = _load(args.file)
@@ -30,7 +31,8 @@ def cmd_evaluate(args) -> int:
 def cmd_predict(args) -> int:
     import numpy as np
 
-    from designer.cli import _load, project_dataset
+    from designer.cli import _load
+    from designer.cli_data import project_dataset
     from designer.data.inputs import read_input
     from designer.training.scoring import class_probabilities, trained_model
 
@@ -64,7 +66,8 @@ def cmd_predict(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from designer.cli import _load, project_dataset
+    from designer.cli import _load
+    from designer.cli_data import project_dataset
     from designer.exchange.export import ExportRequest, check_request, export_project
 
     source = Path(args.file)

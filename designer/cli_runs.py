@@ -78,7 +78,9 @@ def print_runs(records) -> None:
 
 
 def cmd_sweep(args) -> int:
-    from designer.cli import CliError, _load, data_choice, project_dataset, saved_choice
+    from designer.cli import _load
+    from designer.cli_data import data_choice, project_dataset, saved_choice
+    from designer.cli_errors import CliError
     from designer.core.project_files import save_project
     from designer.core.runs import best_score, duration_in_words, format_value, short_name
     from designer.core.sweeps import SweepError, parse_vary

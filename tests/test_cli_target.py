@@ -114,7 +114,7 @@ def test_an_unknown_column_or_a_file_without_columns_is_one_line(shop, tmp_path,
 
 # ----------------------------------------------------------------------------- the choice, without TensorFlow
 def test_options_that_mean_something_else_are_left_out(tmp_path):
-    from designer.cli import data_choice
+    from designer.cli_data import data_choice
 
     project = Project.single(LayerGraph(), dataset=DatasetChoice("sine_waves", {"target": "next", "seed": 3}))
     choice, note = data_choice(project, str(tmp_path / "p.json"), "rows.csv")
@@ -125,7 +125,7 @@ def test_options_that_mean_something_else_are_left_out(tmp_path):
 
 
 def test_the_projects_own_file_by_another_path_changes_nothing(tmp_path, monkeypatch):
-    from designer.cli import data_choice, saved_choice
+    from designer.cli_data import data_choice, saved_choice
 
     (tmp_path / "work").mkdir()
     project = Project.single(LayerGraph(), dataset=DatasetChoice("work/c.csv", {"target": "bought", "scale": "none"}))
