@@ -195,7 +195,9 @@ class DataPanel(QWidget):
         self.fit_problems = QLabel(self)
         self.fit_problems.setWordWrap(True)
         self.fit_button = QPushButton("Fit model to data", self)
-        self.fit_button.setToolTip("Set the Input's shape (and, if you agree, the output layer's units) to match the data")
+        self.fit_button.setToolTip("Set the Input's shape to match the data and, if you agree, the output layer (its units; "
+                                   "for numbers to predict a linear output and a regression loss); your own table or "
+                                   "images also get their preparation inside the model. One undo step.")
         self.fit_button.clicked.connect(self.fit_requested)
         self.show_fit_problems([])
         # after a fit (often made by choosing the data): what it changed, and the step offered back
