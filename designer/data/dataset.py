@@ -33,7 +33,7 @@ class Dataset:
     #: inputs with noise added (option input_noise), fed to a denoising autoencoder whose targets stay x_train
     noisy_train: np.ndarray | None = None
     noisy_val: np.ndarray | None = None
-    #: an image folder too big for memory (designer.data.user_files.ImageStream): training reads these; then
+    #: an image folder too big for memory (designer.data.image_folders.ImageStream): training reads these; then
     #: x_train/y_train hold only the first images, decoded, for the preview and the shape checks
     stream_train: Any = None
     stream_val: Any = None

@@ -39,7 +39,7 @@ def read_input(path: str | Path, dataset: Dataset) -> np.ndarray:
 
 
 def _image(path: Path, dataset: Dataset) -> np.ndarray:
-    from designer.data.user_files import decode_image
+    from designer.data.image_folders import decode_image
 
     shape = dataset.sample_shape
     if dataset.image_max is None or len(shape) not in (2, 3):

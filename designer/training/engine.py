@@ -453,7 +453,7 @@ def fit(plan: TrainingPlan, state: TrainingState | None = None) -> TrainingResul
             except tf.errors.InvalidArgumentError as error:
                 if plan.read_from_disk is None:
                     raise
-                from designer.data.user_files import unreadable_while_training  # names the file, in plain words
+                from designer.data.image_folders import unreadable_while_training  # names the file, in plain words
 
                 raise TrainingError(unreadable_while_training(plan.read_from_disk, error)) from None
             for key, values in fitted.history.items():

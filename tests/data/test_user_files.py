@@ -8,7 +8,8 @@ import pytest
 from designer.core.project import DatasetChoice
 from designer.data.dataset import DataError
 from designer.data.registry import load_dataset
-from designer.data.user_files import load_user_file, unreadable_while_training
+from designer.data.image_folders import unreadable_while_training
+from designer.data.user_files import load_user_file
 
 
 def write(tmp_path, name, text):
@@ -223,7 +224,7 @@ def folder_with(tmp_path, name, bad):
 
 
 def test_a_file_that_is_no_image_or_a_cut_short_png_is_named_in_plain_words(tmp_path, monkeypatch):
-    from designer.data import user_files
+    from designer.data import image_folders
 
     garbage = folder_with(tmp_path, "garbage", b"these bytes were never an image \x00\x13\x37")
     cut = folder_with(tmp_path, "cut", png_bytes(90)[:40])
@@ -231,7 +232,7 @@ def test_a_file_that_is_no_image_or_a_cut_short_png_is_named_in_plain_words(tmp_
     for streamed in (False, True):  # decoded into memory, or only the first and last bytes checked when listing
         with monkeypatch.context() as patched:
             if streamed:
-                patched.setattr(user_files, "MEMORY_LIMIT_BYTES", 100)
+                patched.setattr(image_folders, "MEMORY_LIMIT_BYTES", 100)
             for message in (refused(garbage, "bad.png", "is not an image", "does not start like a PNG",
                                     image_size=[4, 4]),
                             refused(cut, "bad.png", "is not a readable PNG image (it looks damaged or cut short)",
@@ -275,15 +276,15 @@ def test_shuffle_test_rows_and_input_noise():
 
 
 def test_a_folder_too_big_for_memory_is_streamed_from_disk(tmp_path, monkeypatch):
-    from designer.data import user_files
+    from designer.data import image_folders
     from designer.data.summary import summarize
 
     folder = tmp_path / "many"
     for i in range(7):
         save_png(folder / "light" / f"l{i}.png", 12, 12, 220)
         save_png(folder / "dark" / f"d{i}.png", 12, 12, 20)
-    monkeypatch.setattr(user_files, "MEMORY_LIMIT_BYTES", 500)
-    monkeypatch.setattr(user_files, "PREVIEW_IMAGES", 4)
+    monkeypatch.setattr(image_folders, "MEMORY_LIMIT_BYTES", 500)
+    monkeypatch.setattr(image_folders, "PREVIEW_IMAGES", 4)
     data = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 8], "shuffle": True, "test_fraction": 0.2}))
     assert data.streamed and len(data.x_train) == 4 and data.train_rows == 11 and len(data.stream_test) == 3
     assert "Read from disk while training" in data.description

@@ -136,11 +136,11 @@ def image_folder(folder, classes=("light", "dark")):
 
 def folder_data(folder, streamed, monkeypatch, **options):
     """The folder's images as 8×8 pictures, in memory or (`streamed`) read from disk while training."""
-    from designer.data import user_files
+    from designer.data import image_folders
 
     with monkeypatch.context() as patched:
         if streamed:
-            patched.setattr(user_files, "MEMORY_LIMIT_BYTES", 100)
+            patched.setattr(image_folders, "MEMORY_LIMIT_BYTES", 100)
         data = load_dataset(DatasetChoice(str(folder), {"image_size": [8, 8], **options}))
     assert data.streamed == streamed
     return data
@@ -324,9 +324,9 @@ def test_an_image_damaged_inside_is_named_when_it_fails_while_streaming(tmp_path
     good = (folder / "dark" / "3.png").read_bytes()
     # starts and ends like a PNG, so the check when listing passes it; TensorFlow fails on it mid-epoch
     (folder / "dark" / "3.png").write_bytes(good[:41] + bytes(12) + good[53:])
-    from designer.data import user_files
+    from designer.data import image_folders
 
-    monkeypatch.setattr(user_files, "PREVIEW_IMAGES", 2)  # the preview decodes the first images: not this one
+    monkeypatch.setattr(image_folders, "PREVIEW_IMAGES", 2)  # the preview decodes the first images: not this one
     data = folder_data(folder, True, monkeypatch)
     with pytest.raises(TrainingError) as failed:
         train(project(pictures_into((2, "softmax")), epochs=1, batch_size=4, loss="categorical_crossentropy"), data)
