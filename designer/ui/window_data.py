@@ -17,7 +17,7 @@ from designer.core.commands import SetDataset, SetTraining
 from designer.core.graph import LayerGraph
 from designer.core.project import ProjectEvent
 from designer.data.fit import FIT_TEXT  # the Data panel offers the fit back while it is the last step
-from designer.ui.data_panel import fit_when_loaded
+from designer.ui.data_choices import fit_when_loaded
 from designer.ui.training_run import TrainingRun
 
 

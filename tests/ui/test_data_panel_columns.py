@@ -139,7 +139,7 @@ def test_the_preview_names_the_columns_of_a_table(qtbot, tmp_path):
 
 
 def test_the_next_file_takes_only_the_options_that_apply_to_it(tmp_path):
-    from designer.ui.data_panel import options_for_file, table_columns
+    from designer.ui.data_choices import options_for_file, table_columns
 
     shop = write_shop(tmp_path / "shop.csv")
     other = write_shop(tmp_path / "other.csv", tenure=True)
@@ -161,7 +161,7 @@ def test_the_next_file_takes_only_the_options_that_apply_to_it(tmp_path):
 
 
 def test_the_model_is_fitted_to_a_table_once_its_target_is_chosen():
-    from designer.ui.data_panel import fit_when_loaded
+    from designer.ui.data_choices import fit_when_loaded
 
     csv, other = "/data/shop.csv", "/data/other.csv"
     assert not fit_when_loaded(DatasetChoice("digits"), DatasetChoice(csv))  # the target is asked for first
