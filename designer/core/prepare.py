@@ -31,14 +31,28 @@ def _output_node(graph: LayerGraph):
     return outputs[0] if len(outputs) == 1 else None
 
 
+def target_units_node(graph: LayerGraph):
+    """The inverted Normalization that is the graph's only output (it gives answers in the target's units), or
+    None."""
+    output = _output_node(graph)
+    return output if output is not None and output.kind == KIND and output.params.get("invert") else None
+
+
+def input_normalizers(graph: LayerGraph) -> list:
+    """The Normalization layers (not inverted) that read an Input directly: they standardize raw rows."""
+    return [node for node in graph.nodes()
+            if node.kind == KIND and not node.params.get("invert") and graph.inputs_of(node.id)
+            and all(catalogue.get(graph.node(s).kind).is_source for s in graph.inputs_of(node.id))]
+
+
 def answering_node(graph: LayerGraph):
     """The layer whose activation and units answer the question (the output layer; before an inverted
     Normalization that only gives its answers back in the target's units, the layer before it), or None."""
-    output = _output_node(graph)
-    if output is not None and output.kind == KIND and output.params.get("invert"):
-        before = graph.inputs_of(output.id)
+    units = target_units_node(graph)
+    if units is not None:
+        before = graph.inputs_of(units.id)
         return graph.node(before[0]) if len(before) == 1 else None
-    return output
+    return _output_node(graph)
 
 
 def prepares_inputs(graph: LayerGraph, kind: str = KIND) -> bool:
@@ -50,8 +64,7 @@ def prepares_inputs(graph: LayerGraph, kind: str = KIND) -> bool:
 
 
 def gives_target_units(graph: LayerGraph) -> bool:
-    output = _output_node(graph)
-    return output is not None and output.kind == KIND and bool(output.params.get("invert"))
+    return target_units_node(graph) is not None
 
 
 def preparation_steps(project: Project, role: str, regression: bool, target: str = "",

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from designer.core import catalogue
+from designer.core import prepare
 from designer.core.graph import LayerGraph
-
-KIND = "Normalization"
 
 #: metrics that grow with the target's spread (times the spread) or with its square (times its square)
 _LINEAR = ("mae", "mean_absolute_error", "rmse", "root_mean_squared_error")
@@ -31,22 +29,13 @@ _SQUARED = ("mse", "mean_squared_error")
 
 def input_normalizers(graph: LayerGraph) -> list[str]:
     """Names of the Normalization layers (not inverted) that read an Input directly."""
-    found = []
-    for node in graph.nodes():
-        if node.kind != KIND or node.params.get("invert"):
-            continue
-        sources = graph.inputs_of(node.id)
-        if sources and all(catalogue.get(graph.node(s).kind).is_source for s in sources):
-            found.append(node.name)
-    return found
+    return [node.name for node in prepare.input_normalizers(graph)]
 
 
 def target_normalizer(graph: LayerGraph) -> str | None:
     """The name of the inverted Normalization that is the graph's only output, or None."""
-    outputs = [graph.node(n) for n in graph.sinks() if not catalogue.get(graph.node(n).kind).is_source]
-    if len(outputs) == 1 and outputs[0].kind == KIND and outputs[0].params.get("invert"):
-        return outputs[0].name
-    return None
+    node = prepare.target_units_node(graph)
+    return node.name if node is not None else None
 
 
 @dataclass
