@@ -33,7 +33,7 @@ def cmd_predict(args) -> int:
 
     from designer.cli import _load
     from designer.cli_data import project_dataset
-    from designer.data.inputs import read_input
+    from designer.data.inputs import read_rows
     from designer.training.scoring import class_probabilities, trained_model
 
     project = _load(args.file)
@@ -43,8 +43,9 @@ def cmd_predict(args) -> int:
     trained = trained_model(project, dataset)
     if trained.mode == "gan":
         raise ValueError("a GAN's generator takes noise, not an input: export it and feed it noise, or try it in the window")
-    rows = dataset.scale_inputs(read_input(args.input, dataset))
-    outputs = trained.predict(rows)
+    numbers, words = read_rows(args.input, dataset)
+    rows = dataset.scale_inputs(numbers)
+    outputs = trained.predict(rows, words)
     for i, output in enumerate(outputs):
         prefix = f"row {i + 1}: " if len(outputs) > 1 else ""
         probabilities = class_probabilities(output, dataset.class_names) if trained.mode == "supervised" else None

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from designer.core import catalogue, project, project_files, run_files
-from designer.core.catalogue import ParamSpec
+from designer.core.catalogue import WORD_MAX_TEXT, WORDS_MAX_ITEMS, ParamSpec
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "designer" / "resources" / "project.schema.json"
 
@@ -55,6 +55,9 @@ def _value_schema(spec: ParamSpec) -> dict[str, Any]:
         return {"type": "array", "items": {"enum": list(spec.choices)}}
     if spec.type == "str":
         return {"type": "string", "maxLength": MAX_STR_PARAM}
+    if spec.type == "words":  # mirrors ParamSpec._words
+        word = {"type": "string", "maxLength": WORD_MAX_TEXT, "pattern": "\\S"}
+        return {"type": "array", "items": word, "maxItems": WORDS_MAX_ITEMS, "uniqueItems": True}
     if spec.type == "config":  # any JSON object of plain values (catalogue.plain_config)
         return {"type": "object"}
     if spec.type == "penalty":  # mirrors ParamSpec._penalty
@@ -83,6 +86,7 @@ _TYPE_WORDS = {
     "str": f"A text of at most {MAX_STR_PARAM} characters",
     "pair": "One whole number, or a list of two [height, width]",
     "penalty": "A list of two numbers from 0 to 1000, [l1, l2]; [0, 0] for none",
+    "words": "A list of distinct words (texts), in order",
     "config": "A JSON object of plain values (texts, numbers, true/false, null, lists and objects of those)",
 }
 

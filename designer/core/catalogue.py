@@ -37,7 +37,10 @@ CATEGORIES = (
 
 #: "penalty": an L1/L2 weight penalty as [l1, l2] (0, 0: none); "config": a JSON object of plain values (the whole
 #: Keras config of a layer the catalogue has no kind for)
-PARAM_TYPES = ("int", "float", "bool", "choice", "multi", "shape", "pair", "str", "penalty", "config")
+PARAM_TYPES = ("int", "float", "bool", "choice", "multi", "shape", "pair", "str", "penalty", "config", "words")
+#: a "words" parameter (a lookup's vocabulary): at most this many words, each at most WORD_MAX_TEXT characters
+WORDS_MAX_ITEMS = 5_000
+WORD_MAX_TEXT = 200
 
 #: how deep and how big a "config" value may be: a file may hold anything where a layer's config belongs
 CONFIG_MAX_DEPTH = 16
@@ -111,6 +114,8 @@ class ParamSpec:
             return value
         if kind == "penalty":
             return self._penalty(value)
+        if kind == "words":
+            return self._words(value)
         if kind == "config":
             return plain_config(self.name, value)
         if kind == "pair":
@@ -135,6 +140,20 @@ class ParamSpec:
                 continue
             self._check_range(size)
         return sizes
+
+    def _words(self, value: Any) -> list[str]:
+        """Distinct short texts, in the order given (a lookup's vocabulary: each word's place is its unit)."""
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ParameterError(f"{self.name} must be a list of words, not {short_repr(value)}")
+        if len(value) > WORDS_MAX_ITEMS:
+            raise ParameterError(f"{self.name} holds {len(value):,} words; at most {WORDS_MAX_ITEMS:,}")
+        words = list(value)
+        if any(not w.strip() or len(w) > WORD_MAX_TEXT for w in words):
+            raise ParameterError(f"{self.name}: every word must be 1 to {WORD_MAX_TEXT} characters, not only spaces")
+        twice = next((w for i, w in enumerate(words) if w in words[:i]), None)
+        if twice is not None:
+            raise ParameterError(f"{self.name} lists {twice!r} twice")
+        return words
 
     def _penalty(self, value: Any) -> list[float]:
         if not isinstance(value, (list, tuple)) or len(value) != 2:

@@ -5,25 +5,45 @@ units); the data then goes in raw (scale "none"), so the trained and exported mo
 file. Two visible layers rather than one "Prepare" block: each is a plain Keras layer the person can click, read
 and remove, and an exported model holds exactly what the canvas shows.
 
+A table's columns of words go in as words too: one `TextInput` and one `StringLookup` (one-hot, its vocabulary the
+column's words) per column, joined to the standardized numbers by a `Concatenate`; the data's text columns are then
+read "in model", not one-hot encoded before it.
+
 The steps are core commands for one compound edit; the words say what changed and why.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 
 from designer.core import catalogue
-from designer.core.commands import Command, OnGraph, RenameNode, SetDataset, SetParameter
+from designer.core.commands import AddNode, Command, Connect, OnGraph, RenameNode, SetDataset, SetParameter
 from designer.core.graph import LayerGraph
 from designer.core.insert import insert_after
+from designer.core.layout import COLUMN_SPACING, ROW_SPACING, free_position
 from designer.core.project import DatasetChoice, Project
 
 KIND = "Normalization"
+#: the data option that reads a table's columns of words inside the model, and its value then
+TEXT_OPTION, IN_MODEL = "text_columns", "in model"
 
 
 def _input_node(graph: LayerGraph):
-    sources = [graph.node(n) for n in graph.topological_order() if catalogue.get(graph.node(n).kind).is_source]
+    """The graph's one Input of numbers (text inputs aside), or None."""
+    sources = [graph.node(n) for n in graph.topological_order() if graph.node(n).kind == "Input"]
     return sources[0] if len(sources) == 1 else None
+
+
+def text_inputs(graph: LayerGraph) -> list:
+    """The TextInput nodes: each reads one column of words."""
+    return [node for node in graph.nodes() if node.kind == "TextInput"]
+
+
+def word_input_name(column: str) -> str:
+    """A layer name for the text input of `column`: letters, digits and _.- only, starting with a letter."""
+    name = re.sub(r"[^A-Za-z0-9_.\-]+", "_", column).strip("_") or "text"
+    return (name if name[0].isalpha() else f"text_{name}")[:48]
 
 
 def _output_node(graph: LayerGraph):
@@ -68,11 +88,13 @@ def gives_target_units(graph: LayerGraph) -> bool:
 
 
 def preparation_steps(project: Project, role: str, regression: bool, target: str = "",
-                      image_max: float | None = None) -> tuple[list[Command], list[str]]:
+                      image_max: float | None = None,
+                      words: dict[str, list[str]] | None = None) -> tuple[list[Command], list[str]]:
     """The steps that put a table's preparation into the `role` graph (and the data in raw), with a line each;
     nothing when it is there already. `regression`: the target is numbers (then the last layer gives them back in
     their units; `target` names the column for the words). `image_max`: the data are images whose pixel values go up
-    to it: then a Rescaling to 0..1 goes after the Input instead."""
+    to it: then a Rescaling to 0..1 goes after the Input instead. `words`: a table's columns of words and the words of
+    each: they go in as words (and the data's text columns "in model")."""
     graph = project.graph(role)
     steps: list[Command] = []
     lines: list[str] = []
@@ -83,6 +105,11 @@ def preparation_steps(project: Project, role: str, regression: bool, target: str
     # below the layers the first one moved down, not on top of one of them
     scratch = graph.copy()
 
+    def plan(planned: list[Command]) -> None:
+        steps.extend(OnGraph(role, step) for step in planned)
+        for step in copy.deepcopy(planned):
+            step.do(scratch)
+
     def add_after(anchor: str, name: str, invert: bool = False, kind: str = KIND, **params) -> str:
         node_id = scratch.new_node_id()
         name = scratch.unique_name(name)
@@ -90,29 +117,63 @@ def preparation_steps(project: Project, role: str, regression: bool, target: str
         if invert:
             planned.append(SetParameter(node_id, "invert", True))
         planned += [SetParameter(node_id, key, value) for key, value in params.items()]
-        steps.extend(OnGraph(role, step) for step in planned)
-        for step in copy.deepcopy(planned):
-            step.do(scratch)
-        return name
+        plan(planned)
+        return node_id
 
     if image_max:
         if not prepares_inputs(graph, "Rescaling"):
-            name = add_after(source.id, "rescale", kind="Rescaling", scale=1.0 / image_max, offset=0.0)
-            lines.append(f"{name}: added after {source.name}: it divides the pixel values by {image_max:g}, so the "
-                         "trained model takes images as they are in the files")
+            node_id = add_after(source.id, "rescale", kind="Rescaling", scale=1.0 / image_max, offset=0.0)
+            lines.append(f"{scratch.node(node_id).name}: added after {source.name}: it divides the pixel values by "
+                         f"{image_max:g}, so the trained model takes images as they are in the files")
     elif not prepares_inputs(graph):
-        name = add_after(source.id, "standardize")
-        lines.append(f"{name}: added after {source.name}: it standardizes "
+        node_id = add_after(source.id, "standardize")
+        lines.append(f"{scratch.node(node_id).name}: added after {source.name}: it standardizes "
                      "each column with the training rows' numbers, so the trained model takes raw rows as they are in "
                      "the file")
+    if words and not text_inputs(graph):
+        lines.append(_plan_words(scratch, source.id, words, plan))
     if regression and not image_max and not gives_target_units(graph):
-        name = add_after(output.id, "target_units", invert=True)
+        node_id = add_after(output.id, "target_units", invert=True)
         said = f"the units of {target}" if target else "the target's own units"
-        lines.append(f"{name}: added after {output.name}: the network learns on standardized targets and the model "
-                     f"answers in {said}")
+        lines.append(f"{scratch.node(node_id).name}: added after {output.name}: the network learns on standardized "
+                     f"targets and the model answers in {said}")
     choice = project.dataset
-    if choice is not None and choice.options.get("scale", "auto") != "none":
-        steps.append(SetDataset(DatasetChoice(choice.name, {**choice.options, "scale": "none"})))
-        lines.append("Data: scale none: the model prepares the rows itself")
+    if choice is not None:
+        options = dict(choice.options)
+        if options.get("scale", "auto") != "none":
+            options["scale"] = "none"
+            lines.append("Data: scale none: the model prepares the rows itself")
+        if words and options.get(TEXT_OPTION) != IN_MODEL:
+            options[TEXT_OPTION] = IN_MODEL
+            lines.append("Data: text columns in model: the columns of words reach the model as words")
+        if options != choice.options:
+            steps.append(SetDataset(DatasetChoice(choice.name, options)))
     return steps, lines
+
+
+def _plan_words(scratch: LayerGraph, source_id: str, words: dict[str, list[str]], plan) -> str:
+    """Plan (with `plan`, on `scratch`) a TextInput and a StringLookup for each column of `words` (its words), and a
+    Concatenate after the numbers' preparation that joins them; the line that says so."""
+    source = scratch.node(source_id)
+    following = scratch.outputs_of(source_id)
+    # the numbers' last preparation step (standardize), else the Input itself: the words join after it
+    anchor = following[0] if len(following) == 1 and scratch.node(following[0]).kind == KIND else source_id
+    join_id = scratch.new_node_id()
+    join_name = scratch.unique_name("numbers_and_words")
+    plan(insert_after(scratch, anchor, "Concatenate", join_id) + [RenameNode(join_id, join_name)])
+    x, y = source.position
+    read = []
+    for column_number, (column, values) in enumerate(words.items(), start=1):
+        text_id = scratch.new_node_id()
+        at = free_position(scratch, (x + column_number * COLUMN_SPACING, y))
+        text_name = scratch.unique_name(word_input_name(column))
+        plan([AddNode("TextInput", at, params={"column": column}, name=text_name, node_id=text_id)])
+        lookup_id = scratch.new_node_id()
+        below = free_position(scratch, (at[0], at[1] + ROW_SPACING))
+        plan([AddNode("StringLookup", below, params={"vocabulary": list(values)},
+                      name=scratch.unique_name(f"{text_name}_words"), node_id=lookup_id),
+              Connect(text_id, lookup_id), Connect(lookup_id, join_id)])
+        read.append(f"{column} ({len(values)} words)")
+    return (f"{', '.join(read)}: read as words inside the model, a text input and a string lookup each, joined to the "
+            f"numbers by {join_name}, so the trained model takes rows with their words as they are in the file")
 

@@ -40,7 +40,8 @@ class Dataset:
     stream_test: Any = None
     #: a CSV's columns, so the person can pick the one to predict
     columns: list[str] | None = None
-    #: a table's input values by name, after text columns became one-hot ("age", "region=east"); None otherwise
+    #: a table's input values by name, after text columns became one-hot ("age", "region=east"), or only its
+    #: columns of numbers when the words are read by the model (word_columns); None otherwise
     feature_names: list[str] | None = None
     #: the scaling applied to the inputs, "auto" resolved ("standardize" for a table, "0..1" for images)
     applied_scale: str = "none"
@@ -48,6 +49,16 @@ class Dataset:
     image_max: float | None = None
     #: raw inputs (in the data's own units) -> prepared as these were: see designer.data.registry.input_scaling
     scale_inputs: Any = field(default=None, repr=False, compare=False)
+    #: a CSV read with text_columns "in model": the raw cells of its columns of words (numpy unicode, rows × columns),
+    #: row for row beside x_train / x_val / x_test; never scaled. None otherwise
+    words_train: np.ndarray | None = None
+    words_val: np.ndarray | None = None
+    words_test: np.ndarray | None = None
+    #: those columns' names, in file order (same condition)
+    word_columns: list[str] | None = None
+    #: every column of words of a CSV (whatever text_columns says): its distinct values over all rows, sorted, so a
+    #: lookup can be built from the data; None when the file has no column of words
+    word_values: dict[str, list[str]] | None = None
 
     @property
     def train_rows(self) -> int:

@@ -169,8 +169,10 @@ def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = Fal
     two ends are made to meet. `vanishing`: the analysis found small images shrinking to nothing on the way."""
     target = fit_target(project)
     taken = data_input(project) if target is not None else None
+    table = dataset is not None and dataset.columns is not None and target is not None and target[1]
+    words = _columns_of_words(dataset) if table else None
     if dataset is not None:
-        sample = tuple(dataset.sample_shape)
+        sample = _numbers_shape(dataset) if words else tuple(dataset.sample_shape)
     elif taken is not None:
         sample = tuple(taken[1].params.get("shape") or ())  # no data: the Input stays, the output follows it
     else:
@@ -183,11 +185,11 @@ def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = Fal
     if output is not None and agree(output):
         plan.steps += change_steps(output)
         plan.lines += output.in_words(roles=True)
-    if dataset is not None and dataset.columns is not None and target is not None and target[1]:
+    if table:
         # a person's table: its preparation goes into the model, which then takes rows as they are in the file
         column = dataset.options.get("target") or dataset.columns[-1]
         steps, lines = preparation_steps(project, target[0].role, regression=dataset.task in NUMERIC_TASKS,
-                                         target=column)
+                                         target=column, words=words)
         plan.steps += steps
         plan.lines += lines
     elif dataset is not None and dataset.image_max and is_user_file(dataset.name) and target is not None and target[1]:
@@ -196,6 +198,21 @@ def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = Fal
         plan.steps += steps
         plan.lines += lines
     return plan
+
+
+def _columns_of_words(dataset: Dataset) -> dict[str, list[str]] | None:
+    """A table's columns of words and the words of each, to be read inside the model; None without any."""
+    values = getattr(dataset, "word_values", None)
+    return {column: list(words) for column, words in values.items()} if values else None
+
+
+def _numbers_shape(dataset: Dataset) -> tuple[int, ...]:
+    """One sample's numbers once the columns of words are read by the model: while they are still one-hot encoded
+    by the data (a value each per word), those values leave the Input."""
+    if dataset.words_train is not None:
+        return tuple(dataset.sample_shape)
+    one_hot = sum(len(words) for words in dataset.word_values.values())
+    return (int(math.prod(dataset.sample_shape)) - one_hot,)
 
 
 def output_fit(project: Project, dataset: Dataset | None) -> OutputFit | None:

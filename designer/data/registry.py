@@ -1,7 +1,8 @@
 """Every dataset the app offers, and loading one from a project's `DatasetChoice` with its options applied.
 
 A dataset name may also be the path of the person's own file (CSV, .npz, .npy; see `designer.data.user_files`),
-which adds the options ``target`` and ``task``. Options shared by every dataset: ``scale`` ("0..1", "-1..1" for GANs, "standardize", "none"), ``flatten``,
+which adds the options ``target``, ``task`` and ``text_columns`` (a CSV's columns of words one-hot here, or read by
+the model). Options shared by every dataset: ``scale`` ("0..1", "-1..1" for GANs, "standardize", "none"), ``flatten``,
 ``labels`` ("integer" or "one-hot"), ``validation`` ("split": the trainer holds out its validation_split;
 "last": keep the last ``validation_rows`` rows, as notes 002 keeps the last 5,000) and ``seed``. Generated
 datasets add their own (samples, noise, target, shape, classes). An unknown option or a bad value is a
@@ -179,6 +180,10 @@ USER_FILE_OPTIONS = (
     ParamSpec("target", "str", "", "CSV: the column to predict (empty: the last column)."),
     ParamSpec("task", "choice", "auto", "CSV: classification or regression; auto decides from the target column.",
               choices=("auto", "classification", "regression")),
+    ParamSpec("text_columns", "choice", "one-hot",
+              "CSV: how columns of words reach the network: one-hot here (region=east, region=west… as numbers), or as "
+              "words read by the model itself (a text input and a lookup per column: the trained model then takes "
+              "rows as they are in the file).", choices=("one-hot", "in model")),
     ParamSpec("image_size", "pair", [64, 64], "Image folders: every image is resized to this height and width.",
               minimum=4, maximum=1024),
     ParamSpec("color", "choice", "rgb", "Image folders: rgb (3 channels) or grayscale (1).", choices=("rgb", "grayscale")),
@@ -194,7 +199,7 @@ def option_specs(name: str) -> tuple[ParamSpec, ...]:
         return COMMON_OPTIONS
     # only what applies to this kind of file: a CSV's task, an image folder's size and colour
     wanted = ("image_size", "color") if Path(name).expanduser().is_dir() else (
-        ("target", "task") if Path(name).suffix.lower() in (".csv", ".tsv", ".txt") else ())
+        ("target", "task", "text_columns") if Path(name).suffix.lower() in (".csv", ".tsv", ".txt") else ())
     return COMMON_OPTIONS + tuple(spec for spec in USER_FILE_OPTIONS if spec.name in wanted)
 
 
@@ -213,14 +218,16 @@ def load_dataset(choice: DatasetChoice | str) -> Dataset:
     if info is None and is_user_file(choice.name):
         info = user_file_info(choice.name)
         options = _check_options(info, choice.options)
-        raw = load_user_file(choice.name, options["target"], options["task"], options["image_size"], options["color"])
+        raw = load_user_file(choice.name, options["target"], options["task"], options["image_size"], options["color"],
+                             options["text_columns"])
         if raw.stream is not None:
             return _prepare_stream(replace(info, description=raw.description, task=raw.task, image_max=255.0), options, raw)
         dataset = _prepare(
             replace(info, description=raw.description, task=raw.task, image_max=raw.image_max),
-            options, raw.x, raw.y, raw.class_names, raw.x_val, raw.y_val,
+            options, raw.x, raw.y, raw.class_names, raw.x_val, raw.y_val, words=raw.words,
         )
         dataset.columns, dataset.feature_names = raw.columns, raw.feature_names
+        dataset.word_columns, dataset.word_values = raw.word_columns, raw.word_values
         return dataset
     if info is None:
         raise DataError(
@@ -259,8 +266,10 @@ def project_choice(project, project_file: str | None = None) -> DatasetChoice:
     return choice
 
 
-def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_val=None, y_val=None) -> Dataset:
-    """Apply the common options: scaling, flattening, label encoding, validation rows."""
+def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_val=None, y_val=None,
+             words: np.ndarray | None = None) -> Dataset:
+    """Apply the common options: scaling, flattening, label encoding, validation rows. `words`: a CSV's columns of
+    words read by the model, row for row beside x: shuffled and split with it, never scaled."""
     raw_x = np.asarray(x)
     scale = resolved_scale(options["scale"], info.image_max, table=_is_table(info, raw_x))
     statistics = _statistics(raw_x, scale, info.image_max)
@@ -284,12 +293,15 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         order = rng.permutation(len(x))
         x = x[order]
         y = None if y is None else np.asarray(y)[order]
-    x_test = y_test = None
+        words = None if words is None else words[order]
+    x_test = y_test = words_test = words_val = None
     rows = _test_rows(options, len(x))
     if rows:
         x, x_test = x[:-rows], x[-rows:]
         if y is not None:
             y, y_test = y[:-rows], y[-rows:]
+        if words is not None:
+            words, words_test = words[:-rows], words[-rows:]
     if options["validation"] == "last":
         rows = options["validation_rows"]
         if rows >= len(x):
@@ -297,11 +309,14 @@ def _prepare(info: DatasetInfo, options: dict[str, Any], x, y, class_names, x_va
         x, x_val = x[:-rows], x[-rows:]
         if y is not None:
             y, y_val = y[:-rows], y[-rows:]
+        if words is not None:
+            words, words_val = words[:-rows], words[-rows:]
     description = info.description
     if info.task == "forecasting" and not options["shuffle"]:
         description += " Rows kept in their order: the validation rows are the last ones, later in time."
     dataset = Dataset(info.name, info.title, description, info.task, x, y, x_val, y_val, class_names, options,
-                      x_test=x_test, y_test=y_test, image_max=info.image_max)
+                      x_test=x_test, y_test=y_test, image_max=info.image_max,
+                      words_train=words, words_val=words_val, words_test=words_test)
     dataset.scale_inputs = partial(_scale_like, statistics=statistics, flatten=options["flatten"])
     dataset.applied_scale = scale
     if options["input_noise"] > 0:
@@ -407,6 +422,7 @@ def fit_to_input(data: Dataset | np.ndarray, input_shape: tuple):
     Takes a Dataset (returns a copy whose training and validation inputs fit) or one array of samples."""
     if isinstance(data, Dataset):
         x_val = None if data.x_val is None else fit_to_input(data.x_val, input_shape)
+        # only the number inputs' shape changes: the rows stay, so words_* (copied by replace) still match them
         return replace(data, x_train=fit_to_input(data.x_train, input_shape), x_val=x_val)
     x = data
     sample = tuple(x.shape[1:])

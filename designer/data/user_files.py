@@ -2,7 +2,8 @@
 `designer.data.image_folders`), with messages that name the file and the place.
 
 A CSV has one row per sample; one column (by default the last) is the target. Columns of numbers become
-features as they are; columns of words (categories) become one-hot features. The target decides the task: words,
+features as they are; columns of words (categories) become one-hot features, or, with text_columns "in model", are
+kept as words for the model to read itself (a text input and a lookup per column). The target decides the task: words,
 or whole numbers with few distinct values, make a classification (class names from the values), other numbers a
 regression. Missing values, text in a column of numbers and rows of the wrong length are refused with the row and
 column, counted from 1 as a spreadsheet shows them.
@@ -50,6 +51,12 @@ class RawData:
     stream: Any = None
     #: a CSV's columns, in file order (the target is one of them)
     columns: list[str] | None = None
+    #: text_columns "in model": the cells of the columns of words (unicode, rows × columns), row for row beside x
+    words: np.ndarray | None = None
+    #: ... and those columns' names, in file order
+    word_columns: list[str] | None = None
+    #: every input column of words (whatever text_columns says): its distinct values, sorted; None when there is none
+    word_values: dict[str, list[str]] | None = None
 
 
 def is_user_file(name: str) -> bool:
@@ -57,8 +64,13 @@ def is_user_file(name: str) -> bool:
     return Path(name).suffix.lower() in USER_FILE_SUFFIXES or Path(name).expanduser().is_dir()
 
 
+#: how a CSV's columns of words reach the network (dataset option text_columns)
+TEXT_COLUMNS = ("one-hot", "in model")
+
+
 def load_user_file(
-    path: str | Path, target: str = "", task: str = "auto", image_size=(64, 64), color: str = "rgb"
+    path: str | Path, target: str = "", task: str = "auto", image_size=(64, 64), color: str = "rgb",
+    text_columns: str = "one-hot",
 ) -> RawData:
     path = Path(path).expanduser()
     if path.is_dir():
@@ -72,7 +84,7 @@ def load_user_file(
         return _load_npz(path)
     if suffix == ".npy":
         return _load_npy(path)
-    return load_csv(path, target, task)
+    return load_csv(path, target, task, text_columns)
 
 
 # ------------------------------------------------------------------------------------------------ CSV
@@ -127,7 +139,11 @@ def read_columns(path: str | Path, characters: int = 65_536) -> list[str] | None
 _number = plain_number
 
 
-def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
+def load_csv(path: Path, target: str = "", task: str = "auto", text_columns: str = "one-hot") -> RawData:
+    """A CSV's rows as inputs and targets; `text_columns` ("one-hot" or "in model", see TEXT_COLUMNS) says
+    whether its columns of words become one-hot numbers here or stay words for the model."""
+    if text_columns not in TEXT_COLUMNS:
+        raise DataError(f"Dataset option text_columns: {text_columns!r} is not one of {', '.join(TEXT_COLUMNS)}.")
     rows, separator = _read_rows(path)
     header, has_header = _column_names(rows[0])
     first_line = 2 if has_header else 1
@@ -160,20 +176,33 @@ def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
              for name, values in columns.items()}
     written = sorted({numbers[n][1] for n in header if numbers[n] and numbers[n][1] != "plain"})
 
-    features, feature_names = [], []
+    in_model = text_columns == "in model"
+    features, feature_names, word_values = [], [], {}
     for name in header:
         if name == target:
             continue
         if kinds[name] == "number":
             features.append(np.array(numbers[name][0], dtype=np.float32)[:, None])
             feature_names.append(name)
-        else:
-            _refuse_names_as_categories(path, name, columns[name])
-            categories = sorted(set(columns[name]))
+            continue
+        # names or ids would be learned by heart, as one-hot inputs or as a lookup's entries alike
+        _refuse_names_as_categories(path, name, columns[name])
+        categories = sorted(set(columns[name]))
+        word_values[name] = categories  # known in both modes, so the model's lookups can be fitted to the data later
+        if not in_model:
             index = {c: i for i, c in enumerate(categories)}
             features.append(np.eye(len(categories), dtype=np.float32)[[index[v] for v in columns[name]]])
             feature_names += [f"{name}={c}" for c in categories]
+    word_columns = list(word_values) if in_model and word_values else None
+    if not features:
+        raise DataError(
+            f"{path} has no column of numbers besides the target {target!r}, only columns of words "
+            f"({', '.join(word_values)}); the network needs at least one number per row beside the words. "
+            "Set text columns to \"one-hot\" (each word becomes a number), or add a column of numbers."
+        )
     x = np.concatenate(features, axis=1)
+    # numpy unicode ('<U…'), row for row beside x: what a Keras text Input takes
+    words = np.array([columns[name] for name in word_columns], dtype=str).T if word_columns else None
 
     values = columns[target]
     if task == "auto":
@@ -197,11 +226,21 @@ def load_csv(path: Path, target: str = "", task: str = "auto") -> RawData:
         class_names = None
         y = np.array(numbers[target][0], dtype=np.float32)[:, None]
     said = f" Numbers read with {' and '.join(written)}." if written else ""
+    if word_columns:
+        per_row = (f"{_count(len(feature_names), 'number', 'numbers')} and "
+                   f"{_count(len(word_columns), 'column of words', 'columns of words')} (read by the model) per row")
+    else:
+        per_row = f"{len(feature_names)} input values per row"
     description = (
-        f"Your file {path.name}: {len(body):,} rows, {len(feature_names)} input values per row, "
+        f"Your file {path.name}: {len(body):,} rows, {per_row}, "
         f"target {target!r} ({task}{f', {len(class_names)} classes' if class_names else ''}).{said}"
     )
-    return RawData(x, y, class_names, task, description, feature_names=feature_names, columns=header)
+    return RawData(x, y, class_names, task, description, feature_names=feature_names, columns=header,
+                   words=words, word_columns=word_columns, word_values=word_values or None)
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 #: a column of words with at least this many rows ...

@@ -19,7 +19,7 @@ from designer.core.project import Project
 from designer.data.dataset import Dataset
 from designer.exchange.check import CheckResult
 from designer.exchange.formats import (FORMAT_TITLES, MODEL_FORMATS, TFLITE_PRECISIONS, ExportError, default_suffix,
-                                       export_model)
+                                       export_model, words_refused)
 from designer.exchange.verify import check_export
 
 FORMATS = (*MODEL_FORMATS, "python", "notebook")
@@ -64,6 +64,9 @@ def check_request(project: Project, request: ExportRequest) -> None:
             f"A {'script' if request.format == 'python' else 'notebook'} cannot yet learn the numbers of the "
             f"Normalization layers ({', '.join(prepared)}) from the data as the app does before training: export "
             "the trained model as a .keras file or a SavedModel instead, which keep them.")
+    words = [node.name for graph in project.graphs for node in graph.nodes() if node.kind == "TextInput"]
+    if request.format in ("tflite", "onnx") and words:
+        raise ExportError(words_refused(request.format, words))
     if request.precision not in TFLITE_PRECISIONS:
         raise ExportError(f"Unknown precision {request.precision!r}: choose one of {', '.join(TFLITE_PRECISIONS)}.")
     if request.precision != "float32" and request.format != "tflite":
@@ -149,8 +152,8 @@ def _rows(project: Project, dataset: Dataset, part: str | None, network, trained
     if trained is not None and part != "discriminator":
         try:
             held = trained.held_out()
-            labels = held.y[:CHECK_ROWS] if trained.mode == "supervised" else None
-            return held.x[:CHECK_ROWS], labels
+            held = held.first(CHECK_ROWS)
+            return held.x, (held.y if trained.mode == "supervised" else None)
         except Exception:  # no rows apart (or streamed data): training rows still show the file computes the same
             pass
     x = _training_rows(network, dataset, CHECK_ROWS)
@@ -161,9 +164,9 @@ def _rows(project: Project, dataset: Dataset, part: str | None, network, trained
 
 
 def _training_rows(network, dataset: Dataset, count: int):
-    from designer.training.engine import shaped_for_input
+    from designer.training.engine import dataset_rows
 
-    return shaped_for_input(dataset.x_train[:count], network)
+    return dataset_rows(network, dataset, "train", rows=slice(None, count))
 
 
 def _export_script(project: Project, dataset: Dataset, request: ExportRequest, trained, notes) -> CheckResult:

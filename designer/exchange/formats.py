@@ -71,6 +71,9 @@ def export_model(model, fmt: str, path: str, *, precision: str = "float32", opse
         raise ExportError(f"The precision {precision} is for TensorFlow Lite files; {FORMAT_TITLES[fmt]} is float32.")
     if opset is not None and fmt != "onnx":
         raise ExportError(f"An opset is for ONNX files; {FORMAT_TITLES[fmt]} has none.")
+    texts = [t for t in model.inputs if str(getattr(t, "dtype", "")) == "string"]
+    if texts and fmt in ("tflite", "onnx"):
+        raise ExportError(words_refused(fmt, [getattr(t, "name", "text") for t in texts]))
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
@@ -86,6 +89,14 @@ def export_model(model, fmt: str, path: str, *, precision: str = "float32", opse
         if fmt == "onnx":
             return _export_onnx(model, path, opset)
         return _export_tflite(model, path, precision, calibration_rows)
+
+
+def words_refused(fmt: str, inputs: list[str]) -> str:
+    """Why a model that reads words is not written as a TensorFlow Lite or ONNX file."""
+    title = "TensorFlow Lite" if fmt == "tflite" else "ONNX"
+    return (f"The model reads words ({', '.join(inputs)}): {title} has no built-in word lookup, so the file would not "
+            "run on a phone or in an ONNX runtime. Export it as a .keras file or a SavedModel, which keep the words; "
+            "or set the data's text columns to one-hot and fit the model to the data again, for a model of numbers only.")
 
 
 def _check_format(fmt: str) -> None:

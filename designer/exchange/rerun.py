@@ -141,6 +141,9 @@ def _run_keras(path, names, arrays):
         if missing:
             raise RerunError(f"Keras does not know the layer class {missing.group(1)} the file names") from None
         raise RerunError(f"Keras could not load the file: {_plain(error)}") from None
+    import tensorflow as tf
+
+    arrays = [tf.constant(a) if a.dtype.kind in "US" else a for a in arrays]  # words: Keras refuses NumPy text
     feed = arrays[0] if len(arrays) == 1 else _by_name([t.name for t in model.inputs], names, arrays, "Keras")
     outputs = model.predict(feed, verbose=0, batch_size=min(len(arrays[0]), 256) or 1)
     outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]

@@ -170,7 +170,13 @@ def model_inputs(model, rows) -> list[np.ndarray]:
         arrays = [rows]
     if len(arrays) != len(names):
         raise ValueError(f"the model has {len(names)} inputs but {len(arrays)} arrays of rows were given")
-    return [np.asarray(a, dtype=t.dtype) for a, t in zip(arrays, model.inputs)]
+    return [_text(a) if str(t.dtype) == "string" else np.asarray(a, dtype=t.dtype) for a, t in zip(arrays, model.inputs)]
+
+
+def _text(rows) -> np.ndarray:
+    """Words as a NumPy array of text (a string tensor gives bytes): it is saved for the runtime like numbers."""
+    values = np.asarray(rows.numpy() if hasattr(rows, "numpy") else rows)
+    return np.vectorize(lambda v: v.decode("utf-8") if isinstance(v, bytes) else str(v), otypes=[str])(values)
 
 
 def _predict(model, inputs: list[np.ndarray]) -> list[np.ndarray]:
@@ -183,11 +189,21 @@ def _predict(model, inputs: list[np.ndarray]) -> list[np.ndarray]:
     batches = []
     with recursion_room(len(model.layers)), keras.device("cpu"):
         for start in range(0, len(inputs[0]), 256):
-            part = [array[start : start + 256] for array in inputs]
+            part = _fed([array[start : start + 256] for array in inputs])
             outputs = model(part[0] if len(part) == 1 else part, training=False)
             outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
             batches.append([keras.ops.convert_to_numpy(o) for o in outputs])
     return [np.concatenate([batch[i] for batch in batches]) for i in range(len(batches[0]))]
+
+
+def _fed(parts: list[np.ndarray]) -> list:
+    """Rows as the model takes them: with words, every part a tensor (Keras refuses NumPy text, and a call may not
+    mix tensors with arrays)."""
+    if not any(rows.dtype.kind in "US" for rows in parts):
+        return parts
+    import tensorflow as tf
+
+    return [tf.constant(rows) for rows in parts]
 
 
 def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:

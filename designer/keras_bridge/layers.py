@@ -92,9 +92,22 @@ def make_layer(
 
 
 def make_input(params: dict[str, Any], name: str | None = None):
+    """The Keras input of a source node: an Input's shape of numbers, or a TextInput's one word per row (its
+    parameter `column`)."""
     import keras
 
+    if "column" in params:
+        return keras.Input(shape=(1,), dtype="string", name=name)
     return keras.Input(shape=tuple(params["shape"]), name=name)
+
+
+@builds("StringLookup")
+def _string_lookup(params: dict[str, Any], name: str | None, input_shapes: tuple, shapes_only: bool):
+    """A one-hot lookup of the vocabulary the node lists (the first unit for words not in it)."""
+    import keras
+
+    return keras.layers.StringLookup(vocabulary=list(params["vocabulary"]), output_mode="one_hot",
+                                     **({"name": name} if name else {}))
 
 
 def call_layer(layer, kind: catalogue.LayerKind, inputs: list, params: dict[str, Any] | None = None):

@@ -28,7 +28,7 @@ from designer.keras_bridge.models import compile_graph
 from designer.keras_bridge.trained import TrainedWeightsError, load_trained, weights_of
 from designer.training.gan import gan_model
 from designer.training.health_setup import health_monitor
-from designer.training import preparation
+from designer.training import feeds, preparation
 from designer.training.losses import RECONSTRUCTING, labels_for_loss, metrics_for_loss, suggest_loss
 from designer.training.progress import progress_callback
 from designer.training.state import NullState, TrainingState
@@ -226,15 +226,15 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
     the training rows first; a model that answers in the target's units is fitted without its last layer, on
     standardized targets, its curves given back in the target's units."""
     mode = settings["mode"]
-    x = clean_x = shaped_for_input(dataset.x_train, model)
-    x_val = shaped_for_input(dataset.x_val, model)
+    x = clean_x = dataset_rows(model, dataset, "train", graph)
+    x_val = dataset_rows(model, dataset, "val", graph)
     if mode in RECONSTRUCTING:
         y, y_val = x, x_val
         if dataset.noisy_train is not None:  # denoising: noisy inputs, clean targets
             x, x_val = shaped_for_input(dataset.noisy_train, model), shaped_for_input(dataset.noisy_val, model)
     else:
         y, y_val = dataset.y_train, dataset.y_val
-    _check_targets(model, dataset, mode, tuple(x.shape[1:]), labelled=y is not None)
+    _check_targets(model, dataset, mode, tuple(feeds.numbers_of(x).shape[1:]), labelled=y is not None)
     loss = settings["loss"] if settings["loss"] != "auto" else suggest_loss(graph, mode, np.asarray(y))
     if mode == "supervised":
         # integer or one-hot labels, whichever the chosen loss reads, so the data's label option never clashes
@@ -242,10 +242,10 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
         y = labels_for_loss(y, loss, classes)
         y_val = None if y_val is None else labels_for_loss(y_val, loss, classes)
     validation_split = 0.0 if x_val is not None else settings["validation_split"]
-    train_rows = len(x) - int(len(x) * validation_split)
+    train_rows = feeds.row_count(x) - int(feeds.row_count(x) * validation_split)
     _check_scaled_once(graph, dataset)
     network = model  # as designed: what the panels look at and the project keeps
-    units = preparation.adapt(model, graph, clean_x[:train_rows],
+    units = preparation.adapt(model, graph, feeds.take(clean_x, slice(None, train_rows)),
                               y[:train_rows] if mode == "supervised" and y is not None else None, kept)
     raw_y, raw_y_val = y, y_val
     if units is not None:
@@ -263,11 +263,13 @@ def _plan_in_memory(graph: LayerGraph, model, dataset: Dataset, settings: dict[s
         if x_val is not None:
             view = (x_val, raw_y_val)
         elif validation_split:
-            view = (x[train_rows:], raw_y[train_rows:])
+            view = (feeds.take(x, slice(train_rows, None)), raw_y[train_rows:])
         else:
             view = (x, raw_y)
         observer = _observer(mode, dataset, settings, watch, train=(x, raw_y), view=view, loss=loss)
-        observer.value_range = (float(np.min(clean_x)), float(np.max(clean_x)))
+        numbers = feeds.numbers_of(clean_x)
+        if not feeds.is_text(numbers):
+            observer.value_range = (float(np.min(numbers)), float(np.max(numbers)))
     validated = x_val is not None or validation_split > 0
     health = None
     if watch[1]:
@@ -386,15 +388,30 @@ def _check_targets(model, dataset: Dataset, mode: str, data_shape: tuple, labell
         raise TrainingError(f"The dataset {dataset.name} has no labels; choose the autoencoder mode or other data.")
 
 
-def shaped_for_input(x: np.ndarray | None, model) -> np.ndarray | None:
+def shaped_for_input(x: np.ndarray | None, model, words: np.ndarray | None = None, columns: list[str] | None = None,
+                     graph: LayerGraph | None = None):
     """Data rows reshaped to the model's Input (a channel axis added, images flattened); None stays None;
-    TrainingError in plain words when they cannot be."""
+    TrainingError in plain words when they cannot be. A model with text inputs gets a list: the numbers and each
+    text input's column of `words` (designer.training.feeds)."""
     if x is None:
         return None
+    texts = {id(t) for t in feeds.text_inputs(model)}
+    numbers_input = next((t for t in model.inputs if id(t) not in texts), model.inputs[0])
     try:
-        return fit_to_input(x, tuple(model.inputs[0].shape[1:]))
-    except DataError as error:
+        if texts:  # the words first: a model that reads them, given data without them, is told so (not a shape)
+            feeds.fed(model, graph, x[:0], None if words is None else words[:0], columns)
+        shaped = fit_to_input(x, tuple(numbers_input.shape[1:]))
+        return feeds.fed(model, graph, shaped, words, columns) if texts else shaped
+    except (DataError, ValueError) as error:
         raise TrainingError(str(error)) from None
+
+
+def dataset_rows(model, dataset: Dataset, part: str, graph: LayerGraph | None = None, rows: slice | None = None):
+    """The `part` ("train", "val" or "test") rows of `dataset` as `model` reads them, optionally only `rows`."""
+    x, words = getattr(dataset, f"x_{part}"), getattr(dataset, f"words_{part}", None)
+    if x is not None and rows is not None:
+        x, words = x[rows], None if words is None else words[rows]
+    return shaped_for_input(x, model, words, dataset.word_columns, graph)
 
 
 def _observer(mode: str, dataset: Dataset, settings: dict[str, Any], watch: tuple[bool, bool], train: tuple,
@@ -514,7 +531,7 @@ def evaluate(model, dataset: Dataset, mode: str = "supervised") -> dict[str, flo
                                                   one_hot=one_hot, input_shape=tuple(model.inputs[0].shape[1:]))
         scores = model.evaluate(pipeline, verbose=0, return_dict=True)
     else:
-        x = shaped_for_input(dataset.x_test, model)
+        x = dataset_rows(model, dataset, "test")
         y = x if x_only else dataset.y_test
         if mode == "supervised":
             y = labels_for_loss(y, loss, dataset.num_classes or int(model.output_shape[-1]))

@@ -11,9 +11,11 @@ and TensorFlow only inside the functions.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
+from designer.training.feeds import is_several, is_text, take
 from designer.training.health import LayerStats
 
 #: rows run through the network for the health measures (more than the panels' 8 samples: a unit that is 0 for
@@ -36,6 +38,17 @@ def activation_of(layer) -> str | None:
     function = getattr(layer, "activation", None)
     name = getattr(function, "__name__", None)
     return name if name in JUDGED else None
+
+
+def input_spec(x: Any):
+    """The `tf.TensorSpec` a traced function reads `x` with, any number of rows: for several inputs (a list, words
+    as string tensors, designer.training.feeds) a list of specs, one per entry, words as tf.string."""
+    import tensorflow as tf
+
+    if is_several(x):
+        return [input_spec(part) for part in x]
+    dtype = tf.string if is_text(x) else tf.as_dtype(x.dtype)  # NumPy's text dtypes have no TensorFlow twin
+    return tf.TensorSpec((None, *x.shape[1:]), dtype)
 
 
 def probed_layers(model) -> tuple[list, list]:
@@ -81,7 +94,9 @@ class HealthProbe:
             return
         inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
         probe = keras.Model(inputs, tensors)
-        spec = tf.TensorSpec((None, *model.inputs[0].shape[1:]), model.inputs[0].dtype)
+        # one spec per model input, in the order of `model.inputs` (a text Input's dtype is "string")
+        specs = [tf.TensorSpec((None, *tensor.shape[1:]), tf.as_dtype(tensor.dtype)) for tensor in model.inputs]
+        spec = specs[0] if len(specs) == 1 else specs
 
         @tf.function(input_signature=[spec])
         def reduce(x):
@@ -99,21 +114,24 @@ class HealthProbe:
 
         self._reduce = reduce
 
-    def trace(self, rows: np.ndarray) -> None:
-        """Trace the function now (when the run is set up), not at the first snapshot."""
+    def trace(self, rows) -> None:
+        """Trace the function now (when the run is set up), not at the first snapshot. `rows`: an array, or a list
+        of them for a model of several inputs (designer.training.feeds)."""
         if self._reduce is not None:
-            self._reduce(rows[:2])
+            self._reduce(take(rows, slice(2)))
 
-    def _reduced(self, rows: np.ndarray) -> list[tuple]:
+    def _reduced(self, rows) -> list[tuple]:
         if self._reduce is not None:
             return self._reduce(rows)
         found = self._outputs(rows)
         found = found if isinstance(found, (list, tuple)) else [found]
         return [_reduce_in_numpy(np.asarray(out)) for out in found]
 
-    def measure(self, rows: np.ndarray, gradients: dict[str, float] | None = None) -> list[LayerStats]:
-        """Every layer's stats for `rows` (the first HEALTH_ROWS); `gradients`: layer name -> mean |gradient|."""
-        reduced = self._reduced(np.asarray(rows[:HEALTH_ROWS]))
+    def measure(self, rows, gradients: dict[str, float] | None = None) -> list[LayerStats]:
+        """Every layer's stats for `rows` (the first HEALTH_ROWS; an array, or a list of them for several inputs);
+        `gradients`: layer name -> mean |gradient|."""
+        rows = take(rows, slice(HEALTH_ROWS))
+        reduced = self._reduced(rows if is_several(rows) else np.asarray(rows))
         stats = []
         for layer, (top, bottom, above, below, far_below) in zip(self.layers, reduced):
             top, bottom = np.asarray(top), np.asarray(bottom)

@@ -26,8 +26,10 @@ import numpy as np
 from designer.core.shapes import sample_in_words
 from designer.data.dataset import Dataset
 from designer.data.summary import class_indices, looks_like_images
+from designer.training.feeds import is_several, is_text, numbers_of, row_count, take
 from designer.training.health import HealthSample
-from designer.training.health_probe import HEALTH_ROWS, HealthProbe, gradient_by_layer, probed_layers, variety
+from designer.training.health_probe import (HEALTH_ROWS, HealthProbe, gradient_by_layer, input_spec, probed_layers,
+                                            variety)
 
 #: how many fixed samples the activations and the reconstruction grid follow
 SAMPLES = 8
@@ -106,27 +108,40 @@ class Observer:
                  noise_shape: tuple[int, ...] | None = None, seed: int = 0, panels: bool = True,
                  health: bool = False) -> None:
         """`train`, `view`: (inputs, targets) as the model reads them — training rows (gradients) and the rows
-        the panels show (the validation rows, or training rows when there are none); targets may be None.
-        `noise_shape`: a GAN generator's input. `panels`: take what the live panels show; `health`: measure what
-        the training-health checks read (designer.training.health_probe)."""
+        the panels show (the validation rows, or training rows when there are none); targets may be None. Inputs
+        may be a list, one entry per model input, words as string tensors (designer.training.feeds): what only
+        means something for one array of numbers (pictures, names of values, the decision boundary) then looks
+        at the numbers only, or is left out. `noise_shape`: a GAN generator's input. `panels`: take what the live
+        panels show; `health`: measure what the training-health checks read (designer.training.health_probe)."""
         self.mode, self.dataset, self.loss = mode, dataset, loss
         self.panels, self.health = panels, health
         #: graph role -> designer.training.health_probe.HealthProbe, made when training begins
         self.probes: dict[str, Any] = {}
         x, y = train
         x_view, y_view = view
-        self.x_view, self.y_view = x_view[:EVALUATED_ROWS], None if y_view is None else y_view[:EVALUATED_ROWS]
-        self.x_train, self.y_train = x[:GRADIENT_ROWS], None if y is None else y[:GRADIENT_ROWS]
-        self.samples = self.x_view[:SAMPLES]
+        self.x_view = take(x_view, slice(EVALUATED_ROWS))
+        self.y_view = None if y_view is None else y_view[:EVALUATED_ROWS]
+        self.x_train, self.y_train = take(x, slice(GRADIENT_ROWS)), None if y is None else y[:GRADIENT_ROWS]
+        self.samples = take(self.x_view, slice(SAMPLES))
         self.classes = dataset.class_names if (mode == "supervised" and dataset.task == "classification") else None
+        # several inputs (numbers and words) are a table's row, never a picture: pictures, the value range and the
+        # names of values are of one array of numbers
+        self.several = is_several(x)
+        numbers = _numbers(x)
+        shape = tuple(numbers.shape[1:]) if numbers is not None else None
         # the data's own sample shape says whether a sample is a picture, even when the Input flattens it
         own = image_shape(dataset.sample_shape, dataset.options)
-        self.images = own if own and math.prod(own) == math.prod(x.shape[1:]) else image_shape(tuple(x.shape[1:]), {})
-        self.value_range = (float(np.min(x)), float(np.max(x))) if x.size else (0.0, 1.0)
-        # a table's names label its values in the panels, as long as the model reads one value per name
+        if self.several or shape is None:
+            self.images = None
+        else:
+            self.images = own if own and math.prod(own) == math.prod(shape) else image_shape(shape, {})
+        values = np.asarray(numbers) if numbers is not None else np.zeros(0)
+        self.value_range = (float(np.min(values)), float(np.max(values))) if values.size else (0.0, 1.0)
+        # a table's names label its values in the panels, as long as the model reads one value per name (with
+        # words beside them, the numbers' values: the samples shown are the numbers)
         names = dataset.feature_names
-        self.input_names = (list(names) if names and self.images is None and len(names) == math.prod(x.shape[1:])
-                            else None)
+        self.input_names = (list(names) if names and shape is not None and self.images is None
+                            and len(names) == math.prod(shape) else None)
         rng = np.random.default_rng(seed)
         self.noise = rng.standard_normal((GRID, *noise_shape)).astype(np.float32) if noise_shape else None
         self.health_noise = (rng.standard_normal((HEALTH_ROWS, *noise_shape)).astype(np.float32)
@@ -146,7 +161,7 @@ class Observer:
             self._trace(model)
         if self.health:
             self._trace_health(model, discriminator)
-        inputs = tuple(model.inputs[0].shape[1:]) if self.mode != "gan" else None
+        inputs = tuple(model.inputs[0].shape[1:]) if self.mode != "gan" and len(model.inputs) == 1 else None
         classifying = self.classes is not None
         reasons: dict[str, str | None] = dict.fromkeys(PANELS)
         if not model.trainable_weights:
@@ -167,8 +182,9 @@ class Observer:
         if not classifying:
             reasons["boundary"] = f"The decision boundary is drawn for classifiers; {self._not_classifying()}."
         elif inputs != (2,):
+            reads = sample_in_words(inputs) if inputs is not None else "several inputs"
             reasons["boundary"] = ("The decision boundary is drawn for classifiers of two numbers (points in a "
-                                   f"plane); this model reads {sample_in_words(inputs)}.")
+                                   f"plane); this model reads {reads}.")
         if self.dataset.task != "forecasting" or self.mode != "supervised":
             reasons["forecast"] = ("Forecast vs truth is for sequence data that predicts what comes next, such as "
                                    "the sine waves.")
@@ -245,7 +261,8 @@ class Observer:
                 "actual": [self.classes[i] for i in truth[:GRID]],
                 "confidence": np.asarray(confidence[:GRID], dtype=np.float32),
             }
-        if tuple(self.x_view.shape[1:]) == (2,) and truth is not None:
+        # two numbers and nothing else: with words beside them, a plane of the numbers is not what the model reads
+        if not self.several and tuple(self.x_view.shape[1:]) == (2,) and truth is not None:
             shot.boundary = self._boundary(lambda grid: _class_of(self._predict(model, grid)), truth)
 
     def _boundary(self, predicted_for, truth) -> dict[str, Any]:
@@ -268,14 +285,14 @@ class Observer:
         self._gradient_of = self._trace_gradients(model)
         # traced now, while the model is being set up, not in the middle of training
         if self.panels:
-            spec = tf.TensorSpec((None, *self.x_view.shape[1:]), tf.as_dtype(self.x_view.dtype))
+            spec = input_spec(self.x_view)  # a list of specs for several inputs, words as tf.string
             self._forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
             names, probe = self._probe_of(model)
             self._layers = tf.function(lambda x: probe(x, training=False), input_signature=[spec])
-            self._forward(self.x_view[:2])
-            self._layers(self.samples[:2])
+            self._forward(take(self.x_view, slice(2)))
+            self._layers(take(self.samples, slice(2)))
         if self._gradient_of is not None:
-            self._gradient_of[1](self.x_train[:2], self.y_train[:2])
+            self._gradient_of[1](take(self.x_train, slice(2)), self.y_train[:2])
 
     def _trace_health(self, model, discriminator=None) -> None:
         if self.mode == "gan":
@@ -297,7 +314,7 @@ class Observer:
         if self.y_train is None or not model.trainable_weights:
             return None
         variables = list(model.trainable_weights)
-        x_spec = tf.TensorSpec((None, *self.x_train.shape[1:]), tf.as_dtype(self.x_train.dtype))
+        x_spec = input_spec(self.x_train)
         y_spec = tf.TensorSpec((None, *self.y_train.shape[1:]), tf.as_dtype(self.y_train.dtype))
 
         @tf.function(input_signature=[x_spec, y_spec])
@@ -318,7 +335,7 @@ class Observer:
             self._probe = ([layer.name for layer in layers], keras.Model(inputs, tensors))
         return self._probe
 
-    def _activations(self, model, samples: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    def _activations(self, model, samples) -> list[tuple[str, np.ndarray]]:
         names, probe = self._probe_of(model)
         outputs = self._layers(samples) if self._layers is not None else probe(samples, training=False)
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
@@ -367,22 +384,29 @@ class Observer:
             fake = generator(self.noise, training=False)
             judged_fake = discriminator(fake, training=False)
             g_loss = bce(tf.ones_like(judged_fake), judged_fake)
-            d_loss = bce(tf.ones((len(real), 1)), discriminator(real, training=False)) + bce(tf.zeros_like(judged_fake), judged_fake)
+            d_loss = bce(tf.ones((row_count(real), 1)), discriminator(real, training=False)) + bce(tf.zeros_like(judged_fake), judged_fake)
         g_grads = tape.gradient(g_loss, generator.trainable_weights)
         d_grads = tape.gradient(d_loss, discriminator.trainable_weights)
         del tape
         return g_grads, d_grads
 
     # ------------------------------------------------------------------ helpers
-    def _predict(self, model, x: np.ndarray, rows: int = 512) -> np.ndarray:
-        """The model's outputs, in chunks, through the function traced when training began (`predict` would
-        trace a new one at the first snapshot: ~0.5 s with the interpreter lock held, the window standing still)."""
+    def _predict(self, model, x, rows: int = 512) -> np.ndarray:
+        """The model's outputs, in chunks (of every input's entry when it reads several), through the function
+        traced when training began (`predict` would trace a new one at the first snapshot: ~0.5 s with the
+        interpreter lock held, the window standing still)."""
         forward = self._forward if self._forward is not None else (lambda chunk: model(chunk, training=False))
-        x = np.asarray(x, dtype=self.x_view.dtype)
-        return np.concatenate([np.asarray(forward(x[start:start + rows])) for start in range(0, len(x), rows)])
+        if not is_several(x):  # the decision boundary's grid: in the dtype the function was traced for
+            x = np.asarray(x, dtype=self.x_view.dtype)
+        return np.concatenate([np.asarray(forward(take(x, slice(start, start + rows))))
+                               for start in range(0, row_count(x), rows)])
 
-    def _pictures(self, x: np.ndarray) -> np.ndarray:
-        """Samples as images in 0..1 when they are pictures; otherwise as they are."""
+    def _pictures(self, x) -> np.ndarray | None:
+        """Samples as images in 0..1 when they are pictures; otherwise as they are (the numbers of several
+        inputs: words make no bars; None when there are only words)."""
+        x = _numbers(x)
+        if x is None:
+            return None
         if self.images is None:
             return np.asarray(x, dtype=np.float32)
         low, high = self.value_range
@@ -395,6 +419,14 @@ class Observer:
         if y is None or self.classes is None:
             return None
         return [self.classes[i] for i in class_indices(y[:count])]
+
+
+def _numbers(x) -> np.ndarray | None:
+    """The numbers of `x` (all of it, or the float entry of several inputs); None when it has only words."""
+    if x is None:
+        return None
+    numbers = numbers_of(x)
+    return None if is_text(numbers) else numbers
 
 
 def _class_of(predicted: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 
 from designer.core import prepare
 from designer.core.graph import LayerGraph
+from designer.training.feeds import numbers_of
 
 #: metrics that grow with the target's spread (times the spread) or with its square (times its square)
 _LINEAR = ("mae", "mean_absolute_error", "rmse", "root_mean_squared_error")
@@ -92,10 +93,12 @@ class TargetUnits:
 
 def adapt(model, graph: LayerGraph, x: np.ndarray, y: np.ndarray | None, kept: set[str]) -> TargetUnits | None:
     """Learn the preparation's numbers from the training rows (`x`, `y`), except in layers in `kept` (their
-    numbers came with the weights kept with the project); the target's units, when the last layer gives them."""
+    numbers came with the weights kept with the project); the target's units, when the last layer gives them. `x`
+    may be several inputs (numbers and words): the Normalization learns from the numbers. A StringLookup has its
+    words from the node's vocabulary, so it learns nothing here."""
     for name in input_normalizers(graph):
         if name not in kept:
-            model.get_layer(name).adapt(np.asarray(x, dtype=np.float32))
+            model.get_layer(name).adapt(np.asarray(numbers_of(x), dtype=np.float32))
     name = target_normalizer(graph)
     if name is None:
         return None
@@ -114,6 +117,7 @@ def as_seen(model, graph: LayerGraph, x, y, raw_y, units: TargetUnits | None, lo
     model (raw rows of a table are in the thousands, yet the network sees them standardized), and the targets in
     the units the curves are given in (a loss like Huber's stays on the standardized targets)."""
     inside = input_normalizers(graph)
+    x = numbers_of(x)  # the words of a table are not numbers to judge
     if inside and isinstance(x, np.ndarray):
         x = np.asarray(model.get_layer(inside[0])(np.asarray(x[:2048], dtype=np.float32)))
     if units is not None and loss in _LINEAR + _SQUARED:

@@ -15,7 +15,9 @@ import numpy as np
 
 from designer.core.project import Project
 from designer.data.dataset import Dataset
-from designer.training.engine import TrainingError, TrainingPlan, evaluate, plan_training, shaped_for_input
+from designer.training import feeds
+from designer.training.engine import (TrainingError, TrainingPlan, dataset_rows, evaluate, plan_training,
+                                        shaped_for_input)
 from designer.training.losses import RECONSTRUCTING, labels_for_loss
 
 
@@ -32,7 +34,11 @@ class HeldOutRows:
     y: np.ndarray
 
     def __len__(self) -> int:
-        return len(self.x)
+        return feeds.row_count(self.x)
+
+    def first(self, count: int) -> "HeldOutRows":
+        """Only the first `count` rows (inputs that are several — numbers and words — cut together)."""
+        return HeldOutRows(self.kind, feeds.take(self.x, slice(None, count)), self.y[:count])
 
     def in_words(self) -> str:
         if self.kind == "test":
@@ -83,7 +89,7 @@ class TrainedModel:
             raise TrainingError("Scoring a folder read from disk while training is done by `designer evaluate` on its test images.")
         reconstructing = self.mode in RECONSTRUCTING
         if self.dataset.x_test is not None and len(self.dataset.x_test):
-            x = shaped_for_input(self.dataset.x_test, self.model)
+            x = dataset_rows(self.model, self.dataset, "test", self.graph)
             y = x if reconstructing else self._labels(self.dataset.y_test)
             return HeldOutRows("test", x, y)
         units = self.plan.target_units  # the plan's targets are standardized: scores are in the target's units
@@ -92,8 +98,9 @@ class TrainedModel:
             x, y = self.plan.validation_data
             return HeldOutRows("validation", x, back(y))
         if self.plan.validation_split > 0:
-            start = len(self.plan.x) - int(len(self.plan.x) * self.plan.validation_split)
-            return HeldOutRows("validation", self.plan.x[start:], back(self.plan.y[start:]))
+            count = feeds.row_count(self.plan.x)
+            start = count - int(count * self.plan.validation_split)
+            return HeldOutRows("validation", feeds.take(self.plan.x, slice(start, None)), back(self.plan.y[start:]))
         raise TrainingError("No rows are kept apart from training (no test rows and no validation rows), so a score "
                             "would only say how well the model remembers. Set a test fraction in the Data tab.")
 
@@ -108,9 +115,23 @@ class TrainedModel:
         values = scorer.evaluate(rows.x, rows.y, verbose=0, return_dict=True)
         return Scores(rows.kind, len(rows), {k: float(v) for k, v in values.items()}, rows.in_words())
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """The model's outputs for rows already prepared like the data (shaped for its input here)."""
-        return np.asarray(self.model.predict(shaped_for_input(x, self.model), verbose=0))
+    @property
+    def graph(self):
+        """The graph of the network as designed (it names the column each text input reads)."""
+        return self.plan.graphs[0] if self.plan.graphs else None
+
+    @property
+    def reads_words(self) -> bool:
+        """Some of the model's inputs are words (a table's text columns read inside the model)."""
+        return bool(feeds.text_inputs(self.model))
+
+    def predict(self, x, words: np.ndarray | None = None) -> np.ndarray:
+        """The model's outputs for rows already prepared like the data (shaped for its input here): an array of
+        numbers, with `words` (rows × the data's word columns) for a model that reads words; or rows as the model
+        reads them already (a list, e.g. held-out rows)."""
+        if not feeds.is_several(x):
+            x = shaped_for_input(x, self.model, words, self.dataset.word_columns, self.graph)
+        return np.asarray(self.model.predict(x, verbose=0))
 
     def _labels(self, y: np.ndarray) -> np.ndarray:
         if self.mode != "supervised":

@@ -514,21 +514,26 @@ class DataPanel(QWidget):
             f"<b>The first {rows} samples</b>" + (f" (first {columns} of {values.shape[1]} values)" if columns < values.shape[1] else "")
         )
         has_labels = dataset.y_train is not None
+        # columns of words the model reads itself: shown as words, after the numbers
+        words = dataset.words_train[:rows] if dataset.words_train is not None else None
+        word_columns = list(dataset.word_columns or []) if words is not None else []
         self.table.setRowCount(rows)
-        self.table.setColumnCount(columns + has_labels)
+        self.table.setColumnCount(columns + len(word_columns) + has_labels)
         # a table's own names: "age", "region=east", and the column predicted
         target = (dataset.options.get("target") or dataset.columns[-1]) if dataset.columns else "label"
-        headers = dataset.input_names[:columns] + ([target] if has_labels else [])
+        headers = dataset.input_names[:columns] + word_columns + ([target] if has_labels else [])
         self.table.setHorizontalHeaderLabels(headers)
         for i in range(rows):
             for j in range(columns):
                 self.table.setItem(i, j, QTableWidgetItem(f"{values[i, j]:.4g}"))
+            for j in range(len(word_columns)):
+                self.table.setItem(i, columns + j, QTableWidgetItem(str(words[i, j])))
             if has_labels:
                 label = dataset.y_train[i]
                 if dataset.class_names:
                     text = dataset.class_names[int(class_indices(dataset.y_train[i:i + 1])[0])]
                 else:
                     text = ", ".join(f"{v:.4g}" for v in np.ravel(label))
-                self.table.setItem(i, columns, QTableWidgetItem(text))
+                self.table.setItem(i, columns + len(word_columns), QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.show()

@@ -98,6 +98,8 @@ def format_value(spec: ParamSpec, value: Any) -> str:
         return repr(float(value))  # the shortest text that reads back as the same number
     if spec.type == "penalty":
         return ", ".join(f"{float(v):g}" for v in value)
+    if spec.type == "words":
+        return "; ".join(value)  # "; " because a word may hold a comma ("Smith, J.")
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -112,6 +114,8 @@ def parse_text(spec: ParamSpec, text: str) -> Any:
     text = text.strip()
     if spec.type == "str":
         return text
+    if spec.type == "words":
+        return [word.strip() for word in text.split(";") if word.strip()]
     if not text:
         return None  # coerce accepts it for optional parameters and says "needs a value" otherwise
     if spec.type in ("shape", "pair", "penalty"):
@@ -247,6 +251,8 @@ class ParamForm(QWidget):
             line.setPlaceholderText("e.g. 28, 28, 1")
         elif spec.type == "penalty":
             line.setPlaceholderText("L1, L2 — e.g. 0, 0.0005")
+        elif spec.type == "words":
+            line.setPlaceholderText("words separated by ; — e.g. east; north; west")
         line.editingFinished.connect(lambda n=name: self._commit_text(n))
         line.installEventFilter(self._undo_keys)
         return line

@@ -503,6 +503,8 @@ def _param_value(spec) -> st.SearchStrategy:
         value = st.one_of(side, st.lists(side, min_size=2, max_size=2))
     elif spec.type == "penalty":
         value = st.lists(st.floats(0, 1000, allow_nan=False), min_size=2, max_size=2)
+    elif spec.type == "words":
+        value = st.lists(st.text(min_size=1, max_size=20).filter(str.strip), unique=True, max_size=5)
     elif spec.type == "config":
         plain = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=5))
         value = st.dictionaries(st.text(max_size=5), st.one_of(plain, st.lists(plain, max_size=3)), max_size=3)

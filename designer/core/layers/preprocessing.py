@@ -103,3 +103,52 @@ register(
         name_prefix="normalization",
     )
 )
+
+
+register(
+    LayerKind(
+        key="TextInput",
+        category="Preprocessing",
+        title="Text input",
+        summary="Where one column of words enters (region: east, west…), as it is in the file.",
+        explanation=(
+            "A second entrance to the network for one column of words of a table, read as text: the trained model "
+            "then takes rows as they are in your file, words included. Follow it with a String lookup, which "
+            "turns each word into numbers the next layers can read. Data → Fit model to data adds both for every "
+            "column of words when the data's text columns are read \"in model\"."
+        ),
+        keras="keras.Input",
+        params=(
+            ParamSpec("column", "str", "text", "The name of the column of words it reads, as in the file's header."),
+        ),
+        min_inputs=0,
+        max_inputs=0,
+        key_params=("column",),
+        icon="T",
+        name_prefix="text",
+    )
+)
+
+register(
+    LayerKind(
+        key="StringLookup",
+        category="Preprocessing",
+        title="String lookup",
+        summary="Each word to a one-hot row: one unit per known word, and one for a word it has never seen.",
+        explanation=(
+            "Reads a Text input and gives, for each word, a row of zeros with a single 1 in the unit of that word "
+            "(one-hot). Its vocabulary lists the words it knows, in order; the first unit stands for any other word "
+            "([UNK]), so a new word in a new row still gets an answer. It has no weights. Fit model to data fills "
+            "the vocabulary with the column's words."
+        ),
+        formula="east → [0, 1, 0, 0],  west → [0, 0, 1, 0],  unknown → [1, 0, 0, 0]",
+        keras="keras.layers.StringLookup",
+        params=(
+            ParamSpec("vocabulary", "words", ["no", "yes"], "The words it knows, in order (separated by ;). Each "
+                      "gets a unit after the first, which is for words not listed."),
+        ),
+        key_params=("vocabulary",),
+        icon="≡",
+        name_prefix="lookup",
+    )
+)
