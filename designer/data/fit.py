@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from designer.core import catalogue
 from designer.core.adapt import (CLASSIFYING, NUMERIC_TASKS, OutputFit, adapt_to_sample, change_steps, data_input,
                                  fit_output, new_input_shape, units_fit)
 from designer.core.graph import LayerGraph
@@ -60,7 +59,7 @@ def advise(
     check_output: bool = True,
 ) -> FitAdvice:
     advice = FitAdvice()
-    inputs = [n for n in graph.nodes() if catalogue.has(n.kind) and catalogue.get(n.kind).is_source]
+    inputs = [n for n in graph.nodes() if n.kind == "Input"]  # the one Input of numbers (text inputs aside)
     if len(inputs) == 1:
         node = inputs[0]
         wanted = tuple(node.params.get("shape", ()))

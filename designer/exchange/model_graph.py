@@ -316,6 +316,9 @@ class _Builder:
                 "it again"
             )
         self._uses[path + (name,)] += 1
+        if config.get("dtype") == "string" and list(sizes) == [1]:  # one word per row: a text input
+            return self.add("TextInput", [], self.free_name(name, 1), {"column": name}, path + (name,), "InputLayer",
+                            "")
         return self.add("Input", [], self.free_name(name, 1), {"shape": list(sizes)}, path + (name,), "InputLayer", "")
 
     def free_name(self, name: str, use: int) -> str:

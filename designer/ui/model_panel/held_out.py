@@ -36,7 +36,7 @@ def held_out_answers(trained) -> tuple:
     try:
         held = trained.held_out()
         if len(held) > MAX_ROWS:
-            held = type(held)(held.kind, held.x[:MAX_ROWS], held.y[:MAX_ROWS])
+            held = held.first(MAX_ROWS)  # numbers and words (a model that reads words) cut together
         return held, (trained.predict(held.x) if len(held) else None), ""
     except (TrainingError, ValueError) as error:
         return None, None, str(error)
@@ -111,7 +111,9 @@ class HeldOutRowsMixin:
 
         from designer.ui.plot_pieces import ImageGrid
 
-        x = np.asarray(self.held.x, dtype=np.float32).reshape(len(self.held), -1)
+        from designer.training import feeds
+
+        x = np.asarray(feeds.numbers_of(self.held.x), dtype=np.float32).reshape(len(self.held), -1)
         rebuilt = np.asarray(self.held_outputs, dtype=np.float32).reshape(len(self.held), -1)
         if x.shape != rebuilt.shape:
             layout.addWidget(muted("The model's output does not have the shape of its input: there is no "

@@ -176,7 +176,7 @@ class ModelPanel(HeldOutRowsMixin, TryItMixin, InputSourcesMixin, CodePlaneMixin
         self.generated_images = self.code_plane = None
         self.clicked_points = []
         for name in ("source", "result_label", "message_label", "probability_bars", "rebuilt_grid", "drawing_pad",
-                     "generated_grid", "plane", "sample_spin"):
+                     "generated_grid", "plane", "plane_note", "sample_spin"):
             setattr(self, name, None)
 
     def _top(self) -> float:

@@ -6,6 +6,10 @@ of data of two numbers) — and `digit_look`, how the data's digits sit in their
 `InputSourcesMixin` is a mixin of `ModelPanel`: it relies on the panel's `trained`, `kind`, `held`, `picture`,
 `levels`, `_top`, `_prepared` and `_pictures`, and on `TryItMixin` to try an input (`_switch_to`, `_try`,
 `_clear_answer`, `_say`, `_fit_room`); it sets `drawn_sample` and `clicked_points`.
+
+A model that reads words (a table's text columns read inside the model) takes its held-out rows as a list, numbers
+and words (designer.training.feeds), and a file as a CSV whose header names the training file's columns; its inputs
+are shown with their words by column name, and no plane is offered for it (a plane holds only numbers).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from designer.training import feeds
 from designer.ui.model_panel.outputs import class_of, shape_in_words
 from designer.ui.model_panel.widgets import laid_out, muted, readable
 
@@ -37,21 +42,23 @@ class InputSourcesMixin:
         self.sample_spin.blockSignals(True)
         self.sample_spin.setValue(index + 1)
         self.sample_spin.blockSignals(False)
-        rows = self.held.x[index:index + 1]
-        self._show_input(self.sample_view, self.sample_numbers, rows[0])
+        rows = feeds.take(self.held.x, slice(index, index + 1))  # numbers and words (if read) cut together
+        self._show_input(self.sample_view, self.sample_numbers, np.asarray(feeds.numbers_of(rows))[0],
+                         self._held_words(index))
         self._try(rows, truth=self._truth(index))
 
     def try_file(self, path) -> None:
-        """Try the input in a file (an image, a CSV row, a .npy array, in the data's raw units); a plain line
+        """Try the input in a file (an image, a CSV row, a .npy array, in the data's raw units; a CSV whose
+        header names the training file's columns, with the words of those the model reads as words); a plain line
         when it cannot be read or does not fit."""
         from designer.data.dataset import DataError
-        from designer.data.inputs import read_input
+        from designer.data.inputs import read_rows
 
         self._switch_to("file")
         self.file_path_label.setText(str(path))
         self.file_path_label.show()
         try:
-            raw = read_input(path, self.trained.dataset)
+            raw, words = read_rows(path, self.trained.dataset)
         except DataError as error:
             self._clear_answer()
             self._show_input(self.file_view, self.file_numbers, None)
@@ -63,9 +70,9 @@ class InputSourcesMixin:
             self._clear_answer()
             self._say(f"{Path(path).name} cannot be prepared as the data was: {error}")
             return
-        self._show_input(self.file_view, self.file_numbers, rows[0])
+        self._show_input(self.file_view, self.file_numbers, rows[0], self._named_words(words))
         note = f"The file holds {len(rows):,} rows: the first is tried." if len(rows) > 1 else ""
-        self._try(rows[:1], note=note)
+        self._try(rows[:1], note=note, words=None if words is None else words[:1])
 
     def try_point(self, x: float, y: float) -> None:
         """Try the point (x, y) of the plane (values as the model reads them) and mark it there."""
@@ -103,9 +110,19 @@ class InputSourcesMixin:
         pages["file"] = self._file_page()
         if self._drawable():
             pages["draw"] = self._draw_page()
-        if self.kind == "classifier" and tuple(self.trained.dataset.sample_shape) == (2,):
+        if self._plane_fits() and not self.trained.reads_words:
             pages["point"] = self._point_page()
+        elif self._plane_fits():  # two numbers, but words too: a plane cannot hold the words
+            note = muted(f"No plane to click: the model reads the words of {', '.join(self._word_columns())} "
+                         "besides its two numbers, and a plane holds only the numbers.")
+            first = pages.get("sample", pages["file"])
+            first.layout().insertWidget(first.layout().count() - 1, note)
+            self.plane_note = note
         return pages
+
+    def _plane_fits(self) -> bool:
+        """A classifier of data of two numbers: its answers can be drawn over a plane."""
+        return self.kind == "classifier" and tuple(self.trained.dataset.sample_shape) == (2,)
 
     def _sample_page(self) -> QWidget:
         page, layout = laid_out()
@@ -133,8 +150,16 @@ class InputSourcesMixin:
         dataset = self.trained.dataset
         units = (f"pixel values 0..{dataset.image_max:g}" if dataset.image_max else "the data's own numbers")
         what = "an image, " if self.picture else ""
-        self.file_label = muted(f"Give {what}a .csv row or a .npy array of {shape_in_words(dataset.sample_shape)} "
-                                f"({units}); it is prepared as the data was.")
+        if self._word_columns():
+            target = dataset.options.get("target") or dataset.columns[-1]
+            named = ", ".join(name for name in dataset.columns if name != target)
+            self.file_label = muted(f"Give a .csv file whose first line names the columns as the training file did "
+                                    f"({named}), a row of values under it, the words as they are in the file; its "
+                                    "numbers are prepared as the data's were.")
+        else:
+            self.file_label = muted(f"Give {what}a .csv row or a .npy array of "
+                                    f"{shape_in_words(dataset.sample_shape)} ({units}); it is prepared as the data "
+                                    "was.")
         self.file_path_label = QLabel()
         self.file_path_label.setWordWrap(True)
         self.file_path_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -180,7 +205,8 @@ class InputSourcesMixin:
         page = BoundaryPanel()
         page.layout().setContentsMargins(0, 0, 0, 0)
         page.setMinimumHeight(240)
-        points = np.asarray(self.held.x if self.held is not None else self.trained.dataset.x_train, dtype=np.float32)
+        points = np.asarray(feeds.numbers_of(self.held.x) if self.held is not None else self.trained.dataset.x_train,
+                            dtype=np.float32)
         labels = class_indices(self.held.y) if self.held is not None else class_indices(self.trained.dataset.y_train)
         points, labels = points[:500], labels[:500]
         low, high = points.min(axis=0), points.max(axis=0)
@@ -239,8 +265,10 @@ class InputSourcesMixin:
         layout.addStretch(1)
         return None, numbers
 
-    def _show_input(self, view, numbers: QLabel | None, row: np.ndarray | None) -> None:
-        """The input tried: a picture, or its numbers (as the model reads them)."""
+    def _show_input(self, view, numbers: QLabel | None, row: np.ndarray | None,
+                    words: list[tuple[str, str]] | None = None) -> None:
+        """The input tried: a picture, or its numbers (as the model reads them) and the words it reads, each by its
+        column's name (`words`: (column, word) pairs)."""
         if view is not None:
             view.setVisible(row is not None)
             self._fit_room()
@@ -260,7 +288,49 @@ class InputSourcesMixin:
                 shown = readable(values, most=24)
             if values.size > 24:
                 shown += f" ({values.size:,} numbers)"
+            if words:
+                shown += ", " + ", ".join(f"{column} {word}" for column, word in words)
             numbers.setText(f"Input (as the model reads it): {shown}")
+
+    def _word_columns(self) -> list[str]:
+        """The data's columns of words the model reads (in the data's order); [] for a model that reads none."""
+        dataset = self.trained.dataset
+        if not dataset.word_columns or not self.trained.reads_words:
+            return []
+        graph = self.trained.graph
+        if graph is None:
+            return list(dataset.word_columns)
+        read = {node.params.get("column", node.name) for node in graph.nodes() if node.kind == "TextInput"}
+        return [column for column in dataset.word_columns if column in read]
+
+    def _named_words(self, words: np.ndarray | None, index: int = 0) -> list[tuple[str, str]]:
+        """The row `index` of `words` (rows × the data's word columns) as (column, word) for the columns the model
+        reads."""
+        columns = self._word_columns()
+        if words is None or not columns or index >= len(words):
+            return []
+        all_columns = self.trained.dataset.word_columns
+        return [(column, str(words[index][all_columns.index(column)])) for column in columns]
+
+    def _held_words(self, index: int) -> list[tuple[str, str]]:
+        """The words of the held-out row `index`, from the dataset's rows the held-out rows were made of (as
+        designer.training.scoring takes them): the test rows, else the validation rows, else the training rows'
+        tail that Keras's validation split holds out."""
+        if not self._word_columns():
+            return []
+        dataset, plan = self.trained.dataset, self.trained.plan
+        if self.held.kind == "test":
+            words = dataset.words_test
+        elif plan.validation_data is not None:
+            words = dataset.words_val
+        elif dataset.words_train is not None and plan.validation_split > 0:
+            count = len(dataset.words_train)
+            words = dataset.words_train[count - int(count * plan.validation_split):]
+        else:
+            words = None
+        if words is None or len(words) < len(self.held):
+            return []  # not the rows held out: better no words than another row's
+        return self._named_words(words, index)
 
     def _truth(self, index: int) -> str:
         """The held-out row's target in words: its class, or its numbers."""

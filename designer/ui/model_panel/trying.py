@@ -177,16 +177,21 @@ class TryItMixin:
         self.body.set_first_expands(expands)
 
     # ------------------------------------------------------------------ answers
-    def _try(self, rows: np.ndarray, truth: str = "", note: str = "") -> None:
+    def _try(self, rows, truth: str = "", note: str = "", words: np.ndarray | None = None) -> None:
+        """The model's answer for the first of `rows`: prepared numbers (with `words`, rows × the data's word
+        columns, for a model that reads words), or rows as the model reads them already (a list: numbers and
+        words, e.g. held-out rows)."""
+        from designer.training import feeds
         from designer.training.engine import TrainingError
 
         self._clear_answer()
         try:
-            output = np.asarray(self.trained.predict(rows))[0]
+            output = np.asarray(self.trained.predict(rows, words) if words is not None
+                                else self.trained.predict(rows))[0]
         except (TrainingError, ValueError) as error:
             self._say(f"The model cannot read this input: {error}")
             return
-        self.tried, self.prediction = np.asarray(rows)[0], output
+        self.tried, self.prediction = np.asarray(feeds.numbers_of(rows))[0], output
         lines = [html.escape(note)] if note else []
         if self.kind == "classifier":
             lines.append(self._classes_answer(output, truth))
