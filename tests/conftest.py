@@ -62,3 +62,22 @@ def run_designer():
 def assert_one_line_error():
     """`assert_one_line_error(run, *words)`: the process failed with one `designer: error:` line naming `words`."""
     return _assert_one_line_error
+
+
+def _house_prices(path, rows=240, seed=3):
+    """A house-price CSV written to `path`: prices in the hundreds of thousands from an area (m², tens to hundreds)
+    and a count of rooms. Returns (area, rooms, price)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    area = rng.uniform(40, 250, rows)
+    rooms = rng.integers(1, 7, rows)
+    price = 150_000 + 1_800 * area + 12_000 * rooms + rng.normal(0, 8_000, rows)
+    lines = ["area,rooms,price"] + [f"{a:.1f},{r},{p:.0f}" for a, r, p in zip(area, rooms, price)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return area, rooms, price
+
+
+@pytest.fixture(scope="session")  # a function without state: module fixtures that train once may use it too
+def house_prices():
+    return _house_prices

@@ -92,8 +92,10 @@ def test_fit_fits_the_model_to_the_data_and_says_what_changed(shop, tmp_path, ru
     assert run.returncode == 0, run.stderr
     said = run.stderr.splitlines()
     changes = said[said.index("Fitted the model to customers.csv:") + 1:]
-    for change in ("input: shape (6,) → (7,)", "verdict: units 1 → 14", "verdict: activation sigmoid → softmax",
-                   "the project now trains on customers.csv"):
+    # the columns of words (region, and bought: an input when visits is the target) go into the model as words
+    for change in ("input: shape (6,) → (2,)", "verdict: units 1 → 14", "verdict: activation sigmoid → softmax",
+                   "region (3 words), bought (2 words): read as words inside the model",
+                   "Data: text columns in model", "the project now trains on customers.csv"):
         assert any(line.strip().startswith(change) for line in changes), run.stderr
     assert "predicting visits (14 classes)" in run.stderr
     project = saved(shop)

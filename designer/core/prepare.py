@@ -159,7 +159,7 @@ def _plan_words(scratch: LayerGraph, source_id: str, words: dict[str, list[str]]
     # the numbers' last preparation step (standardize), else the Input itself: the words join after it
     anchor = following[0] if len(following) == 1 and scratch.node(following[0]).kind == KIND else source_id
     join_id = scratch.new_node_id()
-    join_name = scratch.unique_name("numbers_and_words")
+    join_name = scratch.unique_name("with_words")
     plan(insert_after(scratch, anchor, "Concatenate", join_id) + [RenameNode(join_id, join_name)])
     x, y = source.position
     read = []

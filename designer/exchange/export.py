@@ -57,13 +57,6 @@ def check_request(project: Project, request: ExportRequest) -> None:
         raise ExportError(f"This project has no {request.part!r} to export; it has: {', '.join(keys)}.")
     if request.format in ("python", "notebook") and request.part not in (None, keys[0]):
         raise ExportError("A script or notebook rebuilds and trains the whole project; it has no parts to choose.")
-    prepared = [node.name for graph in project.graphs for node in graph.nodes() if node.kind == "Normalization"]
-    if request.format in ("python", "notebook") and prepared:
-        # a script trains from fresh weights: without learning these layers' numbers first it would train wrong
-        raise ExportError(
-            f"A {'script' if request.format == 'python' else 'notebook'} cannot yet learn the numbers of the "
-            f"Normalization layers ({', '.join(prepared)}) from the data as the app does before training: export "
-            "the trained model as a .keras file or a SavedModel instead, which keep them.")
     words = [node.name for graph in project.graphs for node in graph.nodes() if node.kind == "TextInput"]
     if request.format in ("tflite", "onnx") and words:
         raise ExportError(words_refused(request.format, words))

@@ -93,9 +93,9 @@ def export_model(model, fmt: str, path: str, *, precision: str = "float32", opse
 
 def words_refused(fmt: str, inputs: list[str]) -> str:
     """Why a model that reads words is not written as a TensorFlow Lite or ONNX file."""
-    title = "TensorFlow Lite" if fmt == "tflite" else "ONNX"
+    title, where = ("TensorFlow Lite", "with LiteRT on a phone") if fmt == "tflite" else ("ONNX", "in an ONNX runtime")
     return (f"The model reads words ({', '.join(inputs)}): {title} has no built-in word lookup, so the file would not "
-            "run on a phone or in an ONNX runtime. Export it as a .keras file or a SavedModel, which keep the words; "
+            f"run {where}. Export it as a .keras file or a SavedModel, which keep the words; "
             "or set the data's text columns to one-hot and fit the model to the data again, for a model of numbers only.")
 
 

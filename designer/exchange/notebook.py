@@ -13,6 +13,7 @@ from pathlib import Path
 from designer.core.project import Project
 from designer.data.dataset import Dataset
 from designer.exchange.python_script import ScriptParts, parts_of
+from designer.exchange.script_snippets import SCALED_CURVES, multiworker_sample
 
 
 def notebook_of(project: Project, dataset: Dataset, stem: str | None = None):
@@ -68,10 +69,11 @@ def _steps(parts: ScriptParts) -> list[tuple[str, str]]:
     steps.append((
         f"## Data\n\n{parts.data_story}",
         parts.load_data + "\n\n\n"
-        "x_train, y_train, validation_data, test_data = load_data()\n"
-        'print(f"Training rows: {len(x_train)}, each of shape {x_train.shape[1:]}")',
+        "x_train, y_train, validation_data, test_data = load_data()\n" + parts.rows_print,
     ))
     steps.append(_model_step(parts))
+    if parts.preparation is not None:
+        steps.append(_preparation_step(parts))
     steps.append(_compile_step(parts))
     steps.append(_train_step(parts))
     steps.append((
@@ -118,6 +120,23 @@ def _model_step(parts: ScriptParts) -> tuple[str, str]:
     )
 
 
+def _preparation_step(parts: ScriptParts) -> tuple[str, str]:
+    preparation = parts.preparation
+    text = ("## Preparation\n\nThe layers that prepare the data inside the model learn their numbers from the "
+            "training rows before training (`adapt`), as in Network Designer; the optimizer never changes them.")
+    if preparation.normalizers:
+        named = ", ".join(f"`{name}`" for name in preparation.normalizers)
+        text += (f" {named}, after the Input, learns each column's mean and variance, so the model takes raw rows as "
+                 "they are in the file.")
+    code = "learn_preparation(model, x_train, y_train)"
+    if preparation.target_units:
+        text += (f" `{preparation.target_units}`, the last layer, learns the target's mean and variance: the network "
+                 "before it learns on standardized targets (numbers around 0, not in the thousands), and the whole "
+                 "model gives its answers back in the target's units.")
+        code += "\ny_train_scaled, validation_data_scaled = standardized_targets(model, y_train, validation_data)"
+    return text, preparation.functions + "\n\n\n" + code
+
+
 def _compile_step(parts: ScriptParts) -> tuple[str, str]:
     if parts.gan:
         code = textwrap.dedent("""\
@@ -126,14 +145,32 @@ def _compile_step(parts: ScriptParts) -> tuple[str, str]:
             if STRATEGY == "multiworker":
                 fix_keras_for_multiworker(gan, strategy, (x_train[:2],))""")
         text = "The model that trains the GAN, with one optimizer for each network, as in the training settings."
+    elif parts.preparation is not None and parts.preparation.target_units:
+        units = parts.preparation.target_units
+        code = textwrap.dedent(f"""\
+            with strategy.scope():
+                # the network learns on standardized targets: Keras fits the model up to {units}
+                scaled_model = up_to_target_units(model)
+                compile_model(scaled_model)
+                # the whole model too, with the same optimizer: it scores the test rows in the target's units, and its
+                # saved file keeps the optimizer that trained it
+                compile_model(model, optimizer=scaled_model.optimizer)
+            if STRATEGY == "multiworker":
+                fix_keras_for_multiworker(scaled_model, strategy, {_sample(parts, "y_train_scaled")})""")
+        text = ("The optimizer, the loss and the metrics of the training settings, for the model up to "
+                f"`{parts.preparation.target_units}` (what Keras fits) and for the whole model (its scores).")
     else:
-        code = textwrap.dedent("""\
+        code = textwrap.dedent(f"""\
             with strategy.scope():
                 compile_model(model)
             if STRATEGY == "multiworker":
-                fix_keras_for_multiworker(model, strategy, (x_train[:2], y_train[:2]))""")
+                fix_keras_for_multiworker(model, strategy, {_sample(parts, "y_train")})""")
         text = "The optimizer, the loss and the metrics of the training settings."
     return f"## Compile\n\n{text}", parts.compile + "\n\n\n" + code
+
+
+def _sample(parts: ScriptParts, targets: str) -> str:
+    return multiworker_sample(parts.numbers_index).replace("y_train[:2]", f"{targets}[:2]")
 
 
 def _train_step(parts: ScriptParts) -> tuple[str, str]:
@@ -143,9 +180,12 @@ def _train_step(parts: ScriptParts) -> tuple[str, str]:
             print(f"Trained {len(history.history['d_loss'])} epoch(s)")""")
         text = "Every batch updates the discriminator on real and generated samples, then the generator through it."
     else:
-        code = textwrap.dedent("""\
-            history = train(model, x_train, y_train, validation_data, EPOCHS)
-            print(f"Trained {len(history.history['loss'])} epoch(s)")""")
+        fitted, targets = "model", "y_train, validation_data"
+        if parts.preparation is not None:
+            fitted, targets = parts.preparation.fitted, parts.preparation.targets
+        note = f"# {SCALED_CURVES}\n" if parts.preparation is not None and parts.preparation.target_units else ""
+        code = (f"{note}history = train({fitted}, x_train, {targets}, EPOCHS)\n"
+                "print(f\"Trained {len(history.history['loss'])} epoch(s)\")")
         if parts.test:
             code += textwrap.dedent("""
                 scores = model.evaluate(*test_data, batch_size=BATCH_SIZE, verbose=0, return_dict=True)

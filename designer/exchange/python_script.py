@@ -3,14 +3,17 @@
 The script rebuilds the network with the user's layer names (one line per layer, functional style, in the order the
 app builds them, so a weights file saved by the app loads into it), loads the same data with the same preparation
 (the arrays the app loaded, saved beside it as ``<name>_data.npz``; Keras's own downloads through
-``keras.datasets``), compiles and trains with the same settings (the loss resolved, never "auto"), shows the
-curves and saves the trained model. It takes ``--epochs``, ``--strategy one|mirrored|multiworker``, ``--seed``,
-``--weights FILE`` and ``--predict IN.npz OUT.npz`` (outputs of the rebuilt model, no training), which is how
-`designer.exchange.script_check` compares it with the trained model. It never imports the ``designer`` package:
+``keras.datasets``; a table's columns of words as string tensors for the model's text inputs), learns the numbers
+of the preparation inside the model from the training rows as the app does (Normalization layers: standardized
+inputs, answers in the target's units), compiles and trains with the same settings (the loss resolved, never
+"auto"), shows the curves and saves the trained model. It takes ``--epochs``, ``--strategy one|mirrored|multiworker``,
+``--seed``, ``--weights FILE`` and ``--predict IN.npz OUT.npz`` (outputs of the rebuilt model, no training), which is
+how `designer.exchange.script_check` compares it with the trained model. It never imports the ``designer`` package:
 the custom layers it needs (VAE sampling, the GAN training model) are copied into it from their sources.
 
 The same pieces (`ScriptParts`) make the notebook of `designer.exchange.notebook`. This module puts them together;
-`designer.exchange.script_model` writes the model, `designer.exchange.script_data` the data and
+`designer.exchange.script_model` writes the model, `designer.exchange.script_data` the data,
+`designer.exchange.script_preparation` the learning of the preparation inside the model and
 `designer.exchange.script_snippets` the rest.
 """
 
@@ -34,8 +37,8 @@ from designer.exchange.script_model import (
     gan_class_source,
     vae_class_source,
 )
+from designer.exchange.script_preparation import PreparationCode, preparation_code
 from designer.exchange.script_snippets import (
-    PREDICT,
     PREDICT_BATCH,
     SAVED_MARK,
     TRAINED_MARK,
@@ -43,6 +46,8 @@ from designer.exchange.script_snippets import (
     curves_code,
     imports_code,
     main_code,
+    predict_code,
+    rows_print,
     save_code,
     settings_code,
     strategy_code,
@@ -115,6 +120,16 @@ class ScriptParts:
     test: bool
     data_file: str | None = None
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the preparation inside the model, learned from the training rows before training; None: nothing to learn
+    preparation: PreparationCode | None = None
+    #: the model reads words too: x_train is a list of its inputs, the numbers at this place (None: one array)
+    numbers_index: int | None = None
+    word_inputs: int = 0
+
+    @property
+    def rows_print(self) -> str:
+        """The line that says how many training rows there are, and what each holds."""
+        return rows_print(self.numbers_index, self.word_inputs)
 
     def write_data(self, folder: Path) -> list[str]:
         """Save the data file beside the script (none for a Keras download); returns the files written."""
@@ -134,13 +149,14 @@ class ScriptParts:
             *(code for _, code in self.custom_classes),
             self.load_data,
             self.build,
+            self.preparation.functions if self.preparation else "",
             self.strategy,
             self.compile,
             self.train,
             self.curves,
             self.save,
             self.predict,
-            main_code(self.gan, self.stochastic),
+            main_code(self.gan, self.stochastic, self.preparation, self.numbers_index, self.word_inputs),
             'if __name__ == "__main__":\n    main()',
         ]
         return "\n\n\n".join(block.strip("\n") for block in blocks if block) + "\n"
@@ -208,6 +224,7 @@ def parts_of(project: Project, dataset: Dataset, stem: str | None = None) -> Scr
     title = project.name or "Untitled"
     stem = stem or _slug(title, "model")
     data = data_code(dataset, data_graph, settings, gan, f"{stem}_data.npz")
+    preparation = preparation_code(data_graph, settings, data.validation, data.numbers_index, gan)
     custom = []
     if stochastic:
         custom.append((
@@ -235,14 +252,18 @@ def parts_of(project: Project, dataset: Dataset, stem: str | None = None) -> Scr
         load_data=data.code,
         build="\n\n\n".join(builds),
         strategy=strategy_code(settings["device"]),
-        compile=compile_code(settings, data.loss, data.metrics, gan),
+        compile=compile_code(settings, data.loss, data.metrics, gan,
+                             shared=preparation is not None and preparation.target_units is not None),
         train=train_code(settings, data.validation, gan),
         curves=curves_code(stem),
         save=save_code(gan, stem),
-        predict=PREDICT,
+        predict=predict_code(words=data.word_inputs > 0),
         test=data.test,
         data_file=data.file_name,
         arrays=data.arrays,
+        preparation=preparation,
+        numbers_index=data.numbers_index,
+        word_inputs=data.word_inputs,
     )
 
 

@@ -261,6 +261,8 @@ _checked = _build(**_seeded)
 _checked.load_weights({str(weights)!r})
 with np.load({str(inputs)!r}) as _rows:
     _x = _rows["x"] if "x" in _rows.files else [_rows[f"x{{i}}"] for i in range(len(_rows.files))]
+if isinstance(_x, list):  # words go in as string tensors (Keras refuses NumPy text)
+    _x = [tf.constant(_v) if _v.dtype.kind == "U" else _v for _v in _x]
 _y = _checked.predict(_x, batch_size={PREDICT_BATCH}, verbose=0)
 if isinstance(_y, (list, tuple)):
     np.savez({str(outputs)!r}, **{{f"y{{i}}": np.asarray(v) for i, v in enumerate(_y)}})
@@ -272,9 +274,17 @@ else:
 # ------------------------------------------------------------------------------------------------ the outputs
 def _save_rows(path: Path, rows) -> None:
     if isinstance(rows, (list, tuple)):
-        np.savez(path, **{f"x{i}": np.asarray(r) for i, r in enumerate(rows)})
+        np.savez(path, **{f"x{i}": _saved(r) for i, r in enumerate(rows)})
     else:
-        np.savez(path, x=np.asarray(rows))
+        np.savez(path, x=_saved(rows))
+
+
+def _saved(part) -> np.ndarray:
+    """An input as NumPy stores it without pickling: words (a string tensor) as text."""
+    array = np.asarray(part)
+    if array.dtype.kind in "OS":  # a string tensor's cells are bytes
+        array = np.char.decode(array.astype(bytes), "utf-8")
+    return array
 
 
 def _row_count(rows) -> int:

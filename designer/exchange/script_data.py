@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from designer.core import catalogue
 from designer.core.graph import LayerGraph
 from designer.data.dataset import Dataset
 from designer.data.fit import reshape_fits
@@ -34,6 +35,10 @@ class DataCode:
     test: bool
     file_name: str | None = None
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the model reads words too: x_train is then a list, one entry per model input, the numbers at this place
+    numbers_index: int | None = None
+    #: how many of the model's inputs read words
+    word_inputs: int = 0
 
 
 def data_code(dataset: Dataset, graph: LayerGraph, settings: dict[str, Any], gan: bool, data_file: str) -> DataCode:
@@ -42,6 +47,8 @@ def data_code(dataset: Dataset, graph: LayerGraph, settings: dict[str, Any], gan
     info = DATASETS.get(dataset.name)
     download = info is not None and info.source == "download"
     options = dict(dataset.options)
+    feeds = _word_feeds(graph, dataset, mode)
+    needed = _needed(mode) + (tuple(f"words_{part}" for part in ("train", "val", "test")) if feeds else ())
     lines: list[str] = []
     if download:
         lines += _download_lines(dataset.name, info, options)
@@ -61,7 +68,7 @@ def data_code(dataset: Dataset, graph: LayerGraph, settings: dict[str, Any], gan
         lines += _names_comment(dataset)
         lines.append(f"with np.load(HERE / {literal(file_name)}) as data:")
         for key in arrays:
-            if key in _needed(mode):
+            if key in needed:
                 lines.append(f"    {key} = data[{literal(key)}]")
     present = {key for key in _needed(mode) if getattr(dataset, key) is not None}
 
@@ -78,6 +85,9 @@ def data_code(dataset: Dataset, graph: LayerGraph, settings: dict[str, Any], gan
         for key in ("x_train", "x_val", "x_test", "noisy_train", "noisy_val"):
             if key in present:
                 lines.append(f"{key} = {key}.reshape((len({key}), {', '.join(str(s) for s in wanted)}))")
+
+    if feeds:
+        lines += _word_lines(feeds, present)
 
     validation = "x_val" in present
     test = "x_test" in present and not gan
@@ -117,7 +127,52 @@ def data_code(dataset: Dataset, graph: LayerGraph, settings: dict[str, Any], gan
 
     doc = '"""x_train, y_train as the model reads them; the validation and the test rows as (x, y) pairs, or None."""'
     code = "def load_data():\n" + textwrap.indent(doc + "\n" + "\n".join(lines), "    ")
-    return DataCode(code, story, loss, metrics, validation, test, file_name, arrays)
+    numbers_index = next((i for i, feed in enumerate(feeds) if feed is None), None) if feeds else None
+    return DataCode(code, story, loss, metrics, validation, test, file_name, arrays, numbers_index,
+                    sum(feed is not None for feed in feeds))
+
+
+def _word_feeds(graph: LayerGraph, dataset: Dataset, mode: str) -> list[tuple[str, int] | None]:
+    """What each of the model's inputs reads, in the order of its inputs (the graph's sources in the order the model
+    is built): None for the numbers, (column, its place in the words arrays) for a text input; [] when no input
+    reads words. ScriptExportError in plain words when the data lacks a column of words a text input reads."""
+    sources = [graph.node(n) for n in graph.topological_order() if catalogue.get(graph.node(n).kind).is_source]
+    if not any(node.kind == "TextInput" for node in sources):
+        return []
+    if mode != "supervised":
+        raise ScriptExportError("A script trains a model that reads words only on labelled rows (the supervised "
+                                "mode): choose it in the training settings, or remove the text inputs.")
+    columns = list(dataset.word_columns or [])
+    feeds: list[tuple[str, int] | None] = []
+    for node in sources:
+        if node.kind != "TextInput":
+            feeds.append(None)
+            continue
+        column = node.params.get("column", node.name)
+        if column not in columns:
+            have = ", ".join(columns) or "none"
+            raise ScriptExportError(
+                f"{node.name} reads the text column {column!r}, but the data has no such column read as words (text "
+                f"columns read inside the model: {have}). Choose the file with that column and text columns \"in "
+                "model\" in the Data panel, or remove the text input.")
+        feeds.append((column, columns.index(column)))
+    return feeds
+
+
+def _word_lines(feeds: list[tuple[str, int] | None], present: set[str]) -> list[str]:
+    """The lines that make each part's inputs the list the model reads: the numbers, and each text input's column
+    of words as a string tensor."""
+    said = ", ".join("the numbers" if feed is None else f"the words of {feed[0]} (column {feed[1]} of the words "
+                     "arrays, one word per row)" for feed in feeds)
+    text = (f"The model reads a list, one entry per input, in the order of its inputs: {said}. Keras takes words as "
+            "TensorFlow string tensors (tf.constant), not as NumPy arrays of text.")
+    lines = [f"# {line}" for line in textwrap.wrap(text, 110)]
+    for part in ("train", "val", "test"):
+        if f"x_{part}" not in present:
+            continue
+        parts = [f"x_{part}" if feed is None else f"tf.constant(words_{part}[:, [{feed[1]}]])" for feed in feeds]
+        lines.append(f"x_{part} = [{', '.join(parts)}]")
+    return lines
 
 
 def _needed(mode: str) -> tuple[str, ...]:
@@ -139,6 +194,12 @@ def _arrays_of(dataset: Dataset) -> dict[str, np.ndarray]:
         arrays["class_names"] = np.asarray([str(name) for name in dataset.class_names])
     if _feature_names(dataset):
         arrays["feature_names"] = np.asarray(_feature_names(dataset))
+    if dataset.word_columns:  # the columns of words, as they are in the file (rows × columns of text)
+        for part in ("train", "val", "test"):
+            words = getattr(dataset, f"words_{part}")
+            if words is not None:
+                arrays[f"words_{part}"] = np.asarray(words).astype(str)
+        arrays["word_columns"] = np.asarray([str(column) for column in dataset.word_columns])
     return arrays
 
 
@@ -158,6 +219,8 @@ def _names_story(dataset: Dataset) -> str:
         return ""
     more = len(names) - STORY_NAMES
     said = ", ".join(names[:STORY_NAMES]) + (f" and {more} more" if more > 0 else "")
+    if dataset.word_columns:
+        said += f", and the words of {', '.join(dataset.word_columns)}"
     target = (dataset.options.get("target") or dataset.columns[-1]) if dataset.columns else None
     predicts = f"; it predicts {target}" if target else ""
     return f" Each row's inputs, in order: {said}{predicts}."

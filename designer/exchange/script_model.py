@@ -11,7 +11,7 @@ import re
 import textwrap
 from typing import Any
 
-from designer.core import catalogue
+from designer.core import catalogue, prepare
 from designer.core.graph import LayerGraph
 from designer.exchange.script_text import ScriptExportError, literal
 from designer.keras_bridge import custom_layers
@@ -38,18 +38,21 @@ def _variables(graph: LayerGraph, order: list[str]) -> dict[str, str]:
     names = {}
     for node_id in order:
         node = graph.node(node_id)
-        # a pretrained backbone also needs `<name>_network` for the network itself (see _backbone_lines)
-        backbone = catalogue.get(node.kind).keras.startswith("keras.applications.")
+        # a pretrained backbone also needs `<name>_network` for the network itself (see _backbone_lines), a string
+        # lookup `<name>_vocabulary` for its words (see _vocabulary_lines)
+        extra = {"StringLookup": "_vocabulary"}.get(node.kind, "")
+        if catalogue.get(node.kind).keras.startswith("keras.applications."):
+            extra = "_network"
         base = re.sub(r"\W", "_", node.name)
         if not base.isidentifier() or base in taken:
             base = f"{base}_"
         candidate, count = base, 1
-        while candidate in taken or (backbone and f"{candidate}_network" in taken):
+        while candidate in taken or (extra and f"{candidate}{extra}" in taken):
             count += 1
             candidate = f"{base}{count}"
         taken.add(candidate)
-        if backbone:
-            taken.add(f"{candidate}_network")
+        if extra:
+            taken.add(f"{candidate}{extra}")
         names[node_id] = candidate
     return names
 
@@ -73,7 +76,7 @@ def builder_code(graph: LayerGraph, function: str, stochastic: bool) -> str:
         var = variables[node_id]
         sources = [variables[s] for s in graph.inputs_of(node_id)]
         if kind.is_source:
-            body.append(f"{var} = keras.Input(shape={literal(tuple(node.params['shape']))}, name={literal(node.name)})")
+            body += _input_lines(node, var)
             inputs.append(var)
             continue
         called = sources[0] if kind.max_inputs == 1 else "[" + ", ".join(sources) + "]"
@@ -88,7 +91,10 @@ def builder_code(graph: LayerGraph, function: str, stochastic: bool) -> str:
                 f"{var} = VAESamplingLayer(kl_weight={literal(float(node.params['kl_weight']))}, seed=seed, "
                 f"name={literal(node.name)})({called})"
             )
+        elif node.kind == "StringLookup":
+            body += _why(graph, node) + _vocabulary_lines(node.params, node.name, var, called)
         elif kind.keras.startswith("keras.layers."):
+            body += _why(graph, node)
             body.append(f"{var} = {_layer_call(kind, node.params, node.name)}({called})")
         else:
             raise ScriptExportError(f"{node.name}: the layer kind {kind.title} cannot be written in a script yet.")
@@ -101,6 +107,51 @@ def builder_code(graph: LayerGraph, function: str, stochastic: bool) -> str:
     body.append(f"return keras.Model(inputs={listed(inputs)}, outputs={listed(outputs)}, name={model_name})")
     signature = f"def {function}(seed=None):" if stochastic else f"def {function}():"
     return signature + "\n" + textwrap.indent("\n".join(body), "    ")
+
+
+def _input_lines(node, var: str) -> list[str]:
+    """``keras.Input(...)``: numbers of the node's shape, or a text input's one word per row (as the app makes it:
+    designer.keras_bridge.layers.make_input)."""
+    if node.kind == "TextInput":
+        return [f"# the words of the column {literal(node.params.get('column', node.name))}, one per row, as they are "
+                "in the file",
+                f"{var} = keras.Input(shape=(1,), dtype=\"string\", name={literal(node.name)})"]
+    return [f"{var} = keras.Input(shape={literal(tuple(node.params['shape']))}, name={literal(node.name)})"]
+
+
+def _why(graph: LayerGraph, node) -> list[str]:
+    """A comment over the layers of the data's preparation inside the model, which learn their numbers from the
+    data rather than by training (designer.core.prepare)."""
+    if node.kind == "StringLookup":
+        return ["# each word to a one-hot row: a unit per word of the vocabulary, the first for words it does not know"]
+    if node.kind != "Normalization":
+        return []
+    if node.params.get("invert"):
+        units = prepare.target_units_node(graph)
+        if units is not None and units.id == node.id:
+            return ["# answers back in the target's units, with the targets' mean and variance that it learns before",
+                    "# training (adapt): the network before it learns on standardized targets"]
+        return []
+    if any(n.id == node.id for n in prepare.input_normalizers(graph)):
+        return ["# each input column to mean 0 and spread 1, with the columns' mean and variance that it learns from",
+                "# the training rows before training (adapt)"]
+    return []
+
+
+def _vocabulary_lines(params: dict[str, Any], name: str, var: str, called: str) -> list[str]:
+    """A string lookup as the app builds it (designer.keras_bridge.layers: one-hot rows, whatever the node says),
+    its words listed first, a few to a line."""
+    words = [literal(str(word)) for word in params["vocabulary"]]
+    lines, line = [], f"{var}_vocabulary = ["
+    for word in words:
+        if line.endswith("[") or len(line) + len(word) + 2 <= 110:
+            line += ("" if line.endswith("[") else ", ") + word
+        else:
+            lines.append(line + ",")
+            line = " " * len(f"{var}_vocabulary = [") + word
+    lines.append(line + "]")
+    lookup = f"layers.StringLookup(vocabulary={var}_vocabulary, output_mode=\"one_hot\", name={literal(name)})"
+    return lines + [f"{var} = {lookup}({called})"]
 
 
 def _generic_layer(params: dict[str, Any], name: str) -> str:
@@ -194,7 +245,7 @@ def input_shape(graph: LayerGraph) -> tuple[int, ...]:
     """The shape of the graph's first Input (the one the data feeds, as in the engine)."""
     for node_id in graph.topological_order():
         node = graph.node(node_id)
-        if catalogue.get(node.kind).is_source:
+        if catalogue.get(node.kind).is_source and node.kind != "TextInput":  # a text input reads words, not rows
             return tuple(node.params["shape"])
     raise ScriptExportError(f"The graph {graph.name} has no Input layer.")
 

@@ -13,6 +13,9 @@ from designer.exchange.script_text import literal
 #: what a script prints when it has trained, and where it saved the model (the check reads these lines)
 TRAINED_MARK = re.compile(r"^Trained (\d+) epoch\(s\)$", re.MULTILINE)
 SAVED_MARK = "Saved the trained model to "
+#: what a model fitted up to its target_units layer says of its curves (a comment over its training)
+SCALED_CURVES = ("the curves are of the standardized targets: a mean absolute error of 0.1 is a tenth of the target's "
+                 "spread")
 #: the batch size of `--predict` (and of the check's own prediction: the VAE's sampling noise follows the batches)
 PREDICT_BATCH = 32
 
@@ -51,8 +54,9 @@ def _optimizer_code(settings: dict[str, Any]) -> str:
     return f"keras.optimizers.Adam(learning_rate=LEARNING_RATE, beta_1={literal(float(settings['beta_1']))})"
 
 
-def compile_code(settings: dict[str, Any], loss: str, metrics: list[str], gan: bool) -> str:
-    """`def compile_model(model):`, or `def compile_gan(generator, discriminator):` for a GAN."""
+def compile_code(settings: dict[str, Any], loss: str, metrics: list[str], gan: bool, shared: bool = False) -> str:
+    """`def compile_model(model):`, or `def compile_gan(generator, discriminator):` for a GAN; `shared`: it may
+    be given another model's optimizer (a model fitted up to its last layer shares it with the whole model)."""
     optimizer = _optimizer_code(settings)
     if gan:
         return textwrap.dedent(f'''\
@@ -67,6 +71,18 @@ def compile_code(settings: dict[str, Any], loss: str, metrics: list[str], gan: b
                 gan.g_optimizer.build(generator.trainable_variables)
                 return gan''')
     chosen = "" if settings["loss"] != "auto" else "  # \"auto\" in the app: the loss that suits the output layer"
+    if shared:
+        return textwrap.dedent(f'''\
+            def compile_model(model, optimizer=None):
+                """The optimizer, the loss and the metrics of the training settings; `optimizer`: another model's, to
+                share (None: a new one)."""
+                if optimizer is None:
+                    optimizer = {optimizer}
+                model.compile(
+                    optimizer=optimizer,
+                    loss={literal(loss)},{chosen}
+                    metrics=[{", ".join(metrics)}],
+                )''')
     return textwrap.dedent(f'''\
         def compile_model(model):
             """The optimizer, the loss and the metrics of the training settings."""
@@ -151,9 +167,29 @@ def curves_code(stem: str) -> str:
     return _CURVES.replace("curves.png", f"{stem}_curves.png")
 
 
-def main_code(gan: bool, stochastic: bool) -> str:
+def rows_print(numbers_index: int | None = None, word_inputs: int = 0) -> str:
+    """The line that says how many training rows there are and what each holds; `numbers_index`: x_train is a list
+    of the model's inputs, the numbers at that place, with `word_inputs` inputs of words."""
+    if numbers_index is None:
+        return 'print(f"Training rows: {len(x_train)}, each of shape {x_train.shape[1:]}")'
+    return (f'print(f"Training rows: {{len(y_train)}}, each of shape {{x_train[{numbers_index}].shape[1:]}} and '
+            f'{word_inputs} word{"s" * (word_inputs != 1)}")')
+
+
+def multiworker_sample(numbers_index: int | None = None) -> str:
+    """A local batch of two rows, for the multi-worker fix (each input's first two rows when they are several)."""
+    if numbers_index is None:
+        return "(x_train[:2], y_train[:2])"
+    return "([inputs[:2] for inputs in x_train], y_train[:2])"
+
+
+def main_code(gan: bool, stochastic: bool, preparation=None, numbers_index: int | None = None,
+              word_inputs: int = 0) -> str:
     """`def main():` reading the arguments, then writing the outputs of ``--predict``, or training on the data with
-    the strategy chosen, saving and showing the curves; `stochastic`: the model takes the seed (VAE sampling)."""
+    the strategy chosen, saving and showing the curves; `stochastic`: the model takes the seed (VAE sampling);
+    `preparation` (designer.exchange.script_preparation.PreparationCode): the preparation inside the model learns
+    its numbers first; `numbers_index`, `word_inputs`: the model reads a list, numbers and words (see
+    `rows_print`)."""
     if gan:  # a GAN predicts with its generator and trains the two networks together
         network, build, fitted = "generator", "build_generator()", "gan"
         argument = ('\n    parser.add_argument("--discriminator-weights", '
@@ -168,8 +204,16 @@ def main_code(gan: bool, stochastic: bool) -> str:
         argument = note = ""
         loaded = "x_train, y_train, validation_data, test_data"
         built = _MODEL_BUILT.replace("{build}", build)
-        sample, data, loss = "(x_train[:2], y_train[:2])", "x_train, y_train, validation_data", "loss"
+        sample, data, loss = multiworker_sample(numbers_index), "x_train, y_train, validation_data", "loss"
+        if preparation is not None:
+            built = _prepared_built(build, preparation)
+            fitted = preparation.fitted
+            data = f"x_train, {preparation.targets}"
+            sample = sample.replace("y_train[:2]", f"{preparation.targets.split(',')[0]}[:2]")
         saved = _MODEL_SAVED
+    scaled_note = ""
+    if not gan and preparation is not None and preparation.target_units:
+        scaled_note = f"    # {SCALED_CURVES}\n"
     return f'''\
 def main():
 {_ARGUMENTS}{argument}
@@ -185,13 +229,13 @@ def main():
         return
 
     {loaded} = load_data()
-    print(f"Training rows: {{len(x_train)}}, each of shape {{x_train.shape[1:]}}")
+    {rows_print(numbers_index, word_inputs) if not gan else rows_print()}
     strategy = choose_strategy(args.strategy)
 {built}
     if args.strategy == "multiworker":
         fix_keras_for_multiworker({fitted}, strategy, {sample})
 
-    history = train({fitted}, {data}, args.epochs)
+{scaled_note}    history = train({fitted}, {data}, args.epochs)
     print(f"Trained {{len(history.history['{loss}'])}} epoch(s)")
 {saved}
     if is_chief(args.strategy):
@@ -295,6 +339,20 @@ def save_one(network, file_name, strategy_name):
     shutil.rmtree(folder, ignore_errors=True)'''
 
 
+def predict_code(words: bool = False) -> str:
+    """`def predict_file(model, in_path, out_path):` for ``--predict``; `words`: some of the model's inputs read
+    words, which go in as string tensors."""
+    if not words:
+        return PREDICT
+    return PREDICT.replace(_PREDICT_READ, _PREDICT_READ + _PREDICT_WORDS)
+
+
+_PREDICT_READ = '''
+        inputs = data["x"] if "x" in data.files else [data[f"x{i}"] for i in range(len(data.files))]'''
+_PREDICT_WORDS = '''
+    # Keras takes words as TensorFlow string tensors, not as NumPy arrays of text
+    inputs = [tf.constant(part) if part.dtype.kind == "U" else part for part in inputs]'''
+
 PREDICT = f'''\
 def predict_file(model, in_path, out_path):
     """Write the model's outputs for the arrays of IN.npz (x, or x0, x1... for several inputs) to OUT.npz (y, or
@@ -327,6 +385,37 @@ _MODEL_BUILT = '''\
             model.load_weights(args.weights)
         compile_model(model)
     model.summary()'''
+
+def _prepared_built(build: str, preparation) -> str:
+    """main's building of one network whose preparation inside it learns its numbers from the training rows first
+    (unless they come with the weights), and, with target units, of the model Keras fits up to that layer."""
+    if preparation.target_units:
+        compiled = _SCALED_COMPILED.replace("{units}", preparation.target_units)
+    else:
+        compiled = "        compile_model(model)\n    model.summary()"
+    return _PREPARED_BUILT.replace("{build}", build) + "\n" + compiled
+
+
+#: main's building of one network that learns the numbers of the preparation inside it first; {build}: its builder
+_PREPARED_BUILT = '''\
+    with strategy.scope():  # the model's variables live where the strategy puts them
+        model = {build}
+        if args.weights:  # the numbers of the preparation inside the model come with the weights
+            model.load_weights(args.weights)
+        else:  # fresh weights: the preparation inside the model learns its numbers from the training rows first
+            learn_preparation(model, x_train, y_train)'''
+
+#: ...then of the model Keras fits, up to the layer {units} that gives the answers in the target's units
+_SCALED_COMPILED = '''\
+        # the network learns on standardized targets: Keras fits the model up to {units}
+        scaled_model = up_to_target_units(model)
+        compile_model(scaled_model)
+        # the whole model too, with the same optimizer: it scores the test rows in the target's units, and its
+        # saved file keeps the optimizer that trained it
+        compile_model(model, optimizer=scaled_model.optimizer)
+    model.summary()
+    y_train_scaled, validation_data_scaled = standardized_targets(model, y_train, validation_data)'''
+
 
 #: main's scoring of the test rows and saving, after one network has trained
 _MODEL_SAVED = '''\

@@ -37,7 +37,11 @@ IMAGE = (None, 32, 32, 3)
 SEQUENCE = (None, 10, 3)
 
 CASES: dict[str, Case] = {
-    "Input": Case((), lambda: None, {"shape": [28, 28, 1]}),
+    "Input": Case((), lambda: keras.Input(shape=(28, 28, 1)), {"shape": [28, 28, 1]}),
+    "TextInput": Case((), lambda: keras.Input(shape=(1,), dtype="string"), {"column": "region"}),
+    "StringLookup": Case(((None, 1),), lambda: keras.layers.StringLookup(vocabulary=["east", "north", "west"],
+                                                                         output_mode="one_hot"),
+                         {"vocabulary": ["east", "north", "west"]}),
     "Dense": Case(((None, 8),), lambda: keras.layers.Dense(5, activation="relu", use_bias=True),
                   {"units": 5, "activation": "relu", "kernel_initializer": "he_normal", "kernel_regularizer": [0.0, 5e-4]}),
     "Activation": Case(((None, 4, 4),), lambda: keras.layers.Activation("sigmoid"), {"activation": "sigmoid"}),
@@ -138,7 +142,7 @@ def _count(weights) -> int:
 def _reference_info(case: Case, kind: catalogue.LayerKind) -> tuple:
     """(output shape, trainable, non-trainable) as plain Keras reports them for `case`."""
     if kind.is_source:
-        return tuple(keras.Input(shape=tuple(case.params["shape"])).shape), 0, 0
+        return tuple(case.reference().shape), 0, 0
     layer = case.reference()
     inputs = [keras.Input(batch_shape=shape) for shape in case.input_shapes]
     if kind.call == "query_value":  # self-attention: the sequence is the query and the value
