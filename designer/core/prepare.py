@@ -18,7 +18,8 @@ import copy
 import re
 
 from designer.core import catalogue
-from designer.core.commands import AddNode, Command, Connect, OnGraph, RenameNode, SetDataset, SetParameter
+from designer.core.commands import (AddNode, Command, Connect, OnGraph, RemoveNodes, RenameNode, SetDataset,
+                                    SetParameter)
 from designer.core.graph import LayerGraph
 from designer.core.insert import insert_after
 from designer.core.layout import COLUMN_SPACING, ROW_SPACING, free_position
@@ -132,6 +133,8 @@ def preparation_steps(project: Project, role: str, regression: bool, target: str
                      "the file")
     if words and not text_inputs(graph):
         lines.append(_plan_words(scratch, source.id, words, plan))
+    elif words:
+        lines += _replan_words(scratch, words, plan)
     if regression and not image_max and not gives_target_units(graph):
         node_id = add_after(output.id, "target_units", invert=True)
         said = f"the units of {target}" if target else "the target's own units"
@@ -151,19 +154,60 @@ def preparation_steps(project: Project, role: str, regression: bool, target: str
     return steps, lines
 
 
+def _replan_words(scratch: LayerGraph, words: dict[str, list[str]], plan) -> list[str]:
+    """The text inputs already there, made to match `words` (another target, another file): a column that is no
+    longer an input of words loses its text input and lookup, a new one gets them, a lookup whose words changed gets
+    the new ones; the lines that say so."""
+    lines = []
+    existing = {node.params.get("column"): node for node in text_inputs(scratch)}
+    lookups = {column: _lookup_of(scratch, node) for column, node in existing.items()}
+    joins = {scratch.outputs_of(lookup.id)[0] for lookup in lookups.values()
+             if lookup is not None and len(scratch.outputs_of(lookup.id)) == 1}
+    if len(joins) != 1:
+        return lines  # not laid out as Fit lays it out: the person's own design is left alone
+    join_id = joins.pop()
+    gone = [column for column in existing if column not in words]
+    if gone and len(scratch.inputs_of(join_id)) - len(gone) + len(set(words) - set(existing)) >= 2:
+        doomed = [existing[c].id for c in gone] + [lookups[c].id for c in gone if lookups[c] is not None]
+        plan([RemoveNodes(doomed)])
+        lines.append(f"{', '.join(gone)}: no longer an input of words: its text input and lookup are removed")
+    for column, values in words.items():
+        lookup = lookups.get(column)
+        if column in existing and lookup is not None and lookup.params.get("vocabulary") != list(values):
+            plan([SetParameter(lookup.id, "vocabulary", list(values))])
+            lines.append(f"{lookup.name}: its words are now those of the data ({len(values)} words)")
+    new = {column: values for column, values in words.items() if column not in existing}
+    if new:
+        lines.append(_add_word_inputs(scratch, join_id, new, plan, start=len(existing) + 1))
+    return lines
+
+
+def _lookup_of(graph: LayerGraph, text_node):
+    following = graph.outputs_of(text_node.id)
+    lookup = graph.node(following[0]) if len(following) == 1 else None
+    return lookup if lookup is not None and lookup.kind == "StringLookup" else None
+
+
 def _plan_words(scratch: LayerGraph, source_id: str, words: dict[str, list[str]], plan) -> str:
     """Plan (with `plan`, on `scratch`) a TextInput and a StringLookup for each column of `words` (its words), and a
     Concatenate after the numbers' preparation that joins them; the line that says so."""
-    source = scratch.node(source_id)
     following = scratch.outputs_of(source_id)
     # the numbers' last preparation step (standardize), else the Input itself: the words join after it
     anchor = following[0] if len(following) == 1 and scratch.node(following[0]).kind == KIND else source_id
     join_id = scratch.new_node_id()
     join_name = scratch.unique_name("with_words")
     plan(insert_after(scratch, anchor, "Concatenate", join_id) + [RenameNode(join_id, join_name)])
-    x, y = source.position
+    return _add_word_inputs(scratch, join_id, words, plan)
+
+
+def _add_word_inputs(scratch: LayerGraph, join_id: str, words: dict[str, list[str]], plan, start: int = 1) -> str:
+    """Plan a TextInput and a StringLookup for each column of `words`, read into the Concatenate `join_id`, placed
+    in columns to the right of the Input; the line that says so."""
+    numbers = _input_node(scratch)
+    x, y = numbers.position if numbers is not None else scratch.node(join_id).position
+    join_name = scratch.node(join_id).name
     read = []
-    for column_number, (column, values) in enumerate(words.items(), start=1):
+    for column_number, (column, values) in enumerate(words.items(), start=start):
         text_id = scratch.new_node_id()
         at = free_position(scratch, (x + column_number * COLUMN_SPACING, y))
         text_name = scratch.unique_name(word_input_name(column))

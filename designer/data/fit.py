@@ -169,9 +169,9 @@ def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = Fal
     target = fit_target(project)
     taken = data_input(project) if target is not None else None
     table = dataset is not None and dataset.columns is not None and target is not None and target[1]
-    words = _columns_of_words(dataset) if table else None
+    words = _columns_of_words(dataset) if table and _words_in_model(project, dataset) else None
     if dataset is not None:
-        sample = _numbers_shape(dataset) if words else tuple(dataset.sample_shape)
+        sample = fitted_sample(project, dataset)
     elif taken is not None:
         sample = tuple(taken[1].params.get("shape") or ())  # no data: the Input stays, the output follows it
     else:
@@ -197,6 +197,28 @@ def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = Fal
         plan.steps += steps
         plan.lines += lines
     return plan
+
+
+def fitted_sample(project: Project, dataset: Dataset) -> tuple[int, ...]:
+    """One sample's shape as the fitted model's Input reads it: a person's table's numbers only when its columns of
+    words go into the model as words, else the data's sample (text columns one-hot, chosen so or kept by a model
+    built for them)."""
+    return _numbers_shape(dataset) if _words_in_model(project, dataset) else tuple(dataset.sample_shape)
+
+
+def _words_in_model(project: Project, dataset: Dataset) -> bool:
+    """A person's table's columns of words are (or, fitted, will be) read by the model as words: the data reads them
+    so already ("in model"), or the model does not take their one-hot values as it is (a model that does keeps them:
+    the person chose one-hot and built for it)."""
+    target = fit_target(project)
+    if dataset.columns is None or target is None or not target[1] or not _columns_of_words(dataset):
+        return False
+    if dataset.words_train is not None:
+        return True
+    if dataset.options.get("text_columns", "auto") == "one-hot":  # chosen in the Data panel: kept
+        return False
+    inputs = [n for n in target[0].nodes() if n.kind == "Input"]
+    return not (len(inputs) == 1 and reshape_fits(tuple(dataset.sample_shape), tuple(inputs[0].params.get("shape", ()))))
 
 
 def _columns_of_words(dataset: Dataset) -> dict[str, list[str]] | None:

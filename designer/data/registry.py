@@ -180,10 +180,11 @@ USER_FILE_OPTIONS = (
     ParamSpec("target", "str", "", "CSV: the column to predict (empty: the last column)."),
     ParamSpec("task", "choice", "auto", "CSV: classification or regression; auto decides from the target column.",
               choices=("auto", "classification", "regression")),
-    ParamSpec("text_columns", "choice", "one-hot",
+    ParamSpec("text_columns", "choice", "auto",
               "CSV: how columns of words reach the network: one-hot here (region=east, region=west… as numbers), or as "
               "words read by the model itself (a text input and a lookup per column: the trained model then takes "
-              "rows as they are in the file).", choices=("one-hot", "in model")),
+              "rows as they are in the file). auto: one-hot until Fit model to data puts them in the model.",
+              choices=("auto", "one-hot", "in model")),
     ParamSpec("image_size", "pair", [64, 64], "Image folders: every image is resized to this height and width.",
               minimum=4, maximum=1024),
     ParamSpec("color", "choice", "rgb", "Image folders: rgb (3 channels) or grayscale (1).", choices=("rgb", "grayscale")),

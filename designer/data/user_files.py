@@ -65,7 +65,7 @@ def is_user_file(name: str) -> bool:
 
 
 #: how a CSV's columns of words reach the network (dataset option text_columns)
-TEXT_COLUMNS = ("one-hot", "in model")
+TEXT_COLUMNS = ("auto", "one-hot", "in model")  # auto: one-hot, until Fit model to data puts them in the model
 
 
 def load_user_file(

@@ -34,10 +34,10 @@ class DataAndTrainingMixin:
         target = self._fit_graph()
         if dataset is None or target is None:
             return None, None
-        from designer.data.fit import advise
+        from designer.data.fit import advise, fitted_sample
 
         graph, check_output = target
-        return graph, advise(graph, dataset.sample_shape, dataset.task, dataset.num_classes, dataset.label_shape,
+        return graph, advise(graph, fitted_sample(self.project, dataset), dataset.task, dataset.num_classes, dataset.label_shape,
                              check_output=check_output)
 
     def _fit_problems(self) -> dict[str, dict[str, list[str]]]:

@@ -35,9 +35,10 @@ def in_model(path, **options):
     return load_dataset(DatasetChoice(str(path), {"text_columns": "in model", **options}))
 
 
-def test_the_option_is_offered_for_a_csv_only_and_one_hot_stays_the_default(tmp_path):
+def test_the_option_is_offered_for_a_csv_only_and_auto_reads_one_hot(tmp_path):
+    """auto: one-hot until Fit model to data puts the words in the model (designer.data.fit)."""
     spec = next(s for s in option_specs(str(tmp_path / "t.csv")) if s.name == "text_columns")
-    assert spec.default == "one-hot" and spec.choices == ("one-hot", "in model")
+    assert spec.default == "auto" and spec.choices == ("auto", "one-hot", "in model")
     assert "text_columns" not in {s.name for s in option_specs(str(tmp_path / "a.npz"))}
     assert "text_columns" not in {s.name for s in option_specs("iris")}
 

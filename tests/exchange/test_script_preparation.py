@@ -130,7 +130,7 @@ def buyers(tmp_path_factory):
     folder = tmp_path_factory.mktemp("buyers")
     shoppers(folder / "buyers.csv")
     g = LayerGraph()
-    x = g.add("Input", shape=[5])
+    x = g.add("Input", shape=[7])
     x = g.add("Dense", x, units=8, activation="relu")
     g.add("Dense", x, units=2, activation="softmax")
     project = Project.single(g, training=check_training({"epochs": 2, "batch_size": 16, "seed": 1}))

@@ -44,7 +44,7 @@ def classifier(inputs: int) -> LayerGraph:
 def fitted(tmp_path_factory):
     folder = tmp_path_factory.mktemp("customers")
     columns = customers(folder / "customers.csv")
-    project = Project.single(classifier(5), training=check_training(
+    project = Project.single(classifier(7), training=check_training(
         {"epochs": 60, "batch_size": 16, "seed": 2, "learning_rate": 0.02, "validation_split": 0.25,
          "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}))
     project.dataset = DatasetChoice(str(folder / "customers.csv"), {"target": "bought"})
@@ -75,7 +75,7 @@ def test_fit_puts_the_words_into_the_model(fitted):
 
 def test_fit_is_one_undo_step(tmp_path):
     customers(tmp_path / "c.csv", rows=40)
-    project = Project.single(classifier(5))
+    project = Project.single(classifier(7))
     project.dataset = DatasetChoice(str(tmp_path / "c.csv"), {"target": "bought"})
     before = project.graph("model").copy()
     history = History(project)
@@ -143,3 +143,41 @@ def test_a_model_reading_words_without_them_in_the_data_is_refused_in_words(fitt
     one_hot.dataset = DatasetChoice(project.dataset.name, {**project.dataset.options, "text_columns": "one-hot"})
     with pytest.raises(TrainingError, match="reads the text column 'region'"):
         plan_training(one_hot, load_dataset(one_hot.dataset))
+
+
+def test_a_model_built_for_the_one_hot_values_or_one_hot_chosen_keeps_them(tmp_path):
+    """Words go into the model when Fit would change the Input anyway; a model whose Input already takes the one-hot
+    values (2 numbers + 3 regions), or text columns set to one-hot in the Data panel, keeps the data's encoding."""
+    customers(tmp_path / "c.csv", rows=40)
+    for graph, options in ((classifier(5), {"target": "bought"}),
+                           (classifier(7), {"target": "bought", "text_columns": "one-hot"})):
+        project = Project.single(graph)
+        project.dataset = DatasetChoice(str(tmp_path / "c.csv"), options)
+        plan = plan_fit(project, load_dataset(project.dataset))
+        History(project).push(plan.command())
+        assert not [n for n in project.graph("model").nodes() if n.kind == "TextInput"], plan.lines
+        assert project.dataset.options.get("text_columns", "auto") != "in model"
+        assert next(n for n in project.graph("model").nodes() if n.kind == "Input").params["shape"] == [5]
+
+
+def test_another_target_refits_the_words_the_model_reads(tmp_path):
+    """Fitted to predict visits, bought is a column of words read by the model; predicting bought instead, its text
+    input and lookup go (it is the target now) and region's stay."""
+    customers(tmp_path / "c.csv", rows=40)
+    text = (tmp_path / "c.csv").read_text().splitlines()
+    visits = [str(i % 4) for i in range(len(text) - 1)]
+    (tmp_path / "c.csv").write_text("\n".join([text[0] + ",visits"] + [f"{row},{v}" for row, v in zip(text[1:], visits)]))
+    project = Project.single(classifier(9))  # not the 7 one-hot values: Fit reads the words in the model
+    history = History(project)
+    project.dataset = DatasetChoice(str(tmp_path / "c.csv"), {"target": "visits"})
+    history.push(plan_fit(project, load_dataset(project.dataset)).command())
+    columns = lambda: sorted(n.params["column"] for n in project.graph("model").nodes() if n.kind == "TextInput")
+    assert columns() == ["bought", "region"]
+    project.dataset = DatasetChoice(str(tmp_path / "c.csv"), {**project.dataset.options, "target": "bought"})
+    plan = plan_fit(project, load_dataset(project.dataset))
+    history.push(plan.command())
+    assert columns() == ["region"], plan.lines
+    assert any(line.startswith("bought: no longer an input of words") for line in plan.lines)
+    assert [n.kind for n in project.graph("model").nodes()].count("StringLookup") == 1
+    result = fit(plan_training(project, load_dataset(project.dataset), epochs=1))
+    assert np.isfinite(result.history["loss"][-1])

@@ -68,11 +68,14 @@ def test_a_csv_asks_for_its_target_first_and_the_next_file_keeps_it_and_its_opti
 
     pick_target(panel, "bought")
     assert window.project.dataset.options["target"] == "bought"
-    qtbot.waitUntil(lambda: input_shape(graph) == [6], timeout=30_000)  # "bought" left the inputs, "visits" joined
+    # "bought" left the inputs, "visits" joined; the words of region are read by the model: the Input takes the
+    # three numbers
+    qtbot.waitUntil(lambda: input_shape(graph) == [3], timeout=30_000)
     assert asked == []  # yes/no: the one sigmoid unit fits
     assert not panel.target_prompt.isVisibleTo(panel) and not panel.target_button.isVisibleTo(panel)
-    qtbot.waitUntil(lambda: panel.table.columnCount() == 7, timeout=30_000)
-    assert headers(panel.table) == BOUGHT_INPUTS + ["bought"]
+    assert window.project.dataset.options["text_columns"] == "in model"
+    qtbot.waitUntil(lambda: panel.table.columnCount() == 5, timeout=30_000)
+    assert headers(panel.table) == ["age", "income", "visits", "region", "bought"]
 
     # fitted to a table, the model standardizes the rows itself (its first layer): the data goes in raw
     assert [n.kind for n in graph.nodes()].count("Normalization") == 1
@@ -86,7 +89,7 @@ def test_a_csv_asks_for_its_target_first_and_the_next_file_keeps_it_and_its_opti
     choice = window.project.dataset
     assert choice.name.endswith("shop_2024.csv")
     assert choice.options["target"] == "bought" and choice.options["seed"] == 7 and choice.options["scale"] == "none"
-    qtbot.waitUntil(lambda: input_shape(graph) == [7], timeout=30_000)  # one more input: tenure
+    qtbot.waitUntil(lambda: input_shape(graph) == [4], timeout=30_000)  # one more input: tenure
     assert asked == [] and not panel.target_prompt.isVisibleTo(panel)
     assert panel.options_form.field("scale").currentText() == "none"
     assert panel.target_combo.currentText() == "bought"
@@ -96,7 +99,7 @@ def test_a_csv_asks_for_its_target_first_and_the_next_file_keeps_it_and_its_opti
     assert "target" not in window.project.dataset.options
     assert window.project.dataset.options["seed"] == 7
     qtbot.waitUntil(lambda: data.dataset is not None and panel.target_prompt.isVisibleTo(panel), timeout=30_000)
-    assert asked == [] and input_shape(graph) == [7]
+    assert asked == [] and input_shape(graph) == [4]
 
 
 def test_use_this_column_fits_and_asks_then_another_target_refits_the_input(window, qtbot, tmp_path):
@@ -111,15 +114,17 @@ def test_use_this_column_fits_and_asks_then_another_target_refits_the_input(wind
     assert asked == []
     panel.target_button.click()  # the column shown: "visits", ten classes
     assert window.project.dataset.options["target"] == "visits"
-    qtbot.waitUntil(lambda: input_shape(graph) == [7], timeout=30_000)  # bought is two one-hot inputs
+    qtbot.waitUntil(lambda: input_shape(graph) == [2], timeout=30_000)  # region and bought: read as words
     assert len(asked) == 1 and "10" in asked[0]  # asked once the person chose: ten classes
     assert not panel.target_button.isVisibleTo(panel)
 
     pick_target(panel, "bought")
-    qtbot.waitUntil(lambda: input_shape(graph) == [6], timeout=30_000)
+    qtbot.waitUntil(lambda: input_shape(graph) == [3], timeout=30_000)
     assert len(asked) == 1  # two classes, one sigmoid unit: nothing more to ask
+    # bought is the target now: its text input is gone, region's stays
+    assert sorted(n.params["column"] for n in graph.nodes() if n.kind == "TextInput") == ["region"]
     window.undo_action.trigger()  # the fit
-    assert input_shape(graph) == [7]
+    assert input_shape(graph) == [2]
 
 
 # ------------------------------------------------------------------------------------------------ the panel alone
