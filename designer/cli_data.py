@@ -145,14 +145,14 @@ def misfit(project, dataset) -> str | None:
     classes but the output layer dense_1 gives 1 number (sigmoid)"), as designer.data.fit's `advise` judges it;
     None when it fits, or when nothing compares the output with labels (an autoencoder, a GAN)."""
     from designer.core.prepare import answering_node
-    from designer.data.fit import advise, fit_target, fitted_sample, values_to_predict
+    from designer.data.fit import fit_advice, fit_target, values_to_predict
 
     target = fit_target(project)
     if target is None or not target[1] or dataset.y_train is None:
         return None
     graph, task = target[0], dataset.task
     output = answering_node(graph)
-    advice = advise(graph, fitted_sample(project, dataset), task, dataset.num_classes, dataset.label_shape)
+    advice = fit_advice(project, dataset, graph)
     if output is None or output.id not in advice.problems:
         return None
     column = _target_column(dataset)

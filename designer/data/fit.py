@@ -57,7 +57,10 @@ def advise(
     num_classes: int | None,
     label_shape: tuple[int, ...] | None,
     check_output: bool = True,
+    words: list[str] | None = None,
 ) -> FitAdvice:
+    """What does not fit, in words, with the fixes. `words`: the columns of words that go into the model as words
+    (then `sample_shape` is the numbers')."""
     advice = FitAdvice()
     inputs = [n for n in graph.nodes() if n.kind == "Input"]  # the one Input of numbers (text inputs aside)
     if len(inputs) == 1:
@@ -67,13 +70,18 @@ def advise(
             # the same rule as the fit itself (designer.core.adapt): a model that starts flat wants the data
             # flattened, an image model keeps its channel axis (a convolution needs one)
             fix = new_input_shape(wanted, tuple(sample_shape))
-            said = f"Data: one sample of the chosen data is {format_shape(sample_shape)}, but this Input expects " \
-                   f"{format_shape(wanted)}."
+            if words:
+                said = f"Data: a row of the chosen data has {math.prod(sample_shape)} numbers and the words of " \
+                       f"{', '.join(words)}, but this Input expects {format_shape(wanted)}."
+            else:
+                said = f"Data: one sample of the chosen data is {format_shape(sample_shape)}, but this Input expects " \
+                       f"{format_shape(wanted)}."
             if fix is None:
                 said += " No one step turns one into the other: choose data shaped like it, or change the layers."
             else:
                 advice.input_fix = (node.id, list(fix))
-                said += f" Set its shape to {format_shape(fix)} (Data → Fit model to data)."
+                said += f" Set its shape to {format_shape(fix)}" + (
+                    ", and give the words inputs of their own" if words else "") + " (Data → Fit model to data)."
             advice.problems.setdefault(node.id, []).append(said)
     output = answering_node(graph)
     if not check_output or output is None or task not in ("classification", *NUMERIC_TASKS):
@@ -197,6 +205,14 @@ def plan_fit(project: Project, dataset: Dataset | None, *, vanishing: bool = Fal
         plan.steps += steps
         plan.lines += lines
     return plan
+
+
+def fit_advice(project: Project, dataset: Dataset, graph: LayerGraph, check_output: bool = True) -> FitAdvice:
+    """`advise` for `dataset` as Fit model to data would fit `graph` to it: the numbers only when its columns of words
+    go into the model as words."""
+    words = list(_columns_of_words(dataset) or {}) if _words_in_model(project, dataset) else None
+    return advise(graph, fitted_sample(project, dataset), dataset.task, dataset.num_classes, dataset.label_shape,
+                  check_output=check_output, words=words if words and dataset.words_train is None else None)
 
 
 def fitted_sample(project: Project, dataset: Dataset) -> tuple[int, ...]:

@@ -34,11 +34,10 @@ class DataAndTrainingMixin:
         target = self._fit_graph()
         if dataset is None or target is None:
             return None, None
-        from designer.data.fit import advise, fitted_sample
+        from designer.data.fit import fit_advice
 
         graph, check_output = target
-        return graph, advise(graph, fitted_sample(self.project, dataset), dataset.task, dataset.num_classes, dataset.label_shape,
-                             check_output=check_output)
+        return graph, fit_advice(self.project, dataset, graph, check_output=check_output)
 
     def _fit_problems(self) -> dict[str, dict[str, list[str]]]:
         """Every mismatch to show on the canvas, by graph role: the Input or the output against the chosen data

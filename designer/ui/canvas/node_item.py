@@ -41,6 +41,8 @@ def describe_value(spec: catalogue.ParamSpec, value) -> str:
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if spec.type == "multi":
         return ", ".join(value)
+    if spec.type == "words":
+        return f"{len(value)} words: " + ", ".join(value)
     return f"{label} {value:g}" if isinstance(value, float) else f"{label} {value}"
 
 
