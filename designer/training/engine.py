@@ -21,8 +21,7 @@ import numpy as np
 
 from designer.core.graph import LayerGraph
 from designer.core.project import Project
-from designer.data.dataset import DataError, Dataset
-from designer.data.registry import fit_to_input
+from designer.data.dataset import Dataset
 from designer.core.trained import Reuse, TrainedWeights
 from designer.keras_bridge.models import compile_graph
 from designer.keras_bridge.trained import TrainedWeightsError, load_trained, weights_of
@@ -32,10 +31,10 @@ from designer.training import feeds, preparation
 from designer.training.losses import RECONSTRUCTING, labels_for_loss, metrics_for_loss, suggest_loss
 from designer.training.progress import progress_callback
 from designer.training.state import NullState, TrainingState
-
-
-class TrainingError(ValueError):
-    """The run cannot start (settings that do not fit the model or the data); plain words."""
+from designer.training.devices import device_scope
+# used here, and imported from here by the rest of the app
+from designer.training.errors import TrainingError  # noqa: F401
+from designer.training.rows import dataset_rows, shaped_for_input  # noqa: F401
 
 
 @dataclass
@@ -112,52 +111,6 @@ def steps_per_execution(rows: int, batch_size: int) -> int:
     of up to 32, still reporting to the panels ~16 times or more per epoch."""
     steps = math.ceil(rows / max(1, batch_size))
     return max(1, min(32, steps // 16))
-
-
-def device_scope(device: str):
-    """TensorFlow's device scope for the setting: "auto" (TensorFlow's choice: the first GPU when there is
-    one), "cpu", "gpu:N", or "all_gpus" (the scope of a MirroredStrategy over every GPU: the model built and
-    compiled in it trains on all of them, each batch split between them); TrainingError when they are not there."""
-    from contextlib import nullcontext
-
-    import tensorflow as tf
-
-    if device == "auto":
-        return nullcontext()
-    if device == "cpu":
-        return tf.device("/CPU:0")
-    if device == "all_gpus":
-        return mirrored_strategy().scope()
-    index = int(device.split(":")[1])
-    gpus = tf.config.list_logical_devices("GPU")
-    if index >= len(gpus):
-        seen = f"TensorFlow sees {len(gpus)} GPU{'s' * (len(gpus) != 1)} here" if gpus else "TensorFlow sees no GPU here"
-        raise TrainingError(
-            f"The training settings ask for GPU {index}, but {seen}. Choose \"auto\" or \"cpu\" as the device in "
-            "the Settings tab, and train again."
-        )
-    return tf.device(gpus[index].name)
-
-
-_MIRRORED: list = []
-
-
-def mirrored_strategy():
-    """TensorFlow's MirroredStrategy over every GPU, made once per process (a model keeps the strategy it was
-    built in). Without GPUs it mirrors over the logical CPUs when several were set up
-    (`tf.config.set_logical_device_configuration`: how the tests run it); TrainingError otherwise."""
-    import tensorflow as tf
-
-    if not _MIRRORED:
-        devices = [d.name for d in tf.config.list_logical_devices("GPU")]
-        if not devices:
-            cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
-            if len(cpus) < 2:
-                raise TrainingError("The training settings ask for all GPUs, but TensorFlow sees no GPU here. Choose "
-                                    "\"auto\" or \"cpu\" as the device in the Settings tab, and train again.")
-            devices = cpus
-        _MIRRORED.append(tf.distribute.MirroredStrategy(devices))
-    return _MIRRORED[0]
 
 
 def train(project: Project, dataset: Dataset, state: TrainingState | None = None, epochs: int | None = None,
@@ -386,32 +339,6 @@ def _check_targets(model, dataset: Dataset, mode: str, data_shape: tuple, labell
             )
     elif not labelled:
         raise TrainingError(f"The dataset {dataset.name} has no labels; choose the autoencoder mode or other data.")
-
-
-def shaped_for_input(x: np.ndarray | None, model, words: np.ndarray | None = None, columns: list[str] | None = None,
-                     graph: LayerGraph | None = None):
-    """Data rows reshaped to the model's Input (a channel axis added, images flattened); None stays None;
-    TrainingError in plain words when they cannot be. A model with text inputs gets a list: the numbers and each
-    text input's column of `words` (designer.training.feeds)."""
-    if x is None:
-        return None
-    texts = {id(t) for t in feeds.text_inputs(model)}
-    numbers_input = next((t for t in model.inputs if id(t) not in texts), model.inputs[0])
-    try:
-        if texts:  # the words first: a model that reads them, given data without them, is told so (not a shape)
-            feeds.fed(model, graph, x[:0], None if words is None else words[:0], columns)
-        shaped = fit_to_input(x, tuple(numbers_input.shape[1:]))
-        return feeds.fed(model, graph, shaped, words, columns) if texts else shaped
-    except (DataError, ValueError) as error:
-        raise TrainingError(str(error)) from None
-
-
-def dataset_rows(model, dataset: Dataset, part: str, graph: LayerGraph | None = None, rows: slice | None = None):
-    """The `part` ("train", "val" or "test") rows of `dataset` as `model` reads them, optionally only `rows`."""
-    x, words = getattr(dataset, f"x_{part}"), getattr(dataset, f"words_{part}", None)
-    if x is not None and rows is not None:
-        x, words = x[rows], None if words is None else words[rows]
-    return shaped_for_input(x, model, words, dataset.word_columns, graph)
 
 
 def _observer(mode: str, dataset: Dataset, settings: dict[str, Any], watch: tuple[bool, bool], train: tuple,

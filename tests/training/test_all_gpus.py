@@ -58,7 +58,8 @@ def test_all_gpus_mirrors_the_model_and_trains_as_one_device_does():
 
 def test_all_gpus_without_gpus_says_so_plainly():
     done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
-        from designer.training.engine import TrainingError, mirrored_strategy
+        from designer.training.devices import mirrored_strategy
+        from designer.training.engine import TrainingError
         try:
             mirrored_strategy()
         except TrainingError as error:
