@@ -140,8 +140,8 @@ _number = plain_number
 
 
 def load_csv(path: Path, target: str = "", task: str = "auto", text_columns: str = "one-hot") -> RawData:
-    """A CSV's rows as inputs and targets; `text_columns` ("one-hot" or "in model", see TEXT_COLUMNS) says
-    whether its columns of words become one-hot numbers here or stay words for the model."""
+    """A CSV's rows as inputs and targets; `text_columns` (see TEXT_COLUMNS) says whether its columns of words become
+    one-hot numbers here ("auto", "one-hot") or stay words for the model ("in model")."""
     if text_columns not in TEXT_COLUMNS:
         raise DataError(f"Dataset option text_columns: {text_columns!r} is not one of {', '.join(TEXT_COLUMNS)}.")
     rows, separator = _read_rows(path)
